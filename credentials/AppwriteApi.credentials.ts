@@ -1,0 +1,78 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+/**
+ * A server API key for one Appwrite project. The nodes talk to Appwrite through node-appwrite,
+ * so `authenticate` and `test` only serve n8n's own credential check; the nodes' `testedBy`
+ * function gives the friendlier answer and is what n8n runs first.
+ */
+export class AppwriteApi implements ICredentialType {
+	name = 'appwriteApi';
+
+	displayName = 'Appwrite API';
+
+	icon = { light: 'file:appwrite.svg', dark: 'file:appwrite.dark.svg' } as const;
+
+	documentationUrl = 'https://appwrite.io/docs/advanced/security/api-keys';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Endpoint',
+			name: 'endpoint',
+			type: 'string',
+			default: 'https://cloud.appwrite.io/v1',
+			placeholder: 'https://appwrite.example.com/v1',
+			description:
+				'Your Appwrite API endpoint, as shown in the console under Settings. With or without the trailing /v1.',
+			required: true,
+		},
+		{
+			displayName: 'Project ID',
+			name: 'projectId',
+			type: 'string',
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'A server API key of the project, with the scopes the workflows need',
+			required: true,
+		},
+		{
+			displayName: 'Allow Self-Signed Certificates',
+			name: 'selfSigned',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to accept a TLS certificate that no trusted authority signed, as on many self-hosted servers',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				'X-Appwrite-Project': '={{$credentials.projectId}}',
+				'X-Appwrite-Key': '={{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	// Every valid server key holds the health.read scope, whatever scopes it was given, while an
+	// unknown key is treated as a guest, who lacks it: so this proves endpoint, project and key.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.endpoint.replace(/\\/+$/, "").replace(/\\/v1$/, "")}}/v1',
+			url: '/health',
+			skipSslCertificateValidation: '={{$credentials.selfSigned}}',
+		},
+	};
+}
