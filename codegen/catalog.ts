@@ -1,0 +1,145 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import Ajv from 'ajv';
+import { parse } from 'yaml';
+
+import type { InputKind } from '../src/types';
+
+export const ROOT = path.resolve(__dirname, '..');
+export const CATALOG_DIR = path.join(ROOT, 'spec', 'catalog');
+const SCHEMA_PATH = path.join(ROOT, 'spec', 'catalog.schema.json');
+
+export interface CatalogOption {
+	name: string;
+	value: string;
+	description?: string;
+}
+
+export interface CatalogParam {
+	name: string;
+	kind: InputKind;
+	required?: boolean;
+	label?: string;
+	description: string;
+	default?: unknown;
+	placeholder?: string;
+	secret?: boolean;
+	multiline?: boolean;
+	selector?: boolean;
+	showWhen?: Record<string, string[]>;
+	options?: CatalogOption[];
+}
+
+export interface CatalogStep {
+	method: string;
+	when?: string | { param: string; in: string[] };
+}
+
+export type CatalogOutput =
+	| 'object'
+	| 'delete'
+	| { kind: 'list'; key: string; pagination: 'cursor' | 'offset' | 'none' }
+	| { kind: 'binary'; fileName: string; metadataStep?: number };
+
+export interface CatalogAction {
+	resource: string;
+	operation: string;
+	name: string;
+	action: string;
+	description: string;
+	method?: string;
+	steps?: CatalogStep[];
+	output: CatalogOutput;
+	deprecated?: string;
+	omit?: Record<string, string>;
+	draft?: boolean;
+	params: CatalogParam[];
+}
+
+export interface CatalogService {
+	/** The YAML file, relative to the repository root, for messages. */
+	file: string;
+	service: string;
+	node: string;
+	displayName: string;
+	description: string;
+	icon: string;
+	docs: string;
+	resources: Array<{ value: string; name: string; description?: string }>;
+	actions: CatalogAction[];
+}
+
+/** A problem found in the catalog, naming the file and the action it is in. */
+export class CatalogError extends Error {
+	constructor(readonly problems: string[]) {
+		super(`The catalog has ${problems.length} problem(s):\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+	}
+}
+
+export function actionKey(action: Pick<CatalogAction, 'resource' | 'operation'>): string {
+	return `${action.resource}.${action.operation}`;
+}
+
+export function stepsOf(action: CatalogAction): CatalogStep[] {
+	return action.steps ?? [{ method: action.method as string }];
+}
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+
+function where(data: unknown, instancePath: string): string {
+	const parts = instancePath.split('/').slice(1);
+	if (parts[0] !== 'actions' || parts.length < 2) return instancePath || '(top level)';
+	const action = (data as { actions: Array<Partial<CatalogAction>> }).actions[Number(parts[1])];
+	const name = action?.resource && action.operation ? `action ${actionKey(action as CatalogAction)}` : `action #${parts[1]}`;
+	const rest = parts.slice(2);
+	if (rest[0] === 'params' && rest.length >= 2) {
+		const param = action?.params?.[Number(rest[1])];
+		return `${name}, param ${param?.name ?? `#${rest[1]}`}${rest.length > 2 ? ` (${rest.slice(2).join('.')})` : ''}`;
+	}
+	return rest.length ? `${name} (${rest.join('.')})` : name;
+}
+
+/** Parses and schema-checks one catalog file; every problem names the file and the action. */
+export function parseCatalogFile(file: string, text: string): CatalogService {
+	validator ??= new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
+	let data: unknown;
+	try {
+		data = parse(text);
+	} catch (error) {
+		throw new CatalogError([`${file}: not valid YAML: ${(error as Error).message}`]);
+	}
+	if (!validator(data)) {
+		const seen = new Set<string>();
+		const problems = (validator.errors ?? [])
+			// oneOf/if branches repeat the same complaint; keep the ones that say what to fix.
+			.filter((error) => !['oneOf', 'if', 'anyOf'].includes(error.keyword))
+			.map((error) => {
+				const detail = error.keyword === 'additionalProperties'
+					? `unknown field "${(error.params as { additionalProperty: string }).additionalProperty}"`
+					: error.keyword === 'enum'
+						? `${error.message}: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`
+						: error.message;
+				return `${file}: ${where(data, error.instancePath)}: ${detail}`;
+			})
+			.filter((problem) => !seen.has(problem) && seen.add(problem));
+		throw new CatalogError(problems.length ? problems : [`${file}: does not match the catalog schema`]);
+	}
+	return { file, ...(data as Omit<CatalogService, 'file'>) };
+}
+
+export function loadCatalog(dir = CATALOG_DIR): CatalogService[] {
+	const problems: string[] = [];
+	const services: CatalogService[] = [];
+	for (const name of readdirSync(dir).filter((entry) => entry.endsWith('.yaml')).sort()) {
+		const file = path.relative(ROOT, path.join(dir, name));
+		try {
+			services.push(parseCatalogFile(file, readFileSync(path.join(dir, name), 'utf8')));
+		} catch (error) {
+			if (!(error instanceof CatalogError)) throw error;
+			problems.push(...error.problems);
+		}
+	}
+	if (problems.length) throw new CatalogError(problems);
+	return services;
+}

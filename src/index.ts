@@ -1,0 +1,7 @@
+export { normalizeEndpoint, createAppwriteClient } from './client';
+export { testAppwriteCredential } from './credential-test';
+export { toNodeError } from './errors';
+export { executeActions } from './execute';
+export type { ServiceClass } from './execute';
+export { toJsonSafe } from './outputs';
+export type * from './types';

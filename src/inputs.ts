@@ -1,0 +1,155 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { ID } from 'node-appwrite';
+import { InputFile } from 'node-appwrite/file';
+
+import type { InputKind, ParamSpec } from './types';
+
+/** Thrown by a converter; turned into a NodeOperationError naming the field and item. */
+class InputError extends Error {}
+
+const LIST_KINDS: ReadonlySet<InputKind> = new Set(['stringList', 'multiOptions']);
+
+type ConvertedKind = Exclude<InputKind, 'binary'>;
+
+function isBlank(value: unknown): boolean {
+	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+function toNumber(value: unknown): number {
+	const number = typeof value === 'string' ? Number(value.trim()) : value;
+	if (typeof number !== 'number' || !Number.isFinite(number)) {
+		throw new InputError(`expected a number, got ${JSON.stringify(value)}`);
+	}
+	return number;
+}
+
+function toBoolean(value: unknown): boolean {
+	if (typeof value === 'boolean') return value;
+	const text = String(value).trim().toLowerCase();
+	if (['true', '1', 'yes'].includes(text)) return true;
+	if (['false', '0', 'no'].includes(text)) return false;
+	throw new InputError(`expected true or false, got ${JSON.stringify(value)}`);
+}
+
+function toJson(value: unknown): unknown {
+	if (typeof value !== 'string') return value;
+	try {
+		return JSON.parse(value);
+	} catch (error) {
+		throw new InputError(`is not valid JSON (${(error as Error).message})`);
+	}
+}
+
+function toJsonObject(value: unknown): IDataObject {
+	const parsed = toJson(value);
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+		throw new InputError('must be a JSON object, like {"key": "value"}');
+	}
+	return parsed as IDataObject;
+}
+
+/** Lists arrive as arrays from expressions, or as comma-separated text typed into the field. */
+function toStringList(value: unknown): string[] {
+	const parsed = typeof value === 'string' && value.trim().startsWith('[') ? toJson(value) : value;
+	const parts = Array.isArray(parsed) ? parsed : String(parsed).split(',');
+	return parts.map((part) => (typeof part === 'string' ? part.trim() : JSON.stringify(part))).filter((part) => part !== '');
+}
+
+/** Each Appwrite query is a JSON string made by node-appwrite's `Query` helpers; check it is one. */
+function toQueries(value: unknown): string[] {
+	const parsed = typeof value === 'string' ? toJson(value) : value;
+	const list = Array.isArray(parsed) ? parsed : [parsed];
+	return list.map((query, index) => {
+		const text = typeof query === 'string' ? query : JSON.stringify(query);
+		let decoded: unknown;
+		try {
+			decoded = JSON.parse(text);
+		} catch {
+			throw new InputError(`query ${index + 1} is not a JSON query object: ${text}`);
+		}
+		if (typeof decoded !== 'object' || decoded === null || typeof (decoded as IDataObject).method !== 'string') {
+			throw new InputError(`query ${index + 1} has no "method", e.g. {"method":"equal","attribute":"name","values":["Ann"]}`);
+		}
+		return text;
+	});
+}
+
+function toDateTime(value: unknown): string {
+	const text = value instanceof Date ? value.toISOString() : String(value).trim();
+	if (Number.isNaN(Date.parse(text))) throw new InputError(`expected a date and time, got ${JSON.stringify(value)}`);
+	return text;
+}
+
+function checkAllowed(value: string, spec: ParamSpec): string {
+	if (spec.values && !spec.values.includes(value)) {
+		throw new InputError(`"${value}" is not one of ${spec.values.join(', ')}`);
+	}
+	return value;
+}
+
+const converters: Record<ConvertedKind, (value: unknown, spec: ParamSpec) => unknown> = {
+	string: (value) => (typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value)),
+	id: (value) => String(value).trim(),
+	number: toNumber,
+	boolean: toBoolean,
+	options: (value, spec) => checkAllowed(String(value), spec),
+	multiOptions: (value, spec) => toStringList(value).map((item) => checkAllowed(item, spec)),
+	json: toJsonObject,
+	stringList: toStringList,
+	dateTime: toDateTime,
+	queries: toQueries,
+};
+
+function readRaw(context: IExecuteFunctions, spec: ParamSpec, itemIndex: number): unknown {
+	if (spec.location === 'top') return context.getNodeParameter(spec.name, itemIndex, undefined);
+	const fields = context.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	return fields[spec.name];
+}
+
+async function readBinary(context: IExecuteFunctions, spec: ParamSpec, itemIndex: number): Promise<InputFile> {
+	const property = String(context.getNodeParameter(spec.name, itemIndex, 'data')).trim();
+	const binary = context.helpers.assertBinaryData(itemIndex, property);
+	const buffer = await context.helpers.getBinaryDataBuffer(itemIndex, property);
+	return InputFile.fromBuffer(buffer, binary.fileName ?? `${property}.${binary.fileExtension ?? 'bin'}`);
+}
+
+/**
+ * Reads and converts every input of an action for one item, before any request is made, so bad
+ * input fails just that item with a message that names the field.
+ */
+export async function readInputs(
+	context: IExecuteFunctions,
+	params: readonly ParamSpec[],
+	itemIndex: number,
+): Promise<Record<string, unknown>> {
+	const values: Record<string, unknown> = {};
+	for (const spec of params) {
+		if (spec.showWhen && !spec.showWhen.in.includes(String(values[spec.showWhen.param]))) continue;
+		try {
+			if (spec.kind === 'binary') {
+				values[spec.name] = await readBinary(context, spec, itemIndex);
+				continue;
+			}
+			const raw = readRaw(context, spec, itemIndex);
+			if (LIST_KINDS.has(spec.kind) && raw !== undefined && raw !== null) {
+				// An empty list is a real value here: it clears labels, targets and the like.
+				values[spec.name] = converters[spec.kind as ConvertedKind](raw, spec);
+				continue;
+			}
+			if (isBlank(raw)) {
+				if (spec.kind === 'id') values[spec.name] = ID.unique();
+				else if (spec.required) throw new InputError('is required but empty');
+				continue;
+			}
+			values[spec.name] = converters[spec.kind as ConvertedKind](raw, spec);
+		} catch (error) {
+			if (!(error instanceof InputError)) throw error;
+			throw new NodeOperationError(context.getNode(), `The field "${spec.label}" ${error.message} [item ${itemIndex}]`, {
+				itemIndex,
+				description: `Check the value of "${spec.label}" for item ${itemIndex}.`,
+			});
+		}
+	}
+	return values;
+}

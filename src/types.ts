@@ -1,0 +1,72 @@
+/**
+ * The call table a generated node hands to the runtime. Generated code holds these tables and
+ * the n8n descriptions; every behaviour lives in the runtime that reads them.
+ */
+
+/** How an input is read from n8n and converted before it reaches node-appwrite. */
+export type InputKind =
+	| 'string'
+	| 'number'
+	| 'boolean'
+	| 'options'
+	| 'multiOptions'
+	| 'json'
+	| 'stringList'
+	| 'dateTime'
+	| 'id'
+	| 'binary'
+	| 'queries';
+
+export interface ParamSpec {
+	/** The parameter's name as node-appwrite spells it. */
+	name: string;
+	/** Label shown to the user, used in error messages. */
+	label: string;
+	kind: InputKind;
+	/** Where n8n keeps the value: a top-level parameter, or a field of the Additional Fields collection. */
+	location: 'top' | 'additionalFields';
+	/** The user must give a value (an `id` may be left empty: it becomes `ID.unique()`). */
+	required: boolean;
+	/** API values accepted by `options` and `multiOptions`. */
+	values?: readonly string[];
+	/** Read only when a selector parameter, read before it, has one of these values. */
+	showWhen?: { param: string; in: readonly string[] };
+}
+
+/** Run a step only when a parameter was given, or when a parameter has one of some values. */
+export type StepCondition = string | { param: string; in: readonly string[] };
+
+export interface StepSpec {
+	method: string;
+	/** Names of the action's parameters this method takes, as node-appwrite declares them. */
+	args: readonly string[];
+	when?: StepCondition;
+}
+
+export type OutputSpec =
+	| { kind: 'object' }
+	| { kind: 'delete' }
+	| { kind: 'list'; key: string; pagination: 'cursor' | 'offset' | 'none' }
+	| {
+			kind: 'binary';
+			/** File name for the binary data; `{param}` is replaced by that input's value. */
+			fileName: string;
+			/** Step whose object result describes the file (name, mimeType) and becomes the item's JSON. */
+			metadataStep?: number;
+	  };
+
+export interface ActionSpec {
+	params: readonly ParamSpec[];
+	steps: readonly StepSpec[];
+	output: OutputSpec;
+}
+
+/** Keyed by `<resource>.<operation>`, the values of the node's two selector parameters. */
+export type ActionTable = Readonly<Record<string, ActionSpec>>;
+
+export interface AppwriteCredentials {
+	endpoint: string;
+	projectId: string;
+	apiKey: string;
+	selfSigned?: boolean;
+}
