@@ -17,6 +17,9 @@ const COMPATIBLE: Record<CatalogParam['kind'], ReadonlyArray<SdkParam['shape']>>
 	binary: ['file'],
 };
 
+/** Names the generated node uses for its own fields. */
+const RESERVED = new Set(['resource', 'operation', 'additionalFields', 'returnAll', 'limit', 'listOutput', 'binaryProperty']);
+
 /** Parameters node-appwrite offers that make no sense in a workflow. */
 const RUNTIME_ONLY = new Set(['onProgress']);
 
@@ -77,6 +80,7 @@ function checkAction(service: CatalogService, action: CatalogAction, sdk: SdkDec
 	}
 
 	for (const param of action.params) {
+		if (RESERVED.has(param.name)) fail(`parameter name "${param.name}" is reserved for the node's own fields`);
 		const declaredBy = methods.filter((method) => method.params.some((sdkParam) => sdkParam.name === param.name));
 		if (param.selector) {
 			const used = steps.some((step) => typeof step.when === 'object' && step.when.param === param.name);

@@ -28,7 +28,10 @@ function recordsOf(page: Page, output: ListOutput): Array<Record<string, unknown
  * supports it, by offset for logs, which only accept limit and offset.
  */
 export async function collectPages(output: ListOutput, request: ListRequest): Promise<Page[]> {
-	if (output.pagination === 'none') return [await request.fetchPage([])];
+	if (output.pagination === 'none') {
+		const page = await request.fetchPage([]);
+		return [{ ...page, [output.key]: recordsOf(page, output) }];
+	}
 
 	const pages: Page[] = [];
 	let fetched = 0;
