@@ -74,11 +74,18 @@ function fieldProperty(param: CatalogParam, show?: Record<string, string[]>): Pr
 		required: isTopLevel(param) && param.required && param.kind !== 'id' ? true : undefined,
 		noDataExpression: param.selector ? true : undefined,
 		displayOptions: show ? { show } : undefined,
-		options: param.options?.map((option) => ({ name: option.name, value: option.value, description: option.description })),
+		options: param.options
+			?.map((option) => ({ name: option.name, value: option.value, description: option.description }))
+			.sort((a, b) => a.name.localeCompare(b.name)),
 		default: defaultOf(param),
 		placeholder: param.placeholder,
 		description: descriptionOf(param),
 	};
+}
+
+/** Inside a collection, n8n resolves displayOptions against the collection unless the path starts at the root. */
+function rootPaths(show: Record<string, string[]> | undefined): Record<string, string[]> | undefined {
+	return show && Object.fromEntries(Object.entries(show).map(([name, values]) => [`/${name}`, values]));
 }
 
 function byDisplayName(a: Property, b: Property): number {
@@ -115,7 +122,7 @@ function fieldsOf(action: CatalogAction): Property[] {
 		fields.push({
 			displayName: 'Additional Fields', name: 'additionalFields', type: 'collection', placeholder: 'Add Field',
 			displayOptions: { show }, default: {},
-			options: optional.map((param) => fieldProperty(param, param.showWhen)).sort(byDisplayName),
+			options: optional.map((param) => fieldProperty(param, rootPaths(param.showWhen))).sort(byDisplayName),
 		});
 	}
 	return fields;

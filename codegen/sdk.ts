@@ -14,6 +14,8 @@ export interface SdkParam {
 	shape: 'string' | 'number' | 'boolean' | 'string[]' | 'enum' | 'enum[]' | 'file' | 'object' | 'unknown';
 	/** API values of an enum type. */
 	enumValues?: string[];
+	/** The enum's member names, in the same order as the values. */
+	enumKeys?: string[];
 	description: string;
 }
 
@@ -45,22 +47,23 @@ function jsDocOf(method: MethodDeclaration): { description: string; tags: Map<st
 	return { description, tags };
 }
 
-function enumValuesOf(type: Type): string[] | undefined {
+function enumOf(type: Type): Pick<SdkParam, 'enumValues' | 'enumKeys'> | undefined {
 	const declaration = type.getSymbol()?.getDeclarations()[0];
 	if (declaration && Node.isEnumDeclaration(declaration)) {
-		return declaration.getMembers().map((member) => String(member.getValue()));
+		const members = declaration.getMembers();
+		return { enumValues: members.map((member) => String(member.getValue())), enumKeys: members.map((member) => member.getName()) };
 	}
 	return undefined;
 }
 
-function shapeOf(type: Type, typeText: string): Pick<SdkParam, 'shape' | 'enumValues'> {
+function shapeOf(type: Type, typeText: string): Pick<SdkParam, 'shape' | 'enumValues' | 'enumKeys'> {
 	const nonNull = type.getNonNullableType();
-	const enumValues = enumValuesOf(nonNull);
-	if (enumValues) return { shape: 'enum', enumValues };
+	const enumType = enumOf(nonNull);
+	if (enumType) return { shape: 'enum', ...enumType };
 	if (nonNull.isArray()) {
 		const element = nonNull.getArrayElementTypeOrThrow();
-		const elementEnum = enumValuesOf(element);
-		if (elementEnum) return { shape: 'enum[]', enumValues: elementEnum };
+		const elementEnum = enumOf(element);
+		if (elementEnum) return { shape: 'enum[]', ...elementEnum };
 		if (element.isString()) return { shape: 'string[]' };
 		return { shape: 'object' };
 	}
