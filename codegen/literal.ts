@@ -1,3 +1,8 @@
+/** Code printed as is, for references to the runtime's shared descriptions. */
+export class Verbatim {
+	constructor(readonly code: string) {}
+}
+
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const MAX_LINE = 110;
 
@@ -14,6 +19,7 @@ function key(name: string): string {
 
 function inline(value: unknown): string {
 	if (value === undefined) return 'undefined';
+	if (value instanceof Verbatim) return value.code;
 	if (value === null || typeof value !== 'object') return typeof value === 'string' ? quote(value) : String(value);
 	if (Array.isArray(value)) return `[${value.map(inline).join(', ')}]`;
 	const entries = Object.entries(value).filter(([, entry]) => entry !== undefined);
@@ -28,7 +34,7 @@ function inline(value: unknown): string {
  */
 export function literal(value: unknown, depth = 0, prefixLength = 0): string {
 	const flat = inline(value);
-	if (value === null || typeof value !== 'object' || depth * 4 + prefixLength + flat.length <= MAX_LINE) return flat;
+	if (value === null || typeof value !== 'object' || value instanceof Verbatim || depth * 4 + prefixLength + flat.length <= MAX_LINE) return flat;
 	const indent = '\t'.repeat(depth + 1);
 	const close = '\t'.repeat(depth);
 	if (Array.isArray(value)) {

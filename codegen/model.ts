@@ -1,6 +1,7 @@
 import type { ActionSpec, OutputSpec, ParamSpec, StepSpec } from '../src/types';
 import type { CatalogAction, CatalogParam, CatalogService } from './catalog';
 import { actionKey, stepsOf } from './catalog';
+import { Verbatim } from './literal';
 import type { SdkDeclarations } from './sdk';
 
 const ACRONYMS: Record<string, string> = {
@@ -34,7 +35,7 @@ function isTopLevel(param: CatalogParam): boolean {
 const N8N_TYPES: Record<CatalogParam['kind'], string> = {
 	string: 'string', id: 'string', number: 'number', boolean: 'boolean', options: 'options',
 	multiOptions: 'multiOptions', json: 'json', stringList: 'string', dateTime: 'dateTime', binary: 'string',
-	queries: 'json',
+	queries: 'fixedCollection',
 };
 
 function defaultOf(param: CatalogParam): unknown {
@@ -44,7 +45,7 @@ function defaultOf(param: CatalogParam): unknown {
 		case 'options': return param.options?.[0].value;
 		case 'multiOptions': return [];
 		case 'json': return '{}';
-		case 'queries': return '[]';
+		case 'queries': return {};
 		case 'binary': return 'data';
 		default: return '';
 	}
@@ -54,7 +55,7 @@ function descriptionOf(param: CatalogParam): string {
 	const notes: Record<string, string> = {
 		id: ' Leave empty to generate a unique ID.',
 		stringList: ' A comma-separated list, or an array from an expression.',
-		queries: ' A JSON array of Appwrite query strings, as made by node-appwrite\'s Query helpers, e.g. [{"method":"equal","attribute":"name","values":["Ann"]}].',
+		queries: ' Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
 		binary: ' The name of the input item\'s binary field that holds the file.',
 	};
 	return `${param.description}${notes[param.kind] ?? ''}`;
@@ -66,6 +67,7 @@ function fieldProperty(param: CatalogParam, show?: Record<string, string[]>): Pr
 	const typeOptions: Record<string, unknown> = {};
 	if (param.secret) typeOptions.password = true;
 	if (param.multiline) typeOptions.rows = 4;
+	if (param.kind === 'queries') typeOptions.multipleValues = true;
 	return {
 		displayName: labelOf(param),
 		name: param.name,
@@ -74,7 +76,7 @@ function fieldProperty(param: CatalogParam, show?: Record<string, string[]>): Pr
 		required: isTopLevel(param) && param.required && param.kind !== 'id' ? true : undefined,
 		noDataExpression: param.selector ? true : undefined,
 		displayOptions: show ? { show } : undefined,
-		options: param.options
+		options: param.kind === 'queries' ? new Verbatim('queryBuilderOptions') : param.options
 			?.map((option) => ({ name: option.name, value: option.value, description: option.description }))
 			.sort((a, b) => a.name.localeCompare(b.name)),
 		default: defaultOf(param),
@@ -165,6 +167,7 @@ export interface ResourceModel {
 	operations: Property;
 	fields: Property[];
 	actions: Record<string, ActionSpec>;
+	usesQueryBuilder: boolean;
 }
 
 export interface NodeModel {
@@ -208,6 +211,7 @@ export function buildNodeModel(service: CatalogService, sdk: SdkDeclarations): N
 			},
 			fields: actions.flatMap(fieldsOf),
 			actions: Object.fromEntries(actions.map((action) => [actionKey(action), actionSpec(service, action, sdk)])),
+			usesQueryBuilder: actions.some((action) => action.params.some((param) => param.kind === 'queries')),
 		};
 	});
 	return {

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { ID } from 'node-appwrite';
 import { InputFile } from 'node-appwrite/file';
 
+import { QueryInputError, toQueryStrings } from './queries';
 import type { InputKind, ParamSpec } from './types';
 
 /** Thrown by a converter; turned into a NodeOperationError naming the field and item. */
@@ -56,25 +57,6 @@ function toStringList(value: unknown): string[] {
 	return parts.map((part) => (typeof part === 'string' ? part.trim() : JSON.stringify(part))).filter((part) => part !== '');
 }
 
-/** Each Appwrite query is a JSON string made by node-appwrite's `Query` helpers; check it is one. */
-function toQueries(value: unknown): string[] {
-	const parsed = typeof value === 'string' ? toJson(value) : value;
-	const list = Array.isArray(parsed) ? parsed : [parsed];
-	return list.map((query, index) => {
-		const text = typeof query === 'string' ? query : JSON.stringify(query);
-		let decoded: unknown;
-		try {
-			decoded = JSON.parse(text);
-		} catch {
-			throw new InputError(`query ${index + 1} is not a JSON query object: ${text}`);
-		}
-		if (typeof decoded !== 'object' || decoded === null || typeof (decoded as IDataObject).method !== 'string') {
-			throw new InputError(`query ${index + 1} has no "method", e.g. {"method":"equal","attribute":"name","values":["Ann"]}`);
-		}
-		return text;
-	});
-}
-
 function toDateTime(value: unknown): string {
 	const text = value instanceof Date ? value.toISOString() : String(value).trim();
 	if (Number.isNaN(Date.parse(text))) throw new InputError(`expected a date and time, got ${JSON.stringify(value)}`);
@@ -98,7 +80,7 @@ const converters: Record<ConvertedKind, (value: unknown, spec: ParamSpec) => unk
 	json: toJsonObject,
 	stringList: toStringList,
 	dateTime: toDateTime,
-	queries: toQueries,
+	queries: toQueryStrings,
 };
 
 function readRaw(context: IExecuteFunctions, spec: ParamSpec, itemIndex: number): unknown {
@@ -144,7 +126,7 @@ export async function readInputs(
 			}
 			values[spec.name] = converters[spec.kind as ConvertedKind](raw, spec);
 		} catch (error) {
-			if (!(error instanceof InputError)) throw error;
+			if (!(error instanceof InputError) && !(error instanceof QueryInputError)) throw error;
 			throw new NodeOperationError(context.getNode(), `The field "${spec.label}" ${error.message} [item ${itemIndex}]`, {
 				itemIndex,
 				description: `Check the value of "${spec.label}" for item ${itemIndex}.`,
