@@ -1,0 +1,242 @@
+/**
+ * Runs workflows through n8n's own execution engine (n8n-core's WorkflowExecute) with this package
+ * loaded by n8n's package loader, the way an n8n instance runs them. n8n's NodeTestHarness is not
+ * published, so this is a small harness on the public exports of n8n-core and n8n-workflow.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import type {
+	ExecutionError,
+	ExecutionStatus,
+	ICredentialDataDecryptedObject,
+	IConnections,
+	INode,
+	INodeExecutionData,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IRunData,
+	IVersionedNodeType,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+
+// n8n-core reads its settings when first imported: fix the encryption key and keep its files out of ~.
+process.env.N8N_ENCRYPTION_KEY ??= 'appwrite-nodes-test-key';
+process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'n8n-appwrite-tests-'));
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } = require('n8n-core') as typeof import('n8n-core');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createRunExecutionData, ICredentialsHelper, NodeHelpers, Workflow } = require('n8n-workflow') as typeof import('n8n-workflow');
+
+export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
+export const PACKAGE_NAME = 'n8n-nodes-appwrite-suite';
+
+let loaderPromise: Promise<InstanceType<typeof PackageDirectoryLoader>> | undefined;
+
+/** Loads the built package once, with n8n's own loader, as n8n does for an installed community package. */
+export function loadPackage() {
+	loaderPromise ??= (async () => {
+		const loader = new PackageDirectoryLoader(PACKAGE_ROOT);
+		await loader.loadAll();
+		return loader;
+	})();
+	return loaderPromise;
+}
+
+class PackageNodeTypes implements INodeTypes {
+	constructor(private readonly loader: InstanceType<typeof PackageDirectoryLoader>) {}
+
+	getByName(type: string): INodeType | IVersionedNodeType {
+		const name = type.startsWith(`${PACKAGE_NAME}.`) ? type.slice(PACKAGE_NAME.length + 1) : type;
+		return this.loader.getNode(name).type;
+	}
+
+	getByNameAndVersion(type: string, version?: number): INodeType {
+		return NodeHelpers.getVersionedNodeType(this.getByName(type), version);
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}
+
+/** Hands the test's credential data to the nodes, as n8n's credentials helper does after decryption. */
+class FixtureCredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly credentials: Record<string, ICredentialDataDecryptedObject>) {
+		super();
+	}
+
+	getParentTypes() {
+		return [];
+	}
+
+	isCredentialUsableByNode() {
+		return true;
+	}
+
+	async authenticate(_credentials: ICredentialDataDecryptedObject, _type: string, requestOptions: never) {
+		return requestOptions;
+	}
+
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async runPreAuthentication() {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<never> {
+		throw new Error('The test harness only hands out decrypted credentials');
+	}
+
+	async getDecrypted(_additionalData: unknown, _nodeCredentials: unknown, type: string) {
+		const data = this.credentials[type];
+		if (!data) throw new Error(`No test credential of type ${type}`);
+		return data;
+	}
+
+	async updateCredentials() {}
+
+	async updateCredentialsOauthTokenData() {}
+
+	getCredentialsProperties() {
+		return [];
+	}
+}
+
+export interface NodeSpec {
+	/** Node name without the package prefix, e.g. `appwriteUsers`. */
+	type: string;
+	parameters: Record<string, unknown>;
+	name?: string;
+	continueOnFail?: boolean;
+}
+
+export interface RunOptions {
+	nodes: NodeSpec[];
+	/** Items given to the first node. */
+	items?: INodeExecutionData[];
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+}
+
+export interface RunResult {
+	status: ExecutionStatus;
+	error?: ExecutionError;
+	runData: IRunData;
+	/** Items of the first output of a node (by default the last node in the chain). */
+	output(nodeName?: string): INodeExecutionData[];
+}
+
+/** Runs the nodes in a chain, the first one fed with `items`, through WorkflowExecute. */
+export async function runWorkflow(options: RunOptions): Promise<RunResult> {
+	const loader = await loadPackage();
+	const nodes: INode[] = options.nodes.map((spec, index) => ({
+		id: `node-${index}`,
+		name: spec.name ?? `Node ${index + 1}`,
+		type: `${PACKAGE_NAME}.${spec.type}`,
+		typeVersion: 1,
+		position: [index * 200, 0],
+		parameters: spec.parameters as INode['parameters'],
+		credentials: { appwriteApi: { id: 'test-credential', name: 'Appwrite test' } },
+		...(spec.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+	}));
+	const connections: IConnections = {};
+	for (let index = 0; index < nodes.length - 1; index++) {
+		connections[nodes[index].name] = { main: [[{ node: nodes[index + 1].name, type: 'main', index: 0 }]] };
+	}
+	const workflow = new Workflow({
+		id: 'test-workflow',
+		name: 'Appwrite test workflow',
+		nodes,
+		connections,
+		active: false,
+		nodeTypes: new PackageNodeTypes(loader),
+		settings: { executionOrder: 'v1' },
+	});
+
+	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', {
+		id: 'test-workflow',
+		name: 'Appwrite test workflow',
+		nodes,
+		connections,
+		active: false,
+		isArchived: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		activeVersionId: null,
+	} as never);
+	const finished = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
+
+	const additionalData = {
+		hooks,
+		credentialsHelper: new FixtureCredentialsHelper(options.credentials),
+		executionId: 'test-execution',
+		currentNodeExecutionIndex: 0,
+		variables: {},
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const runExecutionData = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [
+				{
+					node: nodes[0],
+					data: { main: [options.items ?? [{ json: {} }]] },
+					source: null,
+				},
+			],
+		},
+	});
+	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	const run = await finished;
+	const runData = run.data.resultData.runData;
+	return {
+		status: run.status,
+		error: run.data.resultData.error,
+		runData,
+		output(nodeName = nodes[nodes.length - 1].name) {
+			return runData[nodeName]?.[0]?.data?.main?.[0] ?? [];
+		},
+	};
+}
+
+/** Runs one node of this package on the given items. */
+export async function runNode(options: {
+	type: string;
+	parameters: Record<string, unknown>;
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	items?: INodeExecutionData[];
+	continueOnFail?: boolean;
+}): Promise<RunResult> {
+	return await runWorkflow({
+		nodes: [{ type: options.type, parameters: options.parameters, continueOnFail: options.continueOnFail, name: 'Appwrite' }],
+		items: options.items,
+		credentials: options.credentials,
+	});
+}
+
+/** The bytes of an output item's binary field, in whichever way n8n stored them. */
+export function binaryBuffer(item: INodeExecutionData, property = 'data'): Buffer {
+	const binary = item.binary?.[property];
+	if (!binary) throw new Error(`The item has no binary field "${property}"`);
+	return Buffer.from(binary.data, 'base64');
+}
+
+/** An input item carrying a file, as n8n's binary helpers would store it in memory mode. */
+export function binaryItem(content: Buffer, fileName: string, mimeType: string, json: Record<string, unknown> = {}): INodeExecutionData {
+	return {
+		json,
+		binary: {
+			data: { data: content.toString('base64'), fileName, mimeType, fileSize: String(content.length) },
+		},
+	};
+}

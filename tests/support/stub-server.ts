@@ -1,0 +1,156 @@
+/**
+ * A small HTTP server on 127.0.0.1 that stands in for Appwrite where exact bytes matter: it records
+ * every request the real node-appwrite SDK sends and answers with what each test scripts.
+ */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+	method: string;
+	/** Path without the query string, e.g. `/v1/users/u1`. */
+	path: string;
+	/** Raw query string without `?`. */
+	rawQuery: string;
+	query: URLSearchParams;
+	headers: Record<string, string | string[] | undefined>;
+	body: Buffer;
+	/** The parsed body: JSON, or the fields and files of a multipart upload. */
+	json?: unknown;
+	form?: Map<string, string | { name: string; type: string; content: Buffer }>;
+	params: Record<string, string>;
+}
+
+export interface StubResponse {
+	status?: number;
+	json?: unknown;
+	body?: Buffer | string;
+	headers?: Record<string, string>;
+}
+
+type Handler = StubResponse | ((request: RecordedRequest) => StubResponse | Promise<StubResponse>);
+
+interface Route {
+	method: string;
+	pattern: RegExp;
+	names: string[];
+	handler: Handler;
+}
+
+function compile(path: string): { pattern: RegExp; names: string[] } {
+	const names: string[] = [];
+	const source = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, (_, name: string) => {
+		names.push(name);
+		return '([^/]+)';
+	});
+	return { pattern: new RegExp(`^${source}$`), names };
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of request) chunks.push(chunk as Buffer);
+	return Buffer.concat(chunks);
+}
+
+async function parseForm(body: Buffer, contentType: string): Promise<RecordedRequest['form']> {
+	const form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+	const fields: NonNullable<RecordedRequest['form']> = new Map();
+	for (const [name, value] of form.entries()) {
+		fields.set(
+			name,
+			typeof value === 'string'
+				? value
+				: { name: value.name, type: value.type, content: Buffer.from(await value.arrayBuffer()) },
+		);
+	}
+	return fields;
+}
+
+export class StubServer {
+	readonly requests: RecordedRequest[] = [];
+	private readonly routes: Route[] = [];
+
+	private constructor(private readonly server: Server, readonly endpoint: string) {}
+
+	static async start(): Promise<StubServer> {
+		let stub: StubServer | undefined;
+		const server = createServer((request, response) => {
+			void stub?.handle(request, response);
+		});
+		server.keepAliveTimeout = 5_000;
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		stub = new StubServer(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`);
+		return stub;
+	}
+
+	/** Answers `method path` (`:name` matches one path segment) with a response or a function of the request. */
+	on(method: string, path: string, handler: Handler): this {
+		this.routes.unshift({ method: method.toUpperCase(), ...compile(path), handler });
+		return this;
+	}
+
+	/** Answers with an Appwrite-style error body, as a real server does. */
+	error(method: string, path: string, status: number, type: string, message: string): this {
+		return this.on(method, path, { status, json: { message, code: status, type, version: '1.8.1' } });
+	}
+
+	reset(): void {
+		this.requests.length = 0;
+		this.routes.length = 0;
+	}
+
+	async close(): Promise<void> {
+		this.server.closeAllConnections();
+		await new Promise<void>((resolve) => this.server.close(() => resolve()));
+	}
+
+	private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+		const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+		const body = await readBody(request);
+		const contentType = String(request.headers['content-type'] ?? '');
+		const recorded: RecordedRequest = {
+			method: request.method ?? 'GET',
+			path: url.pathname,
+			rawQuery: url.search.slice(1),
+			query: url.searchParams,
+			headers: request.headers,
+			body,
+			params: {},
+		};
+		if (contentType.includes('application/json') && body.length) recorded.json = JSON.parse(body.toString('utf8'));
+		if (contentType.includes('multipart/form-data')) recorded.form = await parseForm(body, contentType);
+		this.requests.push(recorded);
+
+		const route = this.routes.find((candidate) => candidate.method === recorded.method && candidate.pattern.test(url.pathname));
+		let answer: StubResponse;
+		if (route) {
+			const match = route.pattern.exec(url.pathname) as RegExpExecArray;
+			route.names.forEach((name, index) => (recorded.params[name] = decodeURIComponent(match[index + 1])));
+			answer = typeof route.handler === 'function' ? await route.handler(recorded) : route.handler;
+		} else {
+			answer = {
+				status: 404,
+				json: { message: `No stub for ${recorded.method} ${url.pathname}`, code: 404, type: 'general_route_not_found', version: '1.8.1' },
+			};
+		}
+		const headers: Record<string, string> = { ...answer.headers };
+		let payload: Buffer | string = '';
+		if (answer.json !== undefined) {
+			headers['content-type'] ??= 'application/json';
+			payload = JSON.stringify(answer.json);
+		} else if (answer.body !== undefined) {
+			payload = answer.body;
+		}
+		response.writeHead(answer.status ?? 200, headers);
+		response.end(payload);
+	}
+}
+
+/** An endpoint on 127.0.0.1 where nothing listens, for connection-refused tests. */
+export async function refusedEndpoint(): Promise<string> {
+	const server = createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	return `http://127.0.0.1:${port}/v1`;
+}
