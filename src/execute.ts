@@ -106,19 +106,17 @@ export async function executeActions(
 		});
 	}
 
+	// Resource and operation take no expressions, so they are the same for every item.
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const action = actions[`${resource}.${operation}`];
+	if (!action) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+
 	const output: INodeExecutionData[] = [];
 	const items = this.getInputData();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			if (!service) throw setupError;
-			const resource = this.getNodeParameter('resource', itemIndex) as string;
-			const operation = this.getNodeParameter('operation', itemIndex) as string;
-			const action = actions[`${resource}.${operation}`];
-			if (!action) {
-				throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`, {
-					itemIndex,
-				});
-			}
 			output.push(...(await runAction(this, service, action, itemIndex)));
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex, endpoint);
