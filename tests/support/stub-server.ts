@@ -17,7 +17,8 @@ export interface RecordedRequest {
 	body: Buffer;
 	/** The parsed body: JSON, or the fields and files of a multipart upload. */
 	json?: unknown;
-	form?: Map<string, string | { name: string; type: string; content: Buffer }>;
+	/** Multipart fields in order; a repeated field (e.g. `permissions[]`) appears once per value. */
+	form?: Array<[string, string | { name: string; type: string; content: Buffer }]>;
 	params: Record<string, string>;
 }
 
@@ -54,14 +55,12 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 
 async function parseForm(body: Buffer, contentType: string): Promise<RecordedRequest['form']> {
 	const form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
-	const fields: NonNullable<RecordedRequest['form']> = new Map();
+	const fields: NonNullable<RecordedRequest['form']> = [];
 	for (const [name, value] of form.entries()) {
-		fields.set(
+		fields.push([
 			name,
-			typeof value === 'string'
-				? value
-				: { name: value.name, type: value.type, content: Buffer.from(await value.arrayBuffer()) },
-		);
+			typeof value === 'string' ? value : { name: value.name, type: value.type, content: Buffer.from(await value.arrayBuffer()) },
+		]);
 	}
 	return fields;
 }
@@ -69,6 +68,7 @@ async function parseForm(body: Buffer, contentType: string): Promise<RecordedReq
 export class StubServer {
 	readonly requests: RecordedRequest[] = [];
 	private readonly routes: Route[] = [];
+	private fallbackHandler?: Handler;
 
 	private constructor(private readonly server: Server, readonly endpoint: string) {}
 
@@ -94,9 +94,16 @@ export class StubServer {
 		return this.on(method, path, { status, json: { message, code: status, type, version: '1.8.1' } });
 	}
 
+	/** Answers every request no route matches. */
+	fallback(handler: Handler): this {
+		this.fallbackHandler = handler;
+		return this;
+	}
+
 	reset(): void {
 		this.requests.length = 0;
 		this.routes.length = 0;
+		this.fallbackHandler = undefined;
 	}
 
 	async close(): Promise<void> {
@@ -127,6 +134,8 @@ export class StubServer {
 			const match = route.pattern.exec(url.pathname) as RegExpExecArray;
 			route.names.forEach((name, index) => (recorded.params[name] = decodeURIComponent(match[index + 1])));
 			answer = typeof route.handler === 'function' ? await route.handler(recorded) : route.handler;
+		} else if (this.fallbackHandler) {
+			answer = typeof this.fallbackHandler === 'function' ? await this.fallbackHandler(recorded) : this.fallbackHandler;
 		} else {
 			answer = {
 				status: 404,

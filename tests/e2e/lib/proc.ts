@@ -56,6 +56,11 @@ export function onCleanup(fn: Cleanup): void {
 
 let cleaningUp: Promise<void> | undefined;
 
+/** True once cleanupAll() has begun (processes stopping now are being stopped on purpose). */
+export function isShuttingDown(): boolean {
+	return cleaningUp !== undefined;
+}
+
 /** Stops every process started through this module and runs the registered cleanups. */
 export function cleanupAll(): Promise<void> {
 	cleaningUp ??= (async () => {
@@ -73,17 +78,26 @@ export function cleanupAll(): Promise<void> {
 
 let handlersInstalled = false;
 
-/** Makes Ctrl-C, SIGTERM and crashes stop everything before the script exits. */
-export function installExitHandlers(): void {
+/**
+ * Makes Ctrl-C, SIGTERM and crashes stop everything before the script exits. The exit code after
+ * a signal is 130/143 unless `signalExitCode` is given (`npm start` exits 0 on Ctrl-C).
+ */
+export function installExitHandlers(options: { signalExitCode?: number } = {}): void {
 	if (handlersInstalled) return;
 	handlersInstalled = true;
 	const onSignal = (signal: NodeJS.Signals) => {
 		log(`\n${signal} received, stopping everything…`);
-		void cleanupAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+		void cleanupAll().finally(() => process.exit(options.signalExitCode ?? (signal === 'SIGINT' ? 130 : 143)));
 	};
 	process.once('SIGINT', onSignal);
 	process.once('SIGTERM', onSignal);
 	process.once('SIGHUP', onSignal);
+	const onCrash = (error: unknown) => {
+		log(`\nUnexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+		void cleanupAll().finally(() => process.exit(1));
+	};
+	process.once('uncaughtException', onCrash);
+	process.once('unhandledRejection', onCrash);
 	process.on('exit', () => {
 		// Last resort, synchronous: nothing we started may outlive us.
 		for (const child of live) signalGroup(child, 'SIGKILL');

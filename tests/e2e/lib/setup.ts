@@ -1,0 +1,89 @@
+/**
+ * The setup shared by the e2e test, `npm start` and the demo: install n8n (once), build and pack
+ * this package, install it into a private n8n user folder like n8n's community-package installer,
+ * start the Appwrite stand-in, import a credential that points at it, and import workflows.
+ */
+import { join } from 'node:path';
+
+import { ensureN8nInstalled } from './install';
+import { startKeyGate, type KeyGate } from './keygate';
+import { createInstance, importCredentials, importWorkflows, type CredentialFile, type N8nInstance } from './n8n';
+import { buildAndPack, installIntoN8n, type PackedPackage } from './package';
+import { WORK_DIR } from './paths';
+import { freePort } from './ports';
+import { log } from './proc';
+import { startAppwriteStandIn, type StandIn } from './standin';
+import { STANDIN_CREDENTIAL } from './workflows';
+
+export const STANDIN_PROJECT_ID = 'appwrite-suite-e2e';
+export const STANDIN_API_KEY = 'standin-api-key-0001';
+
+export interface Setup {
+	pkg: PackedPackage;
+	standIn: StandIn;
+	/** The key check in front of the stand-in; credentials point at `gate.endpoint`. */
+	gate: KeyGate;
+	instance: N8nInstance;
+	/** The credential the workflows use (imported). */
+	credential: CredentialFile;
+}
+
+export function standInCredential(endpoint: string, overrides: Partial<CredentialFile> = {}, data: Record<string, unknown> = {}): CredentialFile {
+	return {
+		...STANDIN_CREDENTIAL,
+		...overrides,
+		data: { endpoint, projectId: STANDIN_PROJECT_ID, apiKey: STANDIN_API_KEY, selfSigned: false, ...data },
+	};
+}
+
+/** A 127.0.0.1 URL where nothing listens (for the "unreachable" credential). */
+export async function closedEndpoint(): Promise<string> {
+	return `http://127.0.0.1:${await freePort()}/v1`;
+}
+
+export interface SetupOptions {
+	/** Folder name under tests/e2e/.work/ for N8N_USER_FOLDER. */
+	name: string;
+	workflows: object[];
+	/** n8n's port (default: a free one). */
+	port?: number;
+	/** Further credentials to import next to the stand-in one (built once the endpoint is known). */
+	extraCredentials?: (endpoint: string) => Promise<CredentialFile[]> | CredentialFile[];
+}
+
+function seconds(since: number): string {
+	return `${((Date.now() - since) / 1000).toFixed(1)} s`;
+}
+
+export async function setUp(options: SetupOptions): Promise<Setup> {
+	await ensureN8nInstalled();
+
+	let t = Date.now();
+	const pkg = await buildAndPack(join(WORK_DIR, 'pack'));
+	log(`Packed ${pkg.name}@${pkg.version} with ${pkg.nodes.length} node(s) (${seconds(t)})`);
+
+	// the stand-in starts (Prism takes a few seconds) while the package is installed
+	const standInPromise = startAppwriteStandIn();
+	standInPromise.catch(() => undefined);
+
+	t = Date.now();
+	const instance = await createInstance({ name: options.name, workDir: WORK_DIR, port: options.port });
+	await installIntoN8n(instance.home, pkg);
+	log(`Installed it into ${join(instance.home, '.n8n', 'nodes', 'node_modules', pkg.name)} (${seconds(t)})`);
+
+	const standIn = await standInPromise;
+	const gate = await startKeyGate(standIn.endpoint, STANDIN_API_KEY);
+	const credential = standInCredential(gate.endpoint);
+	const extra = options.extraCredentials ? await options.extraCredentials(gate.endpoint) : [];
+
+	t = Date.now();
+	await importCredentials(instance, [credential, ...extra]);
+	log(`Imported ${1 + extra.length} credential(s) (${seconds(t)})`);
+
+	if (options.workflows.length > 0) {
+		t = Date.now();
+		await importWorkflows(instance, options.workflows);
+		log(`Imported ${options.workflows.length} workflow(s) (${seconds(t)})`);
+	}
+	return { pkg, standIn, gate, instance, credential };
+}

@@ -1,0 +1,230 @@
+/**
+ * End-to-end test against a real n8n 2.41.1 (Node 24): `npx tsx tests/e2e/run.ts [filter]`.
+ *
+ * 1. installs n8n once (tests/e2e/node_modules), builds and packs this package, installs the
+ *    tarball the way n8n's community-package installer does, starts the Appwrite stand-in;
+ * 2. imports the stand-in credential and every workflows/*.json, runs each with
+ *    `n8n execute --id … --rawOutput` and checks the items with workflows/<name>.expect.ts;
+ * 3. checks that every node the package ships is used by at least one workflow;
+ * 4. starts `n8n start` and, through its REST API as the editor does, checks that n8n lists the
+ *    nodes and runs the credential test: good key → OK, bad key / unreachable endpoint → the message.
+ * The last line is `e2e: N passed, M failed`; the exit code is 1 on any failure.
+ * An optional filter (part of a workflow file name, or an id) runs only matching workflows and
+ * skips steps 3 and 4.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+import { assert, multipartPart, type CheckContext } from './lib/expect';
+import type { Exchange } from './lib/keygate';
+import {
+	blockedAttempts,
+	executeWorkflow,
+	nodeItems,
+	RestClient,
+	startServer,
+	testCredential,
+	type CredentialFile,
+	type ExecuteResult,
+	type N8nItem,
+} from './lib/n8n';
+import { EXAMPLES_DIR, WORKFLOWS_DIR } from './lib/paths';
+import { freePorts } from './lib/ports';
+import { cleanupAll, installExitHandlers, log } from './lib/proc';
+import { runProblem } from './lib/report';
+import { closedEndpoint, setUp, standInCredential } from './lib/setup';
+import { loadWorkflowCases, loadWorkflowFiles, nodeTypeOfFile, packageNodeTypesUsed, type WorkflowCase } from './lib/workflows';
+
+const EXAMPLE_CONCURRENCY = Math.max(1, Number(process.env.E2E_EXAMPLE_CONCURRENCY ?? 2));
+
+let passed = 0;
+let failed = 0;
+const failures: string[] = [];
+
+function pass(name: string, detail = ''): void {
+	passed++;
+	console.log(`ok    ${name}${detail ? `  (${detail})` : ''}`);
+}
+
+function fail(name: string, reason: string): void {
+	failed++;
+	failures.push(name);
+	console.log(`FAIL  ${name}\n${reason.replace(/^/gm, '      ')}`);
+}
+
+function errorText(error: unknown): string {
+	if (error instanceof assert.AssertionError) return error.message;
+	return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+/** Inline base64, or `filesystem-v2:<path>` under `<home>/.n8n/storage/` (n8n 2.x default mode). */
+function binaryReader(home: string) {
+	return (item: N8nItem, property = 'data'): Buffer | undefined => {
+		const binary = item.binary?.[property];
+		if (!binary) return undefined;
+		if (binary.id?.startsWith('filesystem-v2:')) {
+			const file = join(home, '.n8n', 'storage', binary.id.slice('filesystem-v2:'.length));
+			return existsSync(file) ? readFileSync(file) : undefined;
+		}
+		if (binary.id || !binary.data) return undefined;
+		return Buffer.from(binary.data, 'base64');
+	};
+}
+
+async function checkWorkflow(wf: WorkflowCase, result: ExecuteResult, home: string, traffic: Exchange[]): Promise<void> {
+	const name = `${wf.file}: ${wf.expectation.description}`;
+	const problem = runProblem(wf.json.nodes, result);
+	const run = result.run;
+	if (problem || !run) {
+		fail(name, problem ?? 'no run');
+		return;
+	}
+	const items = nodeItems(run, wf.expectation.node) ?? [];
+	const context: CheckContext = {
+		items,
+		json: items.map((i) => i.json),
+		run,
+		itemsOf: (nodeName) => nodeItems(run, nodeName) ?? [],
+		binaryOf: binaryReader(home),
+		traffic,
+		multipartPart,
+		assert,
+	};
+	try {
+		await wf.expectation.check(context);
+		pass(name, `${items.length} item(s), ${(result.durationMs / 1000).toFixed(1)} s`);
+	} catch (error) {
+		const shown = JSON.stringify(
+			items.slice(0, 3).map((i) => ({ json: i.json, binary: i.binary })),
+			null,
+			2,
+		);
+		fail(name, `${errorText(error)}\n${wf.expectation.node} output (first 3 items):\n${shown.slice(0, 3000)}`);
+	}
+}
+
+async function main(): Promise<void> {
+	installExitHandlers();
+	const started = performance.now();
+	const filter = process.argv[2];
+
+	const cases = await loadWorkflowCases(WORKFLOWS_DIR, filter);
+	// the example workflows of `npm start` / `npm run demo` must keep working too (no expectation:
+	// they pass when every node runs without an error)
+	const examples = filter ? [] : loadWorkflowFiles(EXAMPLES_DIR);
+	if (cases.length === 0) throw new Error(`No workflows in ${WORKFLOWS_DIR}${filter ? ` match "${filter}"` : ''}`);
+	const clash = examples.find((e) => cases.some((c) => c.json.id === e.json.id));
+	if (clash) throw new Error(`examples/${clash.file}.json reuses the id ${clash.json.id} of a workflow in workflows/`);
+
+	const badKey: CredentialFile[] = [];
+	const setup = await setUp({
+		name: 'e2e-home',
+		workflows: [...cases.map((c) => c.json), ...examples.map((e) => e.json)],
+		extraCredentials: async (endpoint) => {
+			badKey.push(
+				standInCredential(endpoint, { id: 'e2eAppwriteBadKy', name: 'Appwrite (stand-in, wrong key)' }, { apiKey: 'wrong-key-0000' }),
+				standInCredential(await closedEndpoint(), { id: 'e2eAppwriteDown1', name: 'Appwrite (nothing listening)' }),
+			);
+			return badKey;
+		},
+	});
+
+	log(`Running ${cases.length} workflow(s) with n8n execute…`);
+	for (const wf of cases) {
+		const mark = setup.gate.lastSeq();
+		const result = await executeWorkflow(setup.instance, wf.json.id);
+		await checkWorkflow(wf, result, setup.instance.home, setup.gate.since(mark));
+	}
+
+	// no expectation looks at their traffic, so the examples may run two at a time
+	if (examples.length > 0) log(`Running ${examples.length} example workflow(s), ${EXAMPLE_CONCURRENCY} at a time…`);
+	const brokerPorts = await freePorts(EXAMPLE_CONCURRENCY);
+	const queue = [...examples];
+	await Promise.all(
+		brokerPorts.map(async (brokerPort) => {
+			for (let example = queue.shift(); example; example = queue.shift()) {
+				const result = await executeWorkflow(setup.instance, example.json.id, brokerPort);
+				const problem = runProblem(example.json.nodes, result, { noErrorItems: true });
+				if (problem) fail(`example ${example.file}: "${example.json.name}" runs`, problem);
+				else pass(`example ${example.file}: "${example.json.name}" runs`, `${(result.durationMs / 1000).toFixed(1)} s`);
+			}
+		}),
+	);
+
+	if (!filter) {
+		// every node the package ships is used by at least one workflow
+		const used = packageNodeTypesUsed(cases);
+		for (const file of setup.pkg.nodes) {
+			const type = nodeTypeOfFile(file);
+			if (used.has(type)) pass(`coverage: ${type} is used by a workflow`);
+			else fail(`coverage: ${type}`, `no workflow in tests/e2e/workflows uses ${type}; add one (JSON + .expect.ts)`);
+		}
+
+		log('Starting n8n (n8n start) for the editor-side checks…');
+		const t = performance.now();
+		const server = await startServer(setup.instance);
+		log(`n8n is up at ${setup.instance.baseUrl} (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+		try {
+			const client = new RestClient(setup.instance.baseUrl);
+			await client.ownerLogin();
+
+			// the editor's node list (GET /types/nodes.json) includes every node of the package
+			try {
+				const response = await client.request<Array<{ name: string }>>('GET', '//types/nodes.json');
+				assert.ok(Array.isArray(response.raw), `GET /types/nodes.json answered ${response.status}`);
+				const types = new Set((response.raw as Array<{ name: string }>).map((n) => n.name));
+				const missing = setup.pkg.nodes.map(nodeTypeOfFile).filter((type) => !types.has(type));
+				assert.deepEqual(missing, [], `n8n does not list: ${missing.join(', ')}`);
+				pass(`editor: n8n lists the package's ${setup.pkg.nodes.length} node(s)`);
+			} catch (error) {
+				fail('editor: n8n lists the package nodes', errorText(error));
+			}
+
+			const credentialCases: Array<{ credential: CredentialFile; expect: 'OK' | 'Error'; message?: RegExp; label: string }> = [
+				{ credential: setup.credential, expect: 'OK', label: 'good key → OK' },
+				{
+					credential: badKey[0],
+					expect: 'Error',
+					message: /did not recognise the API key/i,
+					label: 'wrong key → "did not recognise the API key"',
+				},
+				{ credential: badKey[1], expect: 'Error', message: /Could not reach/i, label: 'nothing listening → "Could not reach"' },
+			];
+			for (const c of credentialCases) {
+				const name = `credential test: ${c.label}`;
+				try {
+					const result = await testCredential(client, c.credential);
+					assert.equal(result.status, c.expect, `status ${result.status}: ${result.message}`);
+					if (c.message) assert.match(result.message, c.message);
+					pass(name, `"${result.message}"`);
+				} catch (error) {
+					fail(name, errorText(error));
+				}
+			}
+		} finally {
+			await server.stop();
+		}
+	}
+
+	// nothing tried to leave the machine (n8n's own calls home are switched off in lib/n8n.ts)
+	const attempts = blockedAttempts(setup.instance);
+	if (attempts.length === 0) pass('network: n8n and the package only talked to 127.0.0.1');
+	else {
+		const targets = [...new Set(attempts.map((a) => `${a.kind} ${a.target} (n8n ${a.argv.join(' ')})`))];
+		fail('network: n8n and the package only talked to 127.0.0.1', `blocked attempts (see ${setup.instance.netGuardLog}):\n${targets.join('\n')}`);
+	}
+
+	log(`e2e took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+main()
+	.catch((error: unknown) => {
+		fail('e2e setup', errorText(error));
+	})
+	.finally(async () => {
+		await cleanupAll();
+		if (failures.length > 0) console.log(`\nFailed:\n  ${failures.join('\n  ')}`);
+		console.log(`e2e: ${passed} passed, ${failed} failed`);
+		process.exit(failed > 0 || passed === 0 ? 1 : 0);
+	});
