@@ -53,14 +53,29 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 	return Buffer.concat(chunks);
 }
 
-async function parseForm(body: Buffer, contentType: string): Promise<RecordedRequest['form']> {
-	const form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+/** Splits a multipart body into its parts (undici's own parser is too slow for multi-megabyte chunks). */
+function parseForm(body: Buffer, contentType: string): NonNullable<RecordedRequest['form']> {
+	const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+	if (!boundary) return [];
+	const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
 	const fields: NonNullable<RecordedRequest['form']> = [];
-	for (const [name, value] of form.entries()) {
+	let start = body.indexOf(delimiter);
+	while (start !== -1) {
+		const next = body.indexOf(delimiter, start + delimiter.length);
+		if (next === -1) break;
+		const part = body.subarray(start + delimiter.length + 2, next - 2);
+		const split = part.indexOf('\r\n\r\n');
+		const head = part.subarray(0, split).toString('utf8');
+		const content = part.subarray(split + 4);
+		const name = /name="([^"]*)"/.exec(head)?.[1] ?? '';
+		const fileName = /filename="([^"]*)"/.exec(head)?.[1];
 		fields.push([
 			name,
-			typeof value === 'string' ? value : { name: value.name, type: value.type, content: Buffer.from(await value.arrayBuffer()) },
+			fileName === undefined
+				? content.toString('utf8')
+				: { name: fileName, type: /content-type: *([^\r\n]+)/i.exec(head)?.[1] ?? '', content: Buffer.from(content) },
 		]);
+		start = next;
 	}
 	return fields;
 }
@@ -125,7 +140,7 @@ export class StubServer {
 			params: {},
 		};
 		if (contentType.includes('application/json') && body.length) recorded.json = JSON.parse(body.toString('utf8'));
-		if (contentType.includes('multipart/form-data')) recorded.form = await parseForm(body, contentType);
+		if (contentType.includes('multipart/form-data')) recorded.form = parseForm(body, contentType);
 		this.requests.push(recorded);
 
 		const route = this.routes.find((candidate) => candidate.method === recorded.method && candidate.pattern.test(url.pathname));
