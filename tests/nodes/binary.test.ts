@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
+import type { INodeExecutionData } from 'n8n-workflow';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { binaryBuffer, binaryItem, runNode } from '../support/engine';
@@ -16,7 +17,7 @@ beforeAll(async () => {
 afterAll(async () => stub.close());
 beforeEach(() => stub.reset());
 
-function run(type: string, parameters: Record<string, unknown>, items = [{ json: {} }], continueOnFail = false) {
+function run(type: string, parameters: Record<string, unknown>, items: INodeExecutionData[] = [{ json: {} }], continueOnFail = false) {
 	return runNode({
 		type,
 		parameters,

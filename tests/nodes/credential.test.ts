@@ -1,11 +1,11 @@
-import type { ICredentialTestFunctions, INodeType } from 'n8n-workflow';
+import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeType } from 'n8n-workflow';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { loadPackage } from '../support/engine';
 import { refusedEndpoint, StubServer } from '../support/stub-server';
 
 let stub: StubServer;
-let credentialTest: (credential: { id: string; name: string; type: string; data: Record<string, unknown> }) => Promise<{ status: string; message: string }>;
+let credentialTest: (credential: ICredentialsDecrypted) => Promise<{ status: string; message: string }>;
 const API_KEY = 'standard_secret_api_key_123';
 
 beforeAll(async () => {

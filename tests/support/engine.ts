@@ -3,13 +3,15 @@
  * loaded by n8n's package loader, the way an n8n instance runs them. n8n's NodeTestHarness is not
  * published, so this is a small harness on the public exports of n8n-core and n8n-workflow.
  */
-import { mkdtempSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import type {
 	ExecutionError,
 	ExecutionStatus,
+	IDataObject,
 	ICredentialDataDecryptedObject,
 	IConnections,
 	INode,
@@ -22,9 +24,23 @@ import type {
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
-// n8n-core reads its settings when first imported: fix the encryption key and keep its files out of ~.
+// n8n-core reads its settings when first loaded. It writes <user folder>/.n8n/config unless that
+// file exists, even with N8N_ENCRYPTION_KEY set: so keep one folder in the temp dir, seed the file
+// atomically (parallel workers), and nothing lands in ~/.n8n.
 process.env.N8N_ENCRYPTION_KEY ??= 'appwrite-nodes-test-key';
-process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'n8n-appwrite-tests-'));
+if (!process.env.N8N_USER_FOLDER) {
+	const userFolder = path.join(tmpdir(), 'n8n-nodes-appwrite-suite-tests');
+	const settingsFile = path.join(userFolder, '.n8n', 'config');
+	if (!existsSync(settingsFile)) {
+		mkdirSync(path.dirname(settingsFile), { recursive: true });
+		const staging = `${settingsFile}.${randomUUID()}`;
+		writeFileSync(staging, JSON.stringify({ encryptionKey: process.env.N8N_ENCRYPTION_KEY }), { mode: 0o600 });
+		renameSync(staging, settingsFile);
+	}
+	process.env.N8N_USER_FOLDER = userFolder;
+}
+// n8n's error reporter logs every node failure; tests must print nothing.
+process.env.N8N_LOG_LEVEL ??= 'silent';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } = require('n8n-core') as typeof import('n8n-core');
@@ -232,7 +248,7 @@ export function binaryBuffer(item: INodeExecutionData, property = 'data'): Buffe
 }
 
 /** An input item carrying a file, as n8n's binary helpers would store it in memory mode. */
-export function binaryItem(content: Buffer, fileName: string, mimeType: string, json: Record<string, unknown> = {}): INodeExecutionData {
+export function binaryItem(content: Buffer, fileName: string, mimeType: string, json: IDataObject = {}): INodeExecutionData {
 	return {
 		json,
 		binary: {
