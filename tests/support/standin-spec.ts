@@ -241,6 +241,9 @@ function fixErrorSchema(spec: Json, version: string): void {
  * cannot be used. Declare 400/401/404/409/429/500 with the error schema and an Appwrite-shaped
  * example, so a request the spec rejects yields {message, code: 400, type, version}, a missing key
  * yields 401 general_unauthorized_scope, and a test can ask for any of them with `Prefer: code=N`.
+ * Limit: on the image endpoints the SDK sends `accept: image/png` or `image/*`, which these JSON
+ * errors do not match, so there `Prefer: code=N` falls back to the 200 image (file downloads send
+ * `*\/*` and do get the error). Request violations still answer the JSON 400 everywhere.
  */
 function addErrorResponses(path: string, op: Json, version: string): void {
 	const scopes = [op['x-appwrite']?.scope ?? []].flat().filter(Boolean);
