@@ -14,6 +14,7 @@ const COMPATIBLE: Record<CatalogParam['kind'], ReadonlyArray<SdkParam['shape']>>
 	multiOptions: ['string[]', 'enum[]'],
 	queries: ['string[]'],
 	json: ['object', 'unknown'],
+	jsonList: ['object[]', 'unknown'],
 	binary: ['file'],
 };
 

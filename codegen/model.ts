@@ -34,7 +34,7 @@ function isTopLevel(param: CatalogParam): boolean {
 
 const N8N_TYPES: Record<CatalogParam['kind'], string> = {
 	string: 'string', id: 'string', number: 'number', boolean: 'boolean', options: 'options',
-	multiOptions: 'multiOptions', json: 'json', stringList: 'string', dateTime: 'dateTime', binary: 'string',
+	multiOptions: 'multiOptions', json: 'json', jsonList: 'json', stringList: 'string', dateTime: 'dateTime', binary: 'string',
 	queries: 'fixedCollection',
 };
 
@@ -45,6 +45,7 @@ function defaultOf(param: CatalogParam): unknown {
 		case 'options': return param.options?.[0].value;
 		case 'multiOptions': return [];
 		case 'json': return '{}';
+		case 'jsonList': return '[]';
 		case 'queries': return {};
 		case 'binary': return 'data';
 		default: return '';

@@ -23,6 +23,7 @@ function kindOf(method: SdkMethod, param: SdkParam): CatalogParam['kind'] {
 		case 'file': return 'binary';
 		case 'object':
 		case 'unknown': return 'json';
+		case 'object[]': return 'jsonList';
 		case 'string[]': return param.name === 'queries' ? 'queries' : 'stringList';
 		default:
 			if (method.name.startsWith('create') && /ID\.unique\(\)/.test(param.description)) return 'id';

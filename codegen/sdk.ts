@@ -11,7 +11,7 @@ export interface SdkParam {
 	/** The declared type as written, e.g. `string[]` or `Browser`. */
 	typeText: string;
 	/** Broad type, enough to check a catalog kind against. */
-	shape: 'string' | 'number' | 'boolean' | 'string[]' | 'enum' | 'enum[]' | 'file' | 'object' | 'unknown';
+	shape: 'string' | 'number' | 'boolean' | 'string[]' | 'enum' | 'enum[]' | 'object[]' | 'file' | 'object' | 'unknown';
 	/** API values of an enum type. */
 	enumValues?: string[];
 	/** The enum's member names, in the same order as the values. */
@@ -65,7 +65,7 @@ function shapeOf(type: Type, typeText: string): Pick<SdkParam, 'shape' | 'enumVa
 		const elementEnum = enumOf(element);
 		if (elementEnum) return { shape: 'enum[]', ...elementEnum };
 		if (element.isString()) return { shape: 'string[]' };
-		return { shape: 'object' };
+		return { shape: 'object[]' };
 	}
 	if (nonNull.isString() || nonNull.isStringLiteral()) return { shape: 'string' };
 	if (nonNull.isNumber()) return { shape: 'number' };

@@ -42,6 +42,12 @@ function toJson(value: unknown): unknown {
 	}
 }
 
+function toJsonList(value: unknown): unknown[] {
+	const parsed = toJson(value);
+	if (!Array.isArray(parsed)) throw new InputError('must be a JSON array, like [{"key": "value"}]');
+	return parsed;
+}
+
 function toJsonObject(value: unknown): IDataObject {
 	const parsed = toJson(value);
 	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
@@ -78,6 +84,7 @@ const converters: Record<ConvertedKind, (value: unknown, spec: ParamSpec) => unk
 	options: (value, spec) => checkAllowed(String(value), spec),
 	multiOptions: (value, spec) => toStringList(value).map((item) => checkAllowed(item, spec)),
 	json: toJsonObject,
+	jsonList: toJsonList,
 	stringList: toStringList,
 	dateTime: toDateTime,
 	queries: toQueryStrings,

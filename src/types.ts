@@ -11,6 +11,7 @@ export type InputKind =
 	| 'options'
 	| 'multiOptions'
 	| 'json'
+	| 'jsonList'
 	| 'stringList'
 	| 'dateTime'
 	| 'id'
