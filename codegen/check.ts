@@ -7,6 +7,8 @@ const COMPATIBLE: Record<CatalogParam['kind'], ReadonlyArray<SdkParam['shape']>>
 	string: ['string', 'object', 'unknown'],
 	id: ['string'],
 	dateTime: ['string'],
+	color: ['string'],
+	hexColor: ['string'],
 	options: ['string', 'enum'],
 	number: ['number'],
 	boolean: ['boolean'],
@@ -24,11 +26,24 @@ const RESERVED = new Set(['resource', 'operation', 'additionalFields', 'returnAl
 /** Parameters node-appwrite offers that make no sense in a workflow. */
 const RUNTIME_ONLY = new Set(['onProgress']);
 
+/**
+ * n8n's lint (sentence-case rule) accepts words that are all lower case, all upper case, or the
+ * first word capitalised; apostrophes and mixed case such as "APNs" fail it.
+ */
+function isN8nSentenceCase(sentence: string): boolean {
+	return sentence.split(' ').every((word, index) => {
+		if (word === word.toUpperCase() && /[A-Z]/.test(word)) return true;
+		const rest = index === 0 ? word.slice(1) : word;
+		return !word.includes("'") && rest === rest.toLowerCase() && (index > 0 || word[0] === word[0].toUpperCase());
+	});
+}
+
 function checkAction(service: CatalogService, action: CatalogAction, sdk: SdkDeclarations): string[] {
 	const problems: string[] = [];
 	const at = `${service.file}: action ${actionKey(action)}`;
 	const fail = (problem: string) => problems.push(`${at}: ${problem}`);
 
+	if (!isN8nSentenceCase(action.action)) fail(`action "${action.action}" must be in sentence case without apostrophes (n8n's lint)`);
 	if (action.draft) fail('is a draft from catalog:scaffold; review it, then remove "draft: true"');
 	if (!service.resources.some((resource) => resource.value === action.resource)) {
 		fail(`resource "${action.resource}" is not declared under resources`);
@@ -81,6 +96,9 @@ function checkAction(service: CatalogService, action: CatalogAction, sdk: SdkDec
 	}
 
 	for (const param of action.params) {
+		if (/color/i.test(param.name) && !['color', 'hexColor'].includes(param.kind)) {
+			fail(`parameter "${param.name}" is a colour: use kind color (sent as #rrggbb) or hexColor (sent without #)`);
+		}
 		if (RESERVED.has(param.name)) fail(`parameter name "${param.name}" is reserved for the node's own fields`);
 		const declaredBy = methods.filter((method) => method.params.some((sdkParam) => sdkParam.name === param.name));
 		if (param.selector) {

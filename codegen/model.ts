@@ -23,6 +23,18 @@ export function labelOf(param: CatalogParam): string {
 	return param.label ?? (param.kind === 'binary' ? 'Input Binary Field' : humanize(param.name));
 }
 
+/**
+ * n8n's lint wants a one-sentence description without a final period and a two-sentence one with
+ * it; catalog authors write naturally, so settle it here.
+ */
+export function n8nDescription(text: string): string {
+	const trimmed = text.trim().replace(/\.$/, '');
+	return trimmed.replace('e.g.', '').split('. ').length > 1 ? `${trimmed}.` : trimmed;
+}
+
+/** n8n masks inputs whose names suggest a secret, and its lint insists on it. */
+const SENSITIVE_NAME = /secret|password|token|apikey/i;
+
 function lowerFirst(text: string): string {
 	return text.charAt(0).toLowerCase() + text.slice(1);
 }
@@ -34,7 +46,7 @@ function isTopLevel(param: CatalogParam): boolean {
 
 const N8N_TYPES: Record<CatalogParam['kind'], string> = {
 	string: 'string', id: 'string', number: 'number', boolean: 'boolean', options: 'options',
-	multiOptions: 'multiOptions', json: 'json', jsonList: 'json', stringList: 'string', dateTime: 'dateTime', binary: 'string',
+	multiOptions: 'multiOptions', json: 'json', jsonList: 'json', color: 'color', hexColor: 'color', stringList: 'string', dateTime: 'dateTime', binary: 'string',
 	queries: 'fixedCollection',
 };
 
@@ -66,7 +78,7 @@ type Property = Record<string, unknown>;
 
 function fieldProperty(param: CatalogParam, show?: Record<string, string[]>): Property {
 	const typeOptions: Record<string, unknown> = {};
-	if (param.secret) typeOptions.password = true;
+	if (param.secret || (SENSITIVE_NAME.test(param.name) && N8N_TYPES[param.kind] === 'string')) typeOptions.password = true;
 	if (param.multiline) typeOptions.rows = 4;
 	if (param.kind === 'queries') typeOptions.multipleValues = true;
 	return {
@@ -78,11 +90,11 @@ function fieldProperty(param: CatalogParam, show?: Record<string, string[]>): Pr
 		noDataExpression: param.selector ? true : undefined,
 		displayOptions: show ? { show } : undefined,
 		options: param.kind === 'queries' ? new Verbatim('queryBuilderOptions') : param.options
-			?.map((option) => ({ name: option.name, value: option.value, description: option.description }))
+			?.map((option) => ({ name: option.name, value: option.value, description: option.description && n8nDescription(option.description) }))
 			.sort((a, b) => a.name.localeCompare(b.name)),
 		default: defaultOf(param),
 		placeholder: param.placeholder,
-		description: descriptionOf(param),
+		description: n8nDescription(descriptionOf(param)),
 	};
 }
 
@@ -205,7 +217,9 @@ export function buildNodeModel(service: CatalogService, sdk: SdkDeclarations): N
 				options: ordered.map((action) => ({
 					name: action.name,
 					value: action.operation,
-					description: action.deprecated ? `${action.description} Deprecated by Appwrite: use ${action.deprecated}.` : action.description,
+					description: n8nDescription(
+						action.deprecated ? `${action.description}. Deprecated by Appwrite: use ${action.deprecated}` : action.description,
+					),
 					action: action.action,
 				})),
 				default: actions[0]?.operation ?? '',
@@ -230,7 +244,7 @@ export function buildNodeModel(service: CatalogService, sdk: SdkDeclarations): N
 			noDataExpression: true,
 			options: [...service.resources]
 				.sort((a, b) => a.name.localeCompare(b.name))
-				.map((resource) => ({ name: resource.name, value: resource.value, description: resource.description })),
+				.map((resource) => ({ name: resource.name, value: resource.value, description: resource.description && n8nDescription(resource.description) })),
 			default: service.resources[0].value,
 		},
 		resources: resources.filter((resource) => Object.keys(resource.actions).length > 0),

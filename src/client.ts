@@ -8,14 +8,12 @@ import type { AppwriteCredentials } from './types';
  */
 export function normalizeEndpoint(raw: string): string {
 	const trimmed = (raw ?? '').trim().replace(/\/+$/, '');
-	let url: URL;
-	try {
-		url = new URL(trimmed);
-	} catch {
+	if (!URL.canParse(trimmed)) {
 		throw new Error(
 			`The API endpoint "${trimmed}" is not a URL. Use the address shown in the Appwrite console, e.g. https://cloud.appwrite.io/v1`,
 		);
 	}
+	const url = new URL(trimmed);
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
 		throw new Error(`The API endpoint must start with http:// or https://, not ${url.protocol}//`);
 	}

@@ -35,11 +35,13 @@ function toBoolean(value: unknown): boolean {
 
 function toJson(value: unknown): unknown {
 	if (typeof value !== 'string') return value;
+	let problem: string;
 	try {
 		return JSON.parse(value);
 	} catch (error) {
-		throw new InputError(`is not valid JSON (${(error as Error).message})`);
+		problem = (error as Error).message;
 	}
+	throw new InputError(`is not valid JSON (${problem})`);
 }
 
 function toJsonList(value: unknown): unknown[] {
@@ -87,6 +89,9 @@ const converters: Record<ConvertedKind, (value: unknown, spec: ParamSpec) => unk
 	jsonList: toJsonList,
 	stringList: toStringList,
 	dateTime: toDateTime,
+	color: (value) => String(value).trim(),
+	// Appwrite's image APIs take a hex colour without the # that n8n's colour picker puts in front.
+	hexColor: (value) => String(value).trim().replace(/^#/, ''),
 	queries: toQueryStrings,
 };
 
@@ -103,6 +108,20 @@ async function readBinary(context: IExecuteFunctions, spec: ParamSpec, itemIndex
 	return InputFile.fromBuffer(buffer, binary.fileName ?? `${property}.${binary.fileExtension ?? 'bin'}`);
 }
 
+/** One input, converted; undefined when the user left an optional field out. */
+async function readValue(context: IExecuteFunctions, spec: ParamSpec, itemIndex: number): Promise<unknown> {
+	if (spec.kind === 'binary') return await readBinary(context, spec, itemIndex);
+	const raw = readRaw(context, spec, itemIndex);
+	// An empty list is a real value: it clears labels, targets and the like.
+	if (LIST_KINDS.has(spec.kind) && raw !== undefined && raw !== null) return converters[spec.kind as ConvertedKind](raw, spec);
+	if (isBlank(raw)) {
+		if (spec.kind === 'id') return ID.unique();
+		if (spec.required) throw new InputError('is required but empty');
+		return undefined;
+	}
+	return converters[spec.kind as ConvertedKind](raw, spec);
+}
+
 /**
  * Reads and converts every input of an action for one item, before any request is made, so bad
  * input fails just that item with a message that names the field.
@@ -116,28 +135,15 @@ export async function readInputs(
 	for (const spec of params) {
 		if (spec.showWhen && !spec.showWhen.in.includes(String(values[spec.showWhen.param]))) continue;
 		try {
-			if (spec.kind === 'binary') {
-				values[spec.name] = await readBinary(context, spec, itemIndex);
-				continue;
-			}
-			const raw = readRaw(context, spec, itemIndex);
-			if (LIST_KINDS.has(spec.kind) && raw !== undefined && raw !== null) {
-				// An empty list is a real value here: it clears labels, targets and the like.
-				values[spec.name] = converters[spec.kind as ConvertedKind](raw, spec);
-				continue;
-			}
-			if (isBlank(raw)) {
-				if (spec.kind === 'id') values[spec.name] = ID.unique();
-				else if (spec.required) throw new InputError('is required but empty');
-				continue;
-			}
-			values[spec.name] = converters[spec.kind as ConvertedKind](raw, spec);
+			const value = await readValue(context, spec, itemIndex);
+			if (value !== undefined) values[spec.name] = value;
 		} catch (error) {
-			if (!(error instanceof InputError) && !(error instanceof QueryInputError)) throw error;
-			throw new NodeOperationError(context.getNode(), `The field "${spec.label}" ${error.message} [item ${itemIndex}]`, {
-				itemIndex,
-				description: `Check the value of "${spec.label}" for item ${itemIndex}.`,
-			});
+			const badInput = error instanceof InputError || error instanceof QueryInputError;
+			throw new NodeOperationError(
+				context.getNode(),
+				badInput ? `The field "${spec.label}" ${error.message} [item ${itemIndex}]` : (error as Error),
+				badInput ? { itemIndex, description: `Check the value of "${spec.label}" for item ${itemIndex}.` } : { itemIndex },
+			);
 		}
 	}
 	return values;

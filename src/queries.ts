@@ -37,17 +37,21 @@ const OPERATORS: Record<string, (attribute: string, value: () => string | number
 	select: (attribute) => Query.select(attribute.split(',').map((name) => name.trim()).filter(Boolean)),
 };
 
-export const QUERY_OPERATORS = Object.keys(OPERATORS);
+const NOT_JSON = Symbol('not JSON');
+
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return NOT_JSON;
+	}
+}
 
 /** Each raw query is a JSON object string with a method, as node-appwrite's Query helpers make them. */
 function checkRaw(query: unknown, position: string): string {
 	const text = typeof query === 'string' ? query.trim() : JSON.stringify(query);
-	let decoded: unknown;
-	try {
-		decoded = JSON.parse(text);
-	} catch {
-		throw new QueryInputError(`${position} is not JSON: ${text}`);
-	}
+	const decoded = parseJson(text);
+	if (decoded === NOT_JSON) throw new QueryInputError(`${position} is not JSON: ${text}`);
 	if (typeof decoded !== 'object' || decoded === null || typeof (decoded as IDataObject).method !== 'string') {
 		throw new QueryInputError(`${position} has no "method", e.g. {"method":"equal","attribute":"name","values":["Ann"]}`);
 	}
@@ -76,12 +80,8 @@ export function toQueryStrings(value: unknown): string[] {
 	if (typeof value === 'string') {
 		const text = value.trim();
 		if (text === '') return [];
-		let parsed: unknown;
-		try {
-			parsed = JSON.parse(text);
-		} catch {
-			throw new QueryInputError(`is not a JSON array of queries: ${text}`);
-		}
+		const parsed = parseJson(text);
+		if (parsed === NOT_JSON) throw new QueryInputError(`is not a JSON array of queries: ${text}`);
 		return toQueryStrings(Array.isArray(parsed) ? parsed : [parsed]);
 	}
 	if (Array.isArray(value)) return value.map((query, index) => checkRaw(query, `query ${index + 1}`));

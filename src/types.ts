@@ -14,6 +14,8 @@ export type InputKind =
 	| 'jsonList'
 	| 'stringList'
 	| 'dateTime'
+	| 'color'
+	| 'hexColor'
 	| 'id'
 	| 'binary'
 	| 'queries';

@@ -78,7 +78,7 @@ actions:
 `;
 		const problems = problemsOf(() => parseCatalogFile('spec/catalog/bad.yaml', yaml));
 		expect(problems).toContain(
-			'spec/catalog/bad.yaml: action user.get, param userId (kind): must be equal to one of the allowed values: string, number, boolean, options, multiOptions, json, jsonList, stringList, dateTime, id, binary, queries',
+			'spec/catalog/bad.yaml: action user.get, param userId (kind): must be equal to one of the allowed values: string, number, boolean, options, multiOptions, json, jsonList, stringList, dateTime, color, hexColor, id, binary, queries',
 		);
 		expect(problems).toContain("spec/catalog/bad.yaml: action user.get, param limit: must have required property 'default'");
 		expect(problems).toContain('spec/catalog/bad.yaml: action user.get: unknown field "colour"');

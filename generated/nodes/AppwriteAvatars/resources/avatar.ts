@@ -26,7 +26,7 @@ export const avatarOperations: INodeProperties = {
 			name: 'Get Favicon',
 			value: 'getFavicon',
 			description: 'Fetch the favicon of a website as an image file',
-			action: "Get a website's favicon",
+			action: 'Get the favicon of a website',
 		},
 		{
 			name: 'Get Flag',
@@ -518,7 +518,7 @@ export const avatarFields: INodeProperties[] = [
 			{
 				displayName: 'Background Color',
 				name: 'background',
-				type: 'string',
+				type: 'color',
 				default: '',
 				placeholder: 'f02e65',
 				description: 'Background color as a hex code without #; by default a color derived from the name',
@@ -904,7 +904,7 @@ export const avatarActions: ActionTable = {
 			{
 				name: 'background',
 				label: 'Background Color',
-				kind: 'string',
+				kind: 'hexColor',
 				location: 'additionalFields',
 				required: false,
 			},

@@ -13,31 +13,31 @@ export const documentOperations: INodeProperties = {
 		{
 			name: 'Create',
 			value: 'create',
-			description: 'Create a document in a collection Deprecated by Appwrite: use TablesDB.createRow.',
+			description: 'Create a document in a collection. Deprecated by Appwrite: use TablesDB.createRow.',
 			action: 'Create a document',
 		},
 		{
 			name: 'Delete',
 			value: 'delete',
-			description: 'Delete a document Deprecated by Appwrite: use TablesDB.deleteRow.',
+			description: 'Delete a document. Deprecated by Appwrite: use TablesDB.deleteRow.',
 			action: 'Delete a document',
 		},
 		{
 			name: 'Get',
 			value: 'get',
-			description: 'Get a document by ID Deprecated by Appwrite: use TablesDB.getRow.',
+			description: 'Get a document by ID. Deprecated by Appwrite: use TablesDB.getRow.',
 			action: 'Get a document',
 		},
 		{
 			name: 'Get Many',
 			value: 'getAll',
-			description: 'List the documents of a collection, filtered and sorted by queries Deprecated by Appwrite: use TablesDB.listRows.',
+			description: 'List the documents of a collection, filtered and sorted by queries. Deprecated by Appwrite: use TablesDB.listRows.',
 			action: 'Get many documents',
 		},
 		{
 			name: 'Update',
 			value: 'update',
-			description: 'Change some attributes of a document; attributes you leave out keep their values Deprecated by Appwrite: use TablesDB.updateRow.',
+			description: 'Change some attributes of a document; attributes you leave out keep their values. Deprecated by Appwrite: use TablesDB.updateRow.',
 			action: 'Update a document',
 		},
 	],
@@ -69,7 +69,7 @@ export const documentFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['document'], operation: ['create'] } },
 		default: '',
-		description: 'ID for the new document Leave empty to generate a unique ID.',
+		description: 'ID for the new document Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Data',
@@ -93,7 +93,7 @@ export const documentFields: INodeProperties[] = [
 				name: 'permissions',
 				type: 'string',
 				default: '',
-				description: 'Permission strings, e.g. read("any"), update("user:USER_ID"); by default only the creator gets all permissions A comma-separated list, or an array from an expression.',
+				description: 'Permission strings, e.g. read("any"), update("user:USER_ID"); by default only the creator gets all permissions A comma-separated list, or an array from an expression',
 			},
 			{
 				displayName: 'Transaction ID',
@@ -190,7 +190,7 @@ export const documentFields: INodeProperties[] = [
 				typeOptions: { multipleValues: true },
 				options: queryBuilderOptions,
 				default: {},
-				description: 'Queries such as select, to choose the attributes returned Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
+				description: 'Queries such as select, to choose the attributes returned Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries',
 			},
 			{
 				displayName: 'Transaction ID',
@@ -280,7 +280,7 @@ export const documentFields: INodeProperties[] = [
 				typeOptions: { multipleValues: true },
 				options: queryBuilderOptions,
 				default: {},
-				description: "Filters, sorting and select on the collection's attributes Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.",
+				description: "Filters, sorting and select on the collection's attributes Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries",
 			},
 			{
 				displayName: 'Transaction ID',
@@ -338,7 +338,7 @@ export const documentFields: INodeProperties[] = [
 				name: 'permissions',
 				type: 'string',
 				default: '',
-				description: 'Permission strings, e.g. read("any"), update("user:USER_ID"); by default only the creator gets all permissions A comma-separated list, or an array from an expression.',
+				description: 'Permission strings, e.g. read("any"), update("user:USER_ID"); by default only the creator gets all permissions A comma-separated list, or an array from an expression',
 			},
 			{
 				displayName: 'Transaction ID',

@@ -56,7 +56,7 @@ export const localeOperations: INodeProperties = {
 			name: 'Get User Locale',
 			value: 'get',
 			description: "Get the location Appwrite derives from the caller's IP address: country, continent, EU membership and currency. With a server key this is the n8n server's IP.",
-			action: "Get the caller's locale",
+			action: 'Get the locale of the caller',
 		},
 	],
 	default: 'get',

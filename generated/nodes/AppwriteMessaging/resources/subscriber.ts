@@ -32,7 +32,7 @@ export const subscriberOperations: INodeProperties = {
 			name: 'Get Logs',
 			value: 'getLogs',
 			description: 'List the audit logs of a subscriber',
-			action: "Get a subscriber's logs",
+			action: 'Get the logs of a subscriber',
 		},
 		{
 			name: 'Get Many',
@@ -108,7 +108,7 @@ export const subscriberFields: INodeProperties[] = [
 				typeOptions: { multipleValues: true },
 				options: queryBuilderOptions,
 				default: {},
-				description: 'Logs accept only limit and offset queries, which Return All and Limit already set Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
+				description: 'Logs accept only limit and offset queries, which Return All and Limit already set Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries',
 			},
 		],
 	},
@@ -201,7 +201,7 @@ export const subscriberFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['subscriber'], operation: ['create'] } },
 		default: '',
-		description: 'ID for the new subscriber Leave empty to generate a unique ID.',
+		description: 'ID for the new subscriber Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Target ID',

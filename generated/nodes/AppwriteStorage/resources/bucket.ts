@@ -106,7 +106,7 @@ export const bucketFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['bucket'], operation: ['create'] } },
 		default: '',
-		description: 'ID for the new bucket Leave empty to generate a unique ID.',
+		description: 'ID for the new bucket Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Name',
@@ -130,7 +130,7 @@ export const bucketFields: INodeProperties[] = [
 				name: 'allowedFileExtensions',
 				type: 'string',
 				default: '',
-				description: 'File extensions allowed in the bucket, e.g. jpg, png, pdf; empty allows all A comma-separated list, or an array from an expression.',
+				description: 'File extensions allowed in the bucket, e.g. jpg, png, pdf; empty allows all A comma-separated list, or an array from an expression',
 			},
 			{
 				displayName: 'Antivirus',
@@ -235,7 +235,7 @@ export const bucketFields: INodeProperties[] = [
 				name: 'allowedFileExtensions',
 				type: 'string',
 				default: '',
-				description: 'File extensions allowed in the bucket, e.g. jpg, png, pdf; empty allows all A comma-separated list, or an array from an expression.',
+				description: 'File extensions allowed in the bucket, e.g. jpg, png, pdf; empty allows all A comma-separated list, or an array from an expression',
 			},
 			{
 				displayName: 'Antivirus',

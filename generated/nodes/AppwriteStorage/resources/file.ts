@@ -21,7 +21,7 @@ export const fileOperations: INodeProperties = {
 			name: 'Get',
 			value: 'get',
 			description: "Get a file's details (name, size, MIME type, permissions) by ID",
-			action: "Get a file's details",
+			action: 'Get the details of a file',
 		},
 		{
 			name: 'Get Many',
@@ -147,7 +147,7 @@ export const fileFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['file'], operation: ['upload'] } },
 		default: '',
-		description: 'ID for the new file Leave empty to generate a unique ID.',
+		description: 'ID for the new file Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Input Binary Field',
@@ -156,7 +156,7 @@ export const fileFields: INodeProperties[] = [
 		required: true,
 		displayOptions: { show: { resource: ['file'], operation: ['upload'] } },
 		default: 'data',
-		description: "Binary field of the input item to upload; its file name becomes the file's name The name of the input item's binary field that holds the file.",
+		description: "Binary field of the input item to upload; its file name becomes the file's name The name of the input item's binary field that holds the file",
 	},
 	{
 		displayName: 'Additional Fields',
@@ -171,7 +171,7 @@ export const fileFields: INodeProperties[] = [
 				name: 'permissions',
 				type: 'string',
 				default: '',
-				description: 'Permission strings, e.g. read("any"); without them only the bucket\'s permissions apply A comma-separated list, or an array from an expression.',
+				description: 'Permission strings, e.g. read("any"); without them only the bucket\'s permissions apply A comma-separated list, or an array from an expression',
 			},
 		],
 	},
@@ -344,7 +344,7 @@ export const fileFields: INodeProperties[] = [
 			{
 				displayName: 'Background Color',
 				name: 'background',
-				type: 'string',
+				type: 'color',
 				default: '',
 				placeholder: 'ffffff',
 				description: 'Background color as a hex code without #, for transparent images',
@@ -352,7 +352,7 @@ export const fileFields: INodeProperties[] = [
 			{
 				displayName: 'Border Color',
 				name: 'borderColor',
-				type: 'string',
+				type: 'color',
 				default: '',
 				placeholder: 'ff0000',
 				description: 'Border color as a hex code without #',
@@ -619,7 +619,7 @@ export const fileActions: ActionTable = {
 			{
 				name: 'borderColor',
 				label: 'Border Color',
-				kind: 'string',
+				kind: 'hexColor',
 				location: 'additionalFields',
 				required: false,
 			},
@@ -647,7 +647,7 @@ export const fileActions: ActionTable = {
 			{
 				name: 'background',
 				label: 'Background Color',
-				kind: 'string',
+				kind: 'hexColor',
 				location: 'additionalFields',
 				required: false,
 			},

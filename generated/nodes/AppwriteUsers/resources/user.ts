@@ -33,7 +33,7 @@ export const userOperations: INodeProperties = {
 			name: 'Get Logs',
 			value: 'getLogs',
 			description: "List a user's activity logs, newest first",
-			action: "Get a user's logs",
+			action: 'Get the logs of a user',
 		},
 		{
 			name: 'Get Many',
@@ -45,13 +45,13 @@ export const userOperations: INodeProperties = {
 			name: 'Get Memberships',
 			value: 'getMemberships',
 			description: 'List the teams a user is a member of',
-			action: "Get a user's team memberships",
+			action: 'Get the team memberships of a user',
 		},
 		{
 			name: 'Get Preferences',
 			value: 'getPreferences',
 			description: 'Get the preferences stored for a user',
-			action: "Get a user's preferences",
+			action: 'Get the preferences of a user',
 		},
 		{
 			name: 'Update',
@@ -268,7 +268,7 @@ export const userFields: INodeProperties[] = [
 				name: 'labels',
 				type: 'string',
 				default: '',
-				description: "The user's labels; replaces the existing ones (an empty list removes them all) A comma-separated list, or an array from an expression.",
+				description: "The user's labels; replaces the existing ones (an empty list removes them all) A comma-separated list, or an array from an expression",
 			},
 			{
 				displayName: 'Name',
@@ -446,7 +446,7 @@ export const userFields: INodeProperties[] = [
 				typeOptions: { multipleValues: true },
 				options: queryBuilderOptions,
 				default: {},
-				description: 'Logs accept only limit and offset queries, which Return All and Limit already set Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
+				description: 'Logs accept only limit and offset queries, which Return All and Limit already set Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries',
 			},
 		],
 	},
