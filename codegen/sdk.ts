@@ -161,6 +161,16 @@ export class SdkDeclarations {
 		return this.methods.get(key);
 	}
 
+	/** Every service class node-appwrite exports, e.g. Users, TablesDB. */
+	serviceNames(): string[] {
+		return this.project
+			.getSourceFiles()
+			.filter((file) => file.getFilePath().includes('/dist/services/'))
+			.flatMap((file) => file.getClasses().map((declaration) => declaration.getName() ?? ''))
+			.filter(Boolean)
+			.sort();
+	}
+
 	methodNames(service: string): string[] {
 		const names = this.serviceClass(service)?.getMethods().map((method) => method.getName()) ?? [];
 		return [...new Set(names)].filter((name) => name !== 'constructor');
