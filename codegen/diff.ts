@@ -43,7 +43,7 @@ function catalogName(action: CatalogAction, specName: string): string | undefine
 	return action.params.find((param) => param.name === specName || param.name === `x${specName}`)?.name;
 }
 
-function compareParameters(service: CatalogService, action: CatalogAction, stepIndex: number, op: SpecOperation, add: (detail: string) => void): void {
+function compareParameters(action: CatalogAction, stepIndex: number, op: SpecOperation, add: (detail: string) => void): void {
 	const step = stepsOf(action)[stepIndex];
 	const at = `${actionKey(action)} (${op.method})`;
 	for (const [name, specParam] of op.params) {
@@ -117,7 +117,7 @@ export function diffCatalog(options: { catalog: CatalogService[]; sdk: SdkDeclar
 				if (op.deprecated && !action.deprecated) {
 					add('deprecated', `${actionKey(action)}: ${service.service}.${step.method} is deprecated${op.deprecated === true ? '' : `; use ${op.deprecated}`}`);
 				}
-				compareParameters(service, action, index, op, (detail) => add('parameter', detail));
+				compareParameters(action, index, op, (detail) => add('parameter', detail));
 			});
 		}
 	}
