@@ -1,14 +1,13 @@
 import type {
 	IAuthenticateGeneric,
-	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
 
 /**
- * A server API key for one Appwrite project. The nodes talk to Appwrite through node-appwrite,
- * so `authenticate` and `test` only serve n8n's own credential check; the nodes' `testedBy`
- * function gives the friendlier answer and is what n8n runs first.
+ * A server API key for one Appwrite project. The nodes talk to Appwrite through node-appwrite;
+ * n8n checks the credential with the nodes' `testedBy` function, which explains failures in plain
+ * words. (A `test` request here would take precedence in n8n 2.x and hide those explanations.)
  */
 export class AppwriteApi implements ICredentialType {
 	name = 'appwriteApi';
@@ -63,16 +62,6 @@ export class AppwriteApi implements ICredentialType {
 				'X-Appwrite-Project': '={{$credentials.projectId}}',
 				'X-Appwrite-Key': '={{$credentials.apiKey}}',
 			},
-		},
-	};
-
-	// Every valid server key holds the health.read scope, whatever scopes it was given, while an
-	// unknown key is treated as a guest, who lacks it: so this proves endpoint, project and key.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.endpoint.replace(/\\/+$/, "").replace(/\\/v1$/, "")}}/v1',
-			url: '/health',
-			skipSslCertificateValidation: '={{$credentials.selfSigned}}',
 		},
 	};
 }

@@ -89,7 +89,6 @@ async function checkWorkflow(wf: WorkflowCase, result: ExecuteResult, home: stri
 		binaryOf: binaryReader(home),
 		traffic,
 		multipartPart,
-		assert,
 	};
 	try {
 		await wf.expectation.check(context);

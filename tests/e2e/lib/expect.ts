@@ -5,7 +5,8 @@
  * The runner always checks, before `check` is called, that:
  * - `n8n execute` exited 0 and printed the run as JSON, with no workflow-level error;
  * - every node of the workflow ran, and none failed (a Continue On Fail node still "succeeds").
- * `check` then looks at the items; throw (e.g. with node:assert) to fail.
+ * `check` then looks at the items; throw to fail, e.g. with `assert` (node:assert/strict,
+ * re-exported here: import it, TypeScript's assertion narrowing needs a declared name).
  */
 import assert from 'node:assert/strict';
 
@@ -30,7 +31,6 @@ export interface CheckContext {
 	traffic: Exchange[];
 	/** The bytes of the named part (e.g. `file`) of a multipart/form-data request body. */
 	multipartPart(exchange: Exchange, name: string): Buffer | undefined;
-	assert: typeof assert;
 }
 
 export interface Expectation {

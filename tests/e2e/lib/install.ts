@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { acquireLock } from './lock';
 import { E2E_DIR, N8N_BIN, N8N_VERSION, NODE24_BIN_DIR, NODE24_DIR, NODE24_NODE, NODE24_VERSION } from './paths';
 import { log, run } from './proc';
 
@@ -78,10 +79,12 @@ function formatSeconds(ms: number): string {
 /** Makes sure n8n and Node 24 are installed in tests/e2e/node_modules; does nothing when they are. */
 export async function ensureN8nInstalled(): Promise<void> {
 	if (isInstalled()) return;
+	await acquireLock('install', 15 * 60_000); // another run may be installing right now
+	if (isInstalled()) return;
 	const started = Date.now();
-	log(`Installing n8n ${N8N_VERSION} on Node ${NODE24_VERSION} into tests/e2e/node_modules (first run only, ~7 min)…`);
+	log(`Installing n8n ${N8N_VERSION} on Node ${NODE24_VERSION} into tests/e2e/node_modules (first run only, ~5–7 min)…`);
 
-	log('  1/3 npm ci --ignore-scripts (≈2,200 packages, ≈2.7 GB; ≈3 min with a warm npm cache)…');
+	log('  1/3 npm ci --ignore-scripts (≈2,200 packages, ≈2.7 GB; 2.5–4 min)…');
 	let t = Date.now();
 	await run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
 		cwd: E2E_DIR,

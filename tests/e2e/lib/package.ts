@@ -88,9 +88,9 @@ export async function installIntoN8n(home: string, pkg: PackedPackage): Promise<
 	);
 	// n8n keeps a package.json in the nodes folder listing what it installed; mirror that
 	const nodesManifest = join(nodesDir, 'package.json');
-	const existing = existsSync(nodesManifest)
+	const existing: { dependencies?: Record<string, string> } = existsSync(nodesManifest)
 		? (JSON.parse(readFileSync(nodesManifest, 'utf8')) as { dependencies?: Record<string, string> })
-		: { name: 'installed-nodes', private: true };
+		: { name: 'installed-nodes', private: true } as { dependencies?: Record<string, string> };
 	writeFileSync(
 		nodesManifest,
 		JSON.stringify({ ...existing, dependencies: { ...(existing.dependencies ?? {}), [pkg.name]: pkg.version } }, null, 2),

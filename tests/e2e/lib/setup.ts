@@ -7,6 +7,7 @@ import { join } from 'node:path';
 
 import { ensureN8nInstalled } from './install';
 import { startKeyGate, type KeyGate } from './keygate';
+import { acquireLock } from './lock';
 import { createInstance, importCredentials, importWorkflows, type CredentialFile, type N8nInstance } from './n8n';
 import { buildAndPack, installIntoN8n, type PackedPackage } from './package';
 import { WORK_DIR } from './paths';
@@ -57,9 +58,12 @@ function seconds(since: number): string {
 
 export async function setUp(options: SetupOptions): Promise<Setup> {
 	await ensureN8nInstalled();
+	await acquireLock(options.name);
 
 	let t = Date.now();
-	const pkg = await buildAndPack(join(WORK_DIR, 'pack'));
+	const releaseBuild = await acquireLock('build', 5 * 60_000); // one `npm run build` at a time
+	const pkg = await buildAndPack(join(WORK_DIR, `${options.name}-pack`));
+	releaseBuild();
 	log(`Packed ${pkg.name}@${pkg.version} with ${pkg.nodes.length} node(s) (${seconds(t)})`);
 
 	// the stand-in starts (Prism takes a few seconds) while the package is installed

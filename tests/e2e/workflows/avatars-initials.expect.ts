@@ -1,9 +1,9 @@
-import { defineExpectation } from '../lib/expect';
+import { assert, defineExpectation } from '../lib/expect';
 
 export default defineExpectation({
 	description: 'Avatars → Get Initials: one item with the image as binary "data"',
 	node: 'Get Initials',
-	check({ items, binaryOf, traffic, assert }) {
+	check({ items, binaryOf, traffic }) {
 		assert.equal(items.length, 1);
 		const binary = items[0].binary?.data;
 		assert.ok(binary, `no binary "data" on the item: ${JSON.stringify(items[0]).slice(0, 500)}`);

@@ -1,9 +1,9 @@
-import { assertAppwriteObject, defineExpectation } from '../lib/expect';
+import { assert, assertAppwriteObject, defineExpectation } from '../lib/expect';
 
 export default defineExpectation({
 	description: 'Databases → Get Document: one item, the document, from the right path',
 	node: 'Get Document',
-	check({ json, traffic, assert }) {
+	check({ json, traffic }) {
 		assert.equal(json.length, 1);
 		assertAppwriteObject(json[0], 'the document');
 		assert.equal(typeof json[0].$collectionId, 'string');

@@ -1,9 +1,9 @@
-import { assertAppwriteObject, defineExpectation } from '../lib/expect';
+import { assert, assertAppwriteObject, defineExpectation } from '../lib/expect';
 
 export default defineExpectation({
 	description: 'Functions → Get Function: one item, the function',
 	node: 'Get Function',
-	check({ json, traffic, assert }) {
+	check({ json, traffic }) {
 		assert.equal(json.length, 1);
 		assertAppwriteObject(json[0], 'the function');
 		assert.equal(typeof json[0].runtime, 'string');

@@ -1,9 +1,9 @@
-import { defineExpectation } from '../lib/expect';
+import { assert, defineExpectation } from '../lib/expect';
 
 export default defineExpectation({
 	description: 'Locale → Get Countries: one item per country (name, code), at most the limit (5)',
 	node: 'Get Countries',
-	check({ json, assert }) {
+	check({ json }) {
 		assert.ok(json.length >= 1 && json.length <= 5, `expected 1..5 items, got ${json.length}`);
 		for (const country of json) {
 			assert.equal(typeof country.name, 'string');

@@ -1,9 +1,9 @@
-import { assertAppwriteObject, defineExpectation } from '../lib/expect';
+import { assert, assertAppwriteObject, defineExpectation } from '../lib/expect';
 
 export default defineExpectation({
 	description: 'Messaging → Create Topic with an empty ID: the topic; the request carried the name and a generated ID',
 	node: 'Create Topic',
-	check({ json, traffic, assert }) {
+	check({ json, traffic }) {
 		assert.equal(json.length, 1);
 		assertAppwriteObject(json[0], 'the topic');
 		const request = traffic.find((e) => e.method === 'POST' && e.path === '/v1/messaging/topics');

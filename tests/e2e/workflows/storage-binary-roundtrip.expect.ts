@@ -1,10 +1,10 @@
-import { assertAppwriteObject, defineExpectation } from '../lib/expect';
+import { assert, assertAppwriteObject, defineExpectation } from '../lib/expect';
 
 export default defineExpectation({
 	description:
 		'Storage binary round trip: the n8n file reaches the server byte for byte (multipart upload), and the downloaded bytes become the binary "data"',
 	node: 'Download File',
-	check({ items, itemsOf, binaryOf, traffic, multipartPart, assert }) {
+	check({ items, itemsOf, binaryOf, traffic, multipartPart }) {
 		// upload: the bytes n8n made ("To File") are the bytes the server received
 		const made = itemsOf('To File')[0];
 		const madeBytes = made && binaryOf(made);

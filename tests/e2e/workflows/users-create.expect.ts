@@ -1,9 +1,9 @@
-import { assertAppwriteObject, defineExpectation } from '../lib/expect';
+import { assert, assertAppwriteObject, defineExpectation } from '../lib/expect';
 
 export default defineExpectation({
 	description: 'Users → Create with an empty user ID and an email: the new user; the request carried a generated ID',
 	node: 'Create User',
-	check({ json, traffic, assert }) {
+	check({ json, traffic }) {
 		assert.equal(json.length, 1);
 		assertAppwriteObject(json[0], 'the created user');
 		assert.equal(typeof json[0].email, 'string');
