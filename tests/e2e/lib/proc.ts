@@ -117,8 +117,8 @@ export interface Started {
 	output(): string;
 }
 
-/** Starts a long-running process (server) in its own process group. */
-export function startProcess(command: string, args: string[], options: SpawnOptions = {}): Started {
+/** Spawns in a new process group (so the whole group can be stopped) and tracks it until it exits. */
+function spawnInGroup(command: string, args: string[], options: SpawnOptions): ChildProcess {
 	const child = spawn(command, args, {
 		cwd: options.cwd,
 		env: options.env ?? process.env,
@@ -127,6 +127,12 @@ export function startProcess(command: string, args: string[], options: SpawnOpti
 	});
 	live.add(child);
 	child.once('exit', () => live.delete(child));
+	return child;
+}
+
+/** Starts a long-running process (server) in its own process group. */
+export function startProcess(command: string, args: string[], options: SpawnOptions = {}): Started {
+	const child = spawnInGroup(command, args, options);
 	let output = '';
 	const collect = (chunk: Buffer) => {
 		const text = chunk.toString();
@@ -156,13 +162,7 @@ export interface RunResult {
 /** Runs a command to completion in its own process group. */
 export function run(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
 	return new Promise((resolveRun, rejectRun) => {
-		const child = spawn(command, args, {
-			cwd: options.cwd,
-			env: options.env ?? process.env,
-			detached: true,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		live.add(child);
+		const child = spawnInGroup(command, args, options);
 		let stdout = '';
 		let stderr = '';
 		child.stdout?.on('data', (chunk: Buffer) => {
