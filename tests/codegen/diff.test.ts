@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { loadCatalog, ROOT } from '../../codegen/catalog';
 import type { Difference } from '../../codegen/diff';
@@ -14,9 +14,12 @@ let pinned: SdkDeclarations;
 const catalog = loadCatalog();
 const exclusions = loadExclusions();
 
+const scratch = mkdtempSync(path.join(tmpdir(), 'catalog-diff-'));
+
 beforeAll(() => {
 	pinned = new SdkDeclarations();
 });
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function diff(sdk: SdkDeclarations, specFile = VENDORED_SPEC): Difference[] {
 	return diffCatalog({ catalog, sdk, spec: readSpec(specFile, sdk.serviceNames()), exclusions });
@@ -26,7 +29,7 @@ function diff(sdk: SdkDeclarations, specFile = VENDORED_SPEC): Difference[] {
 function editedSpec(edit: (spec: Record<string, any>) => void): string {
 	const spec = JSON.parse(readFileSync(VENDORED_SPEC, 'utf8'));
 	edit(spec);
-	const file = path.join(mkdtempSync(path.join(tmpdir(), 'catalog-diff-')), 'spec.json');
+	const file = path.join(mkdtempSync(path.join(scratch, 'spec-')), 'spec.json');
 	writeFileSync(file, JSON.stringify(spec));
 	return file;
 }
