@@ -42,6 +42,8 @@ function distinctValue(param: ParamSpec, index: number, defaults: Record<string,
 		}
 		case 'json':
 			return { input: `{"field${index}": "${param.name}"}`, sent: { [`field${index}`]: param.name } };
+		case 'jsonList':
+			return { input: `[{"field${index}": "${param.name}"}]`, sent: [{ [`field${index}`]: param.name }] };
 		case 'stringList':
 			return { input: `${param.name}-a, ${param.name}-b`, sent: [`${param.name}-a`, `${param.name}-b`] };
 		case 'dateTime':
@@ -74,7 +76,8 @@ function carried(requests: RecordedRequest[]): Map<string, unknown> {
 			const name = key.replace(/\[\]$/, '');
 			if (typeof value !== 'string') values.set(name, value.content.toString());
 			else if (key.endsWith('[]')) values.set(name, [...((values.get(name) as unknown[]) ?? []), value]);
-			else values.set(name, value);
+			// Multipart fields are text: booleans arrive as "true"/"false", as in a query string.
+			else values.set(name, value === 'true' ? true : value === 'false' ? false : value);
 		}
 	}
 	return values;
@@ -144,7 +147,7 @@ describe('every field shown is sent, under its own name', () => {
 			.join(' ');
 		for (const [name, value] of expected) {
 			if (!sent.has(name)) {
-				expect(everything, `${name} should be sent`).toContain(String(value));
+				expect(everything, `${name} should be sent`).toContain(typeof value === 'object' ? JSON.stringify(value) : String(value));
 			} else if (name === 'queries') {
 				expect(sent.get(name), name).toEqual(expect.arrayContaining(value as unknown[]));
 			} else if (typeof value === 'number' && typeof sent.get(name) === 'string') {

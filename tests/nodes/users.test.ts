@@ -63,6 +63,7 @@ describe('Appwrite Users node, every action through the n8n engine and node-appw
 		stub.on('PATCH', '/v1/users/:userId/verification/phone', { json: user('ann', { phoneVerification: false }) });
 		stub.on('PUT', '/v1/users/:userId/labels', { json: user('ann', { labels: ['vip', 'beta'] }) });
 		stub.on('PATCH', '/v1/users/:userId/prefs', { json: { theme: 'dark' } });
+		stub.on('GET', '/v1/users/:userId', { json: user('ann', { labels: ['vip', 'beta'], prefs: { theme: 'dark' } }) });
 		const result = await users({
 			resource: 'user',
 			operation: 'create',
@@ -75,8 +76,10 @@ describe('Appwrite Users node, every action through the n8n engine and node-appw
 			['PATCH', '/v1/users/ann/verification/phone', { phoneVerification: false }],
 			['PUT', '/v1/users/ann/labels', { labels: ['vip', 'beta'] }],
 			['PATCH', '/v1/users/ann/prefs', { prefs: { theme: 'dark' } }],
+			['GET', '/v1/users/ann', undefined],
 		]);
-		expect(result.output()).toHaveLength(1);
+		// The item is the user, not just the preferences updatePrefs answers with.
+		expect(result.output()).toEqual([{ json: user('ann', { labels: ['vip', 'beta'], prefs: { theme: 'dark' } }), pairedItem: { item: 0 } }]);
 	});
 
 	it('Get reads the user ID per item from an expression, one request and one paired item per input item', async () => {

@@ -29,10 +29,18 @@ const BY_NAME: Record<string, unknown> = {
 	body: '{"hello":"world"}',
 	xpath: '/run',
 	text: 'https://appwrite.io',
+	documents: '[{"$id":"doc1","title":"Hello"}]',
+	operations: '[{"action":"create","databaseId":"db","collectionId":"col","documentId":"doc1","data":{"title":"Hello"}}]',
+	attributes: '[{"key":"title","type":"string","size":255}]',
+	indexes: '[{"key":"title_idx","type":"key","attributes":["title"]}]',
+	lengths: '[64]',
 };
 
-export function sampleValue(spec: ParamSpec, defaults: Record<string, unknown>): unknown {
-	if (spec.name in BY_NAME) return BY_NAME[spec.name];
+export function sampleValue(spec: ParamSpec, defaults: Record<string, unknown>, placeholders: Record<string, unknown> = {}): unknown {
+	// Named samples fit free-form fields; pickers (e.g. a screenshot's browser permissions) use their own values.
+	if (spec.name in BY_NAME && spec.kind !== 'options' && spec.kind !== 'multiOptions') return BY_NAME[spec.name];
+	// A field's placeholder is an example of a valid value (an email address, a URL).
+	if (spec.kind === 'string' && typeof placeholders[spec.name] === 'string') return placeholders[spec.name];
 	switch (spec.kind) {
 		case 'id':
 			return '';
@@ -46,6 +54,9 @@ export function sampleValue(spec: ParamSpec, defaults: Record<string, unknown>):
 			return spec.values?.slice(0, 1);
 		case 'json':
 			return '{"key":"value"}';
+		case 'jsonList':
+			// Spatial column defaults are arrays of coordinates; other JSON lists hold objects.
+			return spec.name === 'xdefault' ? '[[1, 2], [3, 4]]' : '[{"key":"value"}]';
 		case 'stringList':
 			return 'id1, id2';
 		case 'dateTime':

@@ -81,6 +81,8 @@ export function buildStandInSpec(source: string = VENDORED_SPEC_PATH): Json {
 
 	fixErrorSchema(spec, version);
 	fixModelExamples(spec);
+	// GraphQL answers with the `any` model, whose only example (`[]`) the repair drops; give it a body.
+	if (spec.components?.schemas?.any) spec.components.schemas.any.example = { data: {} };
 	for (const [path, method, op] of operations(spec)) {
 		splitSecurity(op);
 		addOptionalJsonBody(method, op);

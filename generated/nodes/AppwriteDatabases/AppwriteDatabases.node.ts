@@ -5,6 +5,11 @@ import { Databases } from 'node-appwrite';
 
 import { executeActions, testAppwriteCredential } from '../../../src';
 import { documentActions, documentFields, documentOperations } from './resources/document';
+import { databaseActions, databaseFields, databaseOperations } from './resources/database';
+import { collectionActions, collectionFields, collectionOperations } from './resources/collection';
+import { attributeActions, attributeFields, attributeOperations } from './resources/attribute';
+import { indexActions, indexFields, indexOperations } from './resources/index';
+import { transactionActions, transactionFields, transactionOperations } from './resources/transaction';
 
 export class AppwriteDatabases implements INodeType {
 	description: INodeTypeDescription = {
@@ -14,7 +19,7 @@ export class AppwriteDatabases implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Create, read, update, delete and list documents in Appwrite Databases collections (legacy API; TablesDB replaces it)',
+		description: 'Manage databases, collections, attributes, indexes, documents and transactions with the legacy Databases API, which Appwrite 1.8 replaced with TablesDB',
 		defaults: { name: 'Appwrite Databases' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -26,11 +31,32 @@ export class AppwriteDatabases implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Document', value: 'document' }],
+				options: [
+					{ name: 'Attribute', value: 'attribute', description: 'The typed fields of a collection' },
+					{ name: 'Collection', value: 'collection' },
+					{ name: 'Database', value: 'database' },
+					{ name: 'Document', value: 'document' },
+					{ name: 'Index', value: 'index' },
+					{
+						name: 'Transaction',
+						value: 'transaction',
+						description: 'Groups of document writes applied together or not at all',
+					},
+				],
 				default: 'document',
 			},
 			documentOperations,
 			...documentFields,
+			databaseOperations,
+			...databaseFields,
+			collectionOperations,
+			...collectionFields,
+			attributeOperations,
+			...attributeFields,
+			indexOperations,
+			...indexFields,
+			transactionOperations,
+			...transactionFields,
 		],
 	};
 
@@ -39,6 +65,11 @@ export class AppwriteDatabases implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeActions.call(this, Databases, {
 			...documentActions,
+			...databaseActions,
+			...collectionActions,
+			...attributeActions,
+			...indexActions,
+			...transactionActions,
 		});
 	}
 }

@@ -5,7 +5,9 @@ import { Functions } from 'node-appwrite';
 
 import { executeActions, testAppwriteCredential } from '../../../src';
 import { functionActions, functionFields, functionOperations } from './resources/function';
+import { deploymentActions, deploymentFields, deploymentOperations } from './resources/deployment';
 import { executionActions, executionFields, executionOperations } from './resources/execution';
+import { variableActions, variableFields, variableOperations } from './resources/variable';
 
 export class AppwriteFunctions implements INodeType {
 	description: INodeTypeDescription = {
@@ -15,7 +17,7 @@ export class AppwriteFunctions implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Run Appwrite Functions and read their configuration',
+		description: 'Run Appwrite Functions and manage them with their deployments, executions and variables',
 		defaults: { name: 'Appwrite Functions' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -28,15 +30,29 @@ export class AppwriteFunctions implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{
+						name: 'Deployment',
+						value: 'deployment',
+						description: "A build of a function's code; the active one serves executions",
+					},
 					{ name: 'Execution', value: 'execution', description: 'A run of a function' },
 					{ name: 'Function', value: 'function' },
+					{
+						name: 'Variable',
+						value: 'variable',
+						description: 'An environment variable of a function',
+					},
 				],
 				default: 'function',
 			},
 			functionOperations,
 			...functionFields,
+			deploymentOperations,
+			...deploymentFields,
 			executionOperations,
 			...executionFields,
+			variableOperations,
+			...variableFields,
 		],
 	};
 
@@ -45,7 +61,9 @@ export class AppwriteFunctions implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeActions.call(this, Functions, {
 			...functionActions,
+			...deploymentActions,
 			...executionActions,
+			...variableActions,
 		});
 	}
 }

@@ -6,6 +6,9 @@ import { Users } from 'node-appwrite';
 import { executeActions, testAppwriteCredential } from '../../../src';
 import { userActions, userFields, userOperations } from './resources/user';
 import { sessionActions, sessionFields, sessionOperations } from './resources/session';
+import { tokenActions, tokenFields, tokenOperations } from './resources/token';
+import { targetActions, targetFields, targetOperations } from './resources/target';
+import { mfaActions, mfaFields, mfaOperations } from './resources/mfa';
 
 export class AppwriteUsers implements INodeType {
 	description: INodeTypeDescription = {
@@ -28,7 +31,22 @@ export class AppwriteUsers implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{
+						name: 'MFA',
+						value: 'mfa',
+						description: "A user's multi-factor authentication settings and recovery codes",
+					},
 					{ name: 'Session', value: 'session', description: "A user's signed-in sessions" },
+					{
+						name: 'Target',
+						value: 'target',
+						description: "A user's email address, phone number or device that messages are sent to",
+					},
+					{
+						name: 'Token',
+						value: 'token',
+						description: 'Short-lived credentials to sign a user in or act on their behalf',
+					},
 					{ name: 'User', value: 'user' },
 				],
 				default: 'user',
@@ -37,6 +55,12 @@ export class AppwriteUsers implements INodeType {
 			...userFields,
 			sessionOperations,
 			...sessionFields,
+			tokenOperations,
+			...tokenFields,
+			targetOperations,
+			...targetFields,
+			mfaOperations,
+			...mfaFields,
 		],
 	};
 
@@ -46,6 +70,9 @@ export class AppwriteUsers implements INodeType {
 		return await executeActions.call(this, Users, {
 			...userActions,
 			...sessionActions,
+			...tokenActions,
+			...targetActions,
+			...mfaActions,
 		});
 	}
 }

@@ -11,6 +11,12 @@ export const sessionOperations: INodeProperties = {
 	displayOptions: { show: { resource: ['session'] } },
 	options: [
 		{
+			name: 'Create',
+			value: 'create',
+			description: 'Sign a user in on the server and return a session, with its secret, that a client can use at once',
+			action: 'Create a session for a user',
+		},
+		{
 			name: 'Delete',
 			value: 'delete',
 			description: 'Sign a user out of one session',
@@ -118,6 +124,15 @@ export const sessionFields: INodeProperties[] = [
 		default: '',
 		description: 'ID of the user',
 	},
+	{
+		displayName: 'User ID',
+		name: 'userId',
+		type: 'string',
+		required: true,
+		displayOptions: { show: { resource: ['session'], operation: ['create'] } },
+		default: '',
+		description: 'ID of the user',
+	},
 ];
 
 export const sessionActions: ActionTable = {
@@ -147,5 +162,10 @@ export const sessionActions: ActionTable = {
 		params: [{ name: 'userId', label: 'User ID', kind: 'string', location: 'top', required: true }],
 		steps: [{ method: 'deleteSessions', args: ['userId'] }],
 		output: { kind: 'delete' },
+	},
+	'session.create': {
+		params: [{ name: 'userId', label: 'User ID', kind: 'string', location: 'top', required: true }],
+		steps: [{ method: 'createSession', args: ['userId'] }],
+		output: { kind: 'object' },
 	},
 };

@@ -1,0 +1,11 @@
+import { assert, defineExpectation } from '../lib/expect';
+
+export default defineExpectation({
+	description: 'Health → Check HTTP: one status object',
+	node: 'Check HTTP',
+	check({ json, traffic }) {
+		assert.equal(json.length, 1);
+		assert.ok(Object.keys(json[0]).length > 0, 'expected a non-empty object');
+		assert.ok(traffic.some((e) => e.path.startsWith('/v1/health')));
+	},
+});
