@@ -45,12 +45,15 @@ export async function collectPages(output: ListOutput, request: ListRequest): Pr
 
 		const page = await request.fetchPage(queries);
 		const records = recordsOf(page, output);
+		const last = records[records.length - 1];
+		const next = typeof last?.$id === 'string' ? last.$id : undefined;
+		// A server that ignores the cursor sends the same page again: stop, without repeating it.
+		if (output.pagination === 'cursor' && cursor !== undefined && next === cursor) break;
 		pages.push({ ...page, [output.key]: records });
 		fetched += records.length;
 		if (records.length < wanted) break;
-		const last = records[records.length - 1];
-		cursor = typeof last?.$id === 'string' ? last.$id : undefined;
-		if (output.pagination === 'cursor' && !cursor) break;
+		if (output.pagination === 'cursor' && !next) break;
+		cursor = next;
 	}
 	return pages;
 }

@@ -52,6 +52,15 @@ describe('collectPages', () => {
 		expect(list.calls).toEqual([[]]);
 	});
 
+	it('stops when a server ignores the cursor and sends the same page again', async () => {
+		const page = { total: 500, items: Array.from({ length: 100 }, (_, index) => ({ $id: `r${index}` })) };
+		let calls = 0;
+		const output = { kind: 'list' as const, key: 'items', pagination: 'cursor' as const };
+		const pages = await collectPages(output, { fetchPage: async () => (calls++, page), returnAll: true, limit: 0 });
+		expect(calls).toBe(2);
+		expect(recordsOfPages(pages, output)).toHaveLength(100);
+	});
+
 	it('fails clearly when the answer has no such list', async () => {
 		const output = { kind: 'list' as const, key: 'users', pagination: 'none' as const };
 		await expect(collectPages(output, { fetchPage: async () => ({ total: 0 }), returnAll: true, limit: 0 })).rejects.toThrow(
