@@ -12,7 +12,7 @@ import { actionSpec } from '../../codegen/model';
 import { SdkDeclarations } from '../../codegen/sdk';
 import type { ActionSpec } from '../../src/types';
 import { binaryBuffer, binaryItem, runNode } from '../support/engine';
-import { sampleValue } from '../support/samples';
+import { fillParameters, sampleValue } from '../support/samples';
 import { STANDIN_BINARY } from '../support/standin-spec';
 import { SEED_ACTIONS } from '../fixtures/seed-actions';
 
@@ -35,19 +35,9 @@ function parametersFor(action: CatalogAction, spec: ActionSpec, selectorValue?: 
 	const defaults = Object.fromEntries(action.params.map((param) => [param.name, param.default]));
 	const placeholders = Object.fromEntries(action.params.map((param) => [param.name, param.placeholder]));
 	const selectors = new Set(action.params.filter((param) => param.selector).map((param) => param.name));
-	const values: Record<string, unknown> = {};
-	const additionalFields: Record<string, unknown> = {};
-	const parameters: Record<string, unknown> = { resource: action.resource, operation: action.operation, returnAll: true };
-	// Selectors come first in the spec, so the fields they show are known by the time they are reached.
-	for (const param of spec.params) {
-		if (param.showWhen && !param.showWhen.in.includes(String(values[param.showWhen.param]))) continue;
-		const value = selectors.has(param.name) && selectorValue !== undefined ? selectorValue : sampleValue(param, defaults, placeholders);
-		values[param.name] = value;
-		if (param.location === 'top') parameters[param.name] = value;
-		else additionalFields[param.name] = value;
-	}
-	if (Object.keys(additionalFields).length) parameters.additionalFields = additionalFields;
-	return parameters;
+	return fillParameters(spec, { resource: action.resource, operation: action.operation, returnAll: true }, (param) =>
+		selectors.has(param.name) && selectorValue !== undefined ? selectorValue : sampleValue(param, defaults, placeholders),
+	);
 }
 
 function inputItems(spec: ActionSpec): INodeExecutionData[] {

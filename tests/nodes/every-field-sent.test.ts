@@ -13,6 +13,7 @@ import { actionSpec } from '../../codegen/model';
 import { SdkDeclarations } from '../../codegen/sdk';
 import type { ActionSpec, ParamSpec } from '../../src/types';
 import { binaryItem, runNode } from '../support/engine';
+import { fillParameters } from '../support/samples';
 import type { RecordedRequest } from '../support/stub-server';
 import { StubServer } from '../support/stub-server';
 
@@ -106,20 +107,14 @@ describe('every field shown is sent, under its own name', () => {
 	it.each(actions)('%s', async (_, service, action, choice) => {
 		const spec = actionSpec(service, action, sdk);
 		const defaults = Object.fromEntries(action.params.map((param) => [param.name, param.default]));
-		const parameters: Record<string, unknown> = { resource: action.resource, operation: action.operation, returnAll: false, limit: 5 };
-		const additionalFields: Record<string, unknown> = {};
 		const expected = new Map<string, unknown>();
-		const values: Record<string, unknown> = {};
-		spec.params.forEach((param, index) => {
-			if (param.showWhen && !param.showWhen.in.includes(String(values[param.showWhen.param]))) return;
-			const selector = action.params.find((entry) => entry.name === param.name)?.selector;
-			const { input, sent } = selector ? { input: choice, sent: undefined } : distinctValue(param, index, defaults);
-			values[param.name] = input;
-			if (sent !== undefined) expected.set(param.name, sent);
-			if (param.location === 'top') parameters[param.name] = input;
-			else additionalFields[param.name] = input;
+		const base = { resource: action.resource, operation: action.operation, returnAll: false, limit: 5 };
+		const parameters = fillParameters(spec, base, (param, index) => {
+			if (action.params.find((entry) => entry.name === param.name)?.selector) return choice;
+			const { input, sent } = distinctValue(param, index, defaults);
+			expected.set(param.name, sent);
+			return input;
 		});
-		parameters.additionalFields = additionalFields;
 
 		stub.reset();
 		stub.fallback(() => answerFor(spec, stub.requests.length));

@@ -2,7 +2,7 @@
  * Plausible values for every kind of catalog parameter, so contract tests can fill in every field
  * an action shows (optional ones too) and let the spec-driven stand-in judge the request.
  */
-import type { ParamSpec } from '../../src/types';
+import type { ActionSpec, ParamSpec } from '../../src/types';
 
 const BY_NAME: Record<string, unknown> = {
 	email: 'ann@example.com',
@@ -68,4 +68,27 @@ export function sampleValue(spec: ParamSpec, defaults: Record<string, unknown>, 
 		default:
 			return spec.name.endsWith('Id') ? `${spec.name.slice(0, -2)}-1` : `sample ${spec.name}`;
 	}
+}
+
+/**
+ * Node parameters for an action: every field it shows, with the value `valueFor` gives, optional
+ * ones under Additional Fields. Selectors come first in the spec, so the fields a selector shows are
+ * known by the time they are reached.
+ */
+export function fillParameters(
+	spec: ActionSpec,
+	base: Record<string, unknown>,
+	valueFor: (param: ParamSpec, index: number) => unknown,
+): Record<string, unknown> {
+	const values: Record<string, unknown> = {};
+	const additionalFields: Record<string, unknown> = {};
+	const parameters: Record<string, unknown> = { ...base, additionalFields };
+	spec.params.forEach((param, index) => {
+		if (param.showWhen && !param.showWhen.in.includes(String(values[param.showWhen.param]))) return;
+		const value = valueFor(param, index);
+		values[param.name] = value;
+		if (param.location === 'top') parameters[param.name] = value;
+		else additionalFields[param.name] = value;
+	});
+	return parameters;
 }
