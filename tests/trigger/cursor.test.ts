@@ -31,7 +31,7 @@ async function poll(table: ListedRow[], cursor: PollCursor, field: WatchedField 
 		},
 	});
 	const result = advance(cursor, field, recordsOfPages(pages, OUTPUT));
-	return { ...result, ids: result.fresh.map((record) => record.$id), requests };
+	return { ...result, ids: result.fresh.map((record) => String(record.$id)), requests };
 }
 
 /** Where the trigger starts: after the newest record and everything sharing its instant. */
