@@ -23,7 +23,10 @@ export interface Connection<S> {
  * A node-appwrite service on the node's Appwrite credential, for the code that runs outside the
  * item loop: trigger lifecycles, polls and the editor's list searches.
  */
-export async function connect<S>(context: CredentialContext, Service: new (client: Client) => S): Promise<Connection<S>> {
+export async function connect<S>(
+	context: CredentialContext,
+	Service: new (client: Client) => S,
+): Promise<Connection<S>> {
 	const credentials = await context.getCredentials<AppwriteCredentials>('appwriteApi');
 	let endpoint: string;
 	try {

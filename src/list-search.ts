@@ -34,7 +34,13 @@ type ListRecord = Record<string, unknown>;
 /** The containers an Appwrite ID usually points into, each searchable by name. */
 export const APPWRITE_LISTS = {
 	databases: { service: TablesDB, method: 'list', key: 'databases', label: ['name'] },
-	tables: { service: TablesDB, method: 'listTables', key: 'tables', label: ['name'], parents: { databaseId: 'databaseId' } },
+	tables: {
+		service: TablesDB,
+		method: 'listTables',
+		key: 'tables',
+		label: ['name'],
+		parents: { databaseId: 'databaseId' },
+	},
 	legacyDatabases: { service: Databases, method: 'list', key: 'databases', label: ['name'] },
 	collections: {
 		service: Databases,
@@ -56,7 +62,10 @@ function nameOf(record: ListRecord, label: readonly string[]): string {
 }
 
 /** The values of the source's parent parameters as SDK arguments; undefined while one is still empty. */
-export function parentArguments(context: ILoadOptionsFunctions, source: ListSource): Record<string, string> | undefined {
+export function parentArguments(
+	context: ILoadOptionsFunctions,
+	source: ListSource,
+): Record<string, string> | undefined {
 	const args: Record<string, string> = {};
 	for (const [sdkName, parameter] of Object.entries(source.parents ?? {})) {
 		const value = context.getCurrentNodeParameter(parameter, { extractValue: true });
@@ -89,7 +98,10 @@ export async function searchList(
 	const records = Array.isArray(page[source.key]) ? (page[source.key] as ListRecord[]) : [];
 	const last = records[records.length - 1];
 	return {
-		results: records.map((record) => ({ name: nameOf(record, source.label), value: String(record.$id) })),
+		results: records.map((record) => ({
+			name: nameOf(record, source.label),
+			value: String(record.$id),
+		})),
 		paginationToken: records.length === PAGE_SIZE && last ? String(last.$id) : undefined,
 	};
 }

@@ -1,4 +1,9 @@
-import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { testAppwriteCredential } from '../../src';
@@ -9,11 +14,15 @@ export class AppwritePollingTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Appwrite Polling Trigger',
 		name: 'appwritePollingTrigger',
-		icon: { light: 'file:appwritePollingTrigger.svg', dark: 'file:appwritePollingTrigger.dark.svg' },
+		icon: {
+			light: 'file:appwritePollingTrigger.svg',
+			dark: 'file:appwritePollingTrigger.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["watch"] + " " + $parameter["resource"] + "s"}}',
-		description: 'Starts the workflow for new or updated rows, documents, files, users, executions, memberships or messages, checking Appwrite on a schedule',
+		description:
+			'Starts the workflow for new or updated rows, documents, files, users, executions, memberships or messages, checking Appwrite on a schedule',
 		defaults: { name: 'Appwrite Polling Trigger' },
 		polling: true,
 		inputs: [],

@@ -1,10 +1,25 @@
-import type { IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { testAppwriteCredential } from '../../src';
-import { getEventOptions, pickerSearches, webhookTriggerProperties } from '../../src/trigger/descriptions';
+import {
+	getEventOptions,
+	pickerSearches,
+	webhookTriggerProperties,
+} from '../../src/trigger/descriptions';
 import { testSignatureKey } from '../../src/trigger/signature';
-import { createWebhook, deleteWebhook, receiveDelivery, webhookExists } from '../../src/trigger/webhook';
+import {
+	createWebhook,
+	deleteWebhook,
+	receiveDelivery,
+	webhookExists,
+} from '../../src/trigger/webhook';
 
 export class AppwriteTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -13,8 +28,10 @@ export class AppwriteTrigger implements INodeType {
 		icon: { light: 'file:appwriteTrigger.svg', dark: 'file:appwriteTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["resource"] + " events, " + $parameter["registration"] + " registration"}}',
-		description: 'Starts the workflow when Appwrite sends an event: a row, file or user created, a function run finished…',
+		subtitle:
+			'={{$parameter["resource"] + " events, " + $parameter["registration"] + " registration"}}',
+		description:
+			'Starts the workflow when Appwrite sends an event: a row, file or user created, a function run finished…',
 		defaults: { name: 'Appwrite Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -27,12 +44,17 @@ export class AppwriteTrigger implements INodeType {
 				displayOptions: { show: { registration: ['manual'], verifySignature: [true] } },
 			},
 		],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		webhooks: [
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+		],
 		properties: webhookTriggerProperties,
 	};
 
 	methods = {
-		credentialTest: { appwriteApiTest: testAppwriteCredential, appwriteWebhookSignatureKeyTest: testSignatureKey },
+		credentialTest: {
+			appwriteApiTest: testAppwriteCredential,
+			appwriteWebhookSignatureKeyTest: testSignatureKey,
+		},
 		listSearch: pickerSearches(true),
 		loadOptions: { getEventOptions },
 	};

@@ -24,7 +24,8 @@ export interface PollCursor {
 function instantOf(record: ListedRecord, field: WatchedField): { text: string; time: number } {
 	const text = record[field];
 	const time = typeof text === 'string' ? Date.parse(text) : NaN;
-	if (Number.isNaN(time)) throw new Error(`Appwrite listed a record without a valid ${field} (ID ${String(record.$id)})`);
+	if (Number.isNaN(time))
+		throw new Error(`Appwrite listed a record without a valid ${field} (ID ${String(record.$id)})`);
 	return { text: text as string, time };
 }
 
@@ -40,9 +41,17 @@ export function newestFirst(field: WatchedField): string[] {
 }
 
 /** The cursor that counts `newest` (the records sharing the newest timestamp) as seen. */
-export function cursorAfter(watch: string, field: WatchedField, newest: readonly ListedRecord[]): PollCursor {
+export function cursorAfter(
+	watch: string,
+	field: WatchedField,
+	newest: readonly ListedRecord[],
+): PollCursor {
 	if (newest.length === 0) return { watch, at: null, ids: [] };
-	return { watch, at: instantOf(newest[0], field).text, ids: newest.map((record) => String(record.$id)) };
+	return {
+		watch,
+		at: instantOf(newest[0], field).text,
+		ids: newest.map((record) => String(record.$id)),
+	};
 }
 
 /**

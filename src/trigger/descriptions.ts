@@ -13,11 +13,19 @@ import { PICKERS, pickersOf, RESOURCES } from './resources';
 const ID_REGEX = '[A-Za-z0-9][A-Za-z0-9._-]{0,35}';
 
 function resourceOptions(resources: readonly WatchedResource[]): INodePropertyOptions[] {
-	return resources.map((resource) => ({ name: resource.name, value: resource.value, description: resource.description }));
+	return resources.map((resource) => ({
+		name: resource.name,
+		value: resource.value,
+		description: resource.description,
+	}));
 }
 
 /** A picker of the ID of a database, table, bucket… shown for the resources on whose path it lies. */
-function locator(key: PickerKey, resources: readonly WatchedResource[], anyAllowed: boolean): INodeProperties {
+function locator(
+	key: PickerKey,
+	resources: readonly WatchedResource[],
+	anyAllowed: boolean,
+): INodeProperties {
 	const picker: Picker = PICKERS[key];
 	const noun = picker.label.toLowerCase();
 	const parents = Object.values(picker.source.parents ?? {});
@@ -25,11 +33,23 @@ function locator(key: PickerKey, resources: readonly WatchedResource[], anyAllow
 		displayName: picker.label,
 		name: picker.name,
 		type: 'resourceLocator',
-		default: anyAllowed ? { mode: 'list', value: ANY_ID, cachedResultName: `Any ${picker.label}` } : { mode: 'list', value: '' },
+		default: anyAllowed
+			? { mode: 'list', value: ANY_ID, cachedResultName: `Any ${picker.label}` }
+			: { mode: 'list', value: '' },
 		required: true,
-		displayOptions: { show: { resource: resources.filter((resource) => pickersOf(resource).includes(key)).map((resource) => resource.value) } },
-		typeOptions: parents.length ? { loadOptionsDependsOn: parents.map((parent) => `${parent}.value`) } : undefined,
-		description: anyAllowed ? `The ${noun} whose events start the workflow, or Any ${noun}` : `The ${noun} to watch`,
+		displayOptions: {
+			show: {
+				resource: resources
+					.filter((resource) => pickersOf(resource).includes(key))
+					.map((resource) => resource.value),
+			},
+		},
+		typeOptions: parents.length
+			? { loadOptionsDependsOn: parents.map((parent) => `${parent}.value`) }
+			: undefined,
+		description: anyAllowed
+			? `The ${noun} whose events start the workflow, or Any ${noun}`
+			: `The ${noun} to watch`,
 		modes: [
 			{
 				displayName: 'From List',
@@ -42,7 +62,9 @@ function locator(key: PickerKey, resources: readonly WatchedResource[], anyAllow
 				displayName: 'By ID',
 				name: 'id',
 				type: 'string',
-				placeholder: anyAllowed ? `${picker.name.replace(/Id$/, '')}-id, or * for any` : `${picker.name.replace(/Id$/, '')}-id`,
+				placeholder: anyAllowed
+					? `${picker.name.replace(/Id$/, '')}-id, or * for any`
+					: `${picker.name.replace(/Id$/, '')}-id`,
 				validation: [
 					{
 						type: 'regex',
@@ -73,7 +95,8 @@ export function pickerSearches(anyAllowed: boolean): Record<string, ListSearchMe
 			: async function (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
 					const any = { name: `Any ${picker.label}`, value: ANY_ID };
 					// Below "any database" there is no list of tables to search, only "any table".
-					if (Object.values(parentArguments(this, picker.source) ?? {}).includes(ANY_ID)) return { results: [any] };
+					if (Object.values(parentArguments(this, picker.source) ?? {}).includes(ANY_ID))
+						return { results: [any] };
 					const page = await search.call(this, filter, paginationToken);
 					const first = !paginationToken && !filter?.trim();
 					return { ...page, results: first ? [any, ...page.results] : page.results };
@@ -83,7 +106,9 @@ export function pickerSearches(anyAllowed: boolean): Record<string, ListSearchMe
 }
 
 /** The editor's options for the Events parameter: the chosen resource's actions, named by their event names. */
-export async function getEventOptions(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+export async function getEventOptions(
+	this: ILoadOptionsFunctions,
+): Promise<INodePropertyOptions[]> {
 	return eventOptions((name) => this.getCurrentNodeParameter(name, { extractValue: true }));
 }
 
@@ -99,12 +124,14 @@ export const webhookTriggerProperties: INodeProperties[] = [
 			{
 				name: 'Automatic',
 				value: 'automatic',
-				description: 'n8n registers the webhook in Appwrite when the workflow is activated (Appwrite Cloud, self-hosted 1.9 and later)',
+				description:
+					'n8n registers the webhook in Appwrite when the workflow is activated (Appwrite Cloud, self-hosted 1.9 and later)',
 			},
 			{
 				name: 'Manual',
 				value: 'manual',
-				description: 'You add the webhook in the Appwrite console (servers without the Webhooks API, e.g. self-hosted 1.8)',
+				description:
+					'You add the webhook in the Appwrite console (servers without the Webhooks API, e.g. self-hosted 1.8)',
 			},
 		],
 		default: 'automatic',
@@ -132,7 +159,11 @@ export const webhookTriggerProperties: INodeProperties[] = [
 		noDataExpression: true,
 		options: [
 			...resourceOptions(RESOURCES),
-			{ name: 'Custom Events Only', value: 'custom', description: 'Only the event names given under Custom Events' },
+			{
+				name: 'Custom Events Only',
+				value: 'custom',
+				description: 'Only the event names given under Custom Events',
+			},
 		],
 		default: 'row',
 	},
@@ -141,10 +172,14 @@ export const webhookTriggerProperties: INodeProperties[] = [
 		displayName: 'Events',
 		name: 'actions',
 		type: 'multiOptions',
-		typeOptions: { loadOptionsMethod: 'getEventOptions', loadOptionsDependsOn: ['resource', ...PICKER_NAMES.map((name) => `${name}.value`)] },
+		typeOptions: {
+			loadOptionsMethod: 'getEventOptions',
+			loadOptionsDependsOn: ['resource', ...PICKER_NAMES.map((name) => `${name}.value`)],
+		},
 		displayOptions: { hide: { resource: ['custom'] } },
 		default: ['create'],
-		description: 'The events that start the workflow, shown by the event names the webhook subscribes to',
+		description:
+			'The events that start the workflow, shown by the event names the webhook subscribes to',
 	},
 	{
 		displayName: 'Custom Events',
@@ -153,14 +188,16 @@ export const webhookTriggerProperties: INodeProperties[] = [
 		typeOptions: { multipleValues: true, multipleValueButtonText: 'Add Event' },
 		default: [],
 		placeholder: 'teams.*.memberships.*.update.status',
-		description: 'More event names to subscribe to, as Appwrite spells them; up to 100 events in all',
+		description:
+			'More event names to subscribe to, as Appwrite spells them; up to 100 events in all',
 	},
 	{
 		displayName: 'Verify Signatures',
 		name: 'verifySignature',
 		type: 'boolean',
 		default: true,
-		description: "Whether to refuse (HTTP 401) every delivery that does not carry the webhook's signature",
+		description:
+			"Whether to refuse (HTTP 401) every delivery that does not carry the webhook's signature",
 	},
 	{
 		displayName:
@@ -214,9 +251,21 @@ export const pollingTriggerProperties: INodeProperties[] = [
 		name: 'watch',
 		type: 'options',
 		options: [
-			{ name: 'New', value: 'created', description: 'Records created since the last poll (by $createdAt)' },
-			{ name: 'Updated', value: 'updated', description: 'Records changed since the last poll, without new ones (by $updatedAt)' },
-			{ name: 'New or Updated', value: 'createdOrUpdated', description: 'Records created or changed since the last poll (by $updatedAt)' },
+			{
+				name: 'New',
+				value: 'created',
+				description: 'Records created since the last poll (by $createdAt)',
+			},
+			{
+				name: 'Updated',
+				value: 'updated',
+				description: 'Records changed since the last poll, without new ones (by $updatedAt)',
+			},
+			{
+				name: 'New or Updated',
+				value: 'createdOrUpdated',
+				description: 'Records created or changed since the last poll (by $updatedAt)',
+			},
 		],
 		default: 'created',
 	},

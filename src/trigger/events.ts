@@ -24,16 +24,24 @@ function textOf(value: unknown): string {
 }
 
 /** The chosen ID of every picker on the resource's path, checked; `*` only where `anyAllowed`. */
-export function chosenIds(resource: WatchedResource, read: ReadParameter, anyAllowed: boolean): Record<string, string> {
+export function chosenIds(
+	resource: WatchedResource,
+	read: ReadParameter,
+	anyAllowed: boolean,
+): Record<string, string> {
 	const ids: Record<string, string> = {};
 	for (const key of pickersOf(resource)) {
 		const picker = PICKERS[key];
 		const id = textOf(read(picker.name));
 		if (id === '') {
-			throw new EventInputError(`${picker.label} is empty: choose a ${picker.label.toLowerCase()}${anyAllowed ? ', or Any' : ''}`);
+			throw new EventInputError(
+				`${picker.label} is empty: choose a ${picker.label.toLowerCase()}${anyAllowed ? ', or Any' : ''}`,
+			);
 		}
 		if (!(anyAllowed && id === ANY_ID) && !ID_PATTERN.test(id)) {
-			throw new EventInputError(`${picker.label} "${id}" is not an Appwrite ID (up to 36 letters, digits, periods, hyphens and underscores)`);
+			throw new EventInputError(
+				`${picker.label} "${id}" is not an Appwrite ID (up to 36 letters, digits, periods, hyphens and underscores)`,
+			);
 		}
 		ids[picker.name] = id;
 	}
@@ -43,12 +51,17 @@ export function chosenIds(resource: WatchedResource, read: ReadParameter, anyAll
 function customEvents(read: ReadParameter): string[] {
 	const value = read('customEvents');
 	const list = Array.isArray(value) ? value : value === undefined || value === '' ? [] : [value];
-	return list.map(textOf).filter((event) => event !== '').map((event) => {
-		if (!CUSTOM_EVENT.test(event) || event.length > 256) {
-			throw new EventInputError(`Custom event "${event}" is not an Appwrite event name, e.g. teams.*.memberships.*.update.status`);
-		}
-		return event;
-	});
+	return list
+		.map(textOf)
+		.filter((event) => event !== '')
+		.map((event) => {
+			if (!CUSTOM_EVENT.test(event) || event.length > 256) {
+				throw new EventInputError(
+					`Custom event "${event}" is not an Appwrite event name, e.g. teams.*.memberships.*.update.status`,
+				);
+			}
+			return event;
+		});
 }
 
 /** The event names the webhook trigger subscribes to, without repeats. */
@@ -62,16 +75,21 @@ export function subscribedEvents(read: ReadParameter): string[] {
 		const actions = read('actions');
 		for (const action of Array.isArray(actions) ? actions : []) {
 			if (!resource.actions.includes(action as EventAction)) {
-				throw new EventInputError(`Events: "${String(action)}" is not an event of a ${resource.name.toLowerCase()} (${resource.actions.join(', ')})`);
+				throw new EventInputError(
+					`Events: "${String(action)}" is not an event of a ${resource.name.toLowerCase()} (${resource.actions.join(', ')})`,
+				);
 			}
 			events.push(eventName(resource, ids, action as EventAction));
 		}
 	}
 	events.push(...customEvents(read));
 	const unique = [...new Set(events)];
-	if (unique.length === 0) throw new EventInputError('Events: choose at least one event, or add a custom event');
+	if (unique.length === 0)
+		throw new EventInputError('Events: choose at least one event, or add a custom event');
 	if (unique.length > MAX_EVENTS) {
-		throw new EventInputError(`Events: ${unique.length} events chosen; Appwrite takes at most ${MAX_EVENTS} per webhook`);
+		throw new EventInputError(
+			`Events: ${unique.length} events chosen; Appwrite takes at most ${MAX_EVENTS} per webhook`,
+		);
 	}
 	return unique;
 }
@@ -84,7 +102,10 @@ export function eventOptions(read: ReadParameter): INodePropertyOptions[] {
 	const resource = resourceOf(textOf(read('resource')));
 	if (!resource) return [];
 	const ids = Object.fromEntries(
-		pickersOf(resource).map((key) => [PICKERS[key].name, textOf(read(PICKERS[key].name)) || `<${PICKERS[key].label.toLowerCase()}>`]),
+		pickersOf(resource).map((key) => [
+			PICKERS[key].name,
+			textOf(read(PICKERS[key].name)) || `<${PICKERS[key].label.toLowerCase()}>`,
+		]),
 	);
 	return resource.actions.map((action) => ({
 		name: eventName(resource, ids, action),

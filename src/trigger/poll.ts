@@ -28,12 +28,20 @@ function fieldOf(watch: Watch): WatchedField {
 	return watch === 'created' ? '$createdAt' : '$updatedAt';
 }
 
-function watchedResource(context: IPollFunctions): { resource: WatchedResource & Required<Pick<WatchedResource, 'list'>>; ids: Record<string, string> } {
+function watchedResource(context: IPollFunctions): {
+	resource: WatchedResource & Required<Pick<WatchedResource, 'list'>>;
+	ids: Record<string, string>;
+} {
 	const value = String(context.getNodeParameter('resource'));
 	const resource = resourceOf(value);
-	if (!resource?.list) throw new NodeOperationError(context.getNode(), `The polling trigger cannot watch "${value}"`);
+	if (!resource?.list)
+		throw new NodeOperationError(context.getNode(), `The polling trigger cannot watch "${value}"`);
 	try {
-		const ids = chosenIds(resource, (name) => context.getNodeParameter(name, null, { extractValue: true }), false);
+		const ids = chosenIds(
+			resource,
+			(name) => context.getNodeParameter(name, null, { extractValue: true }),
+			false,
+		);
 		return { resource: resource as WatchedResource & Required<Pick<WatchedResource, 'list'>>, ids };
 	} catch (error) {
 		throw new NodeOperationError(context.getNode(), (error as Error).message);
@@ -45,14 +53,19 @@ export async function pollRecords(this: IPollFunctions): Promise<INodeExecutionD
 	const watch = this.getNodeParameter('watch') as Watch;
 	const field = fieldOf(watch);
 	const { service, fail } = await connect(this, resource.list.service);
-	const output: Extract<OutputSpec, { kind: 'list' }> = { kind: 'list', key: resource.list.key, pagination: 'cursor' };
+	const output: Extract<OutputSpec, { kind: 'list' }> = {
+		kind: 'list',
+		key: resource.list.key,
+		pagination: 'cursor',
+	};
 	const list = async (queries: string[], limit = Infinity): Promise<ListedRecord[]> => {
 		try {
 			const method = (service as Record<string, SdkMethod>)[resource.list.method];
 			const pages = await collectPages(output, {
 				returnAll: limit === Infinity,
 				limit,
-				fetchPage: async (paging) => await method.call(service, { ...ids, queries: [...queries, ...paging], total: false }),
+				fetchPage: async (paging) =>
+					await method.call(service, { ...ids, queries: [...queries, ...paging], total: false }),
 			});
 			return recordsOfPages(pages, output);
 		} catch (error) {
@@ -63,7 +76,11 @@ export async function pollRecords(this: IPollFunctions): Promise<INodeExecutionD
 	const noun = resource.name.toLowerCase();
 	if (this.getMode() === 'manual') {
 		const [newest] = await list(newestFirst(field), 1);
-		if (!newest) throw new NodeOperationError(this.getNode(), `There is no ${noun} yet: add one in Appwrite, then fetch again`);
+		if (!newest)
+			throw new NodeOperationError(
+				this.getNode(),
+				`There is no ${noun} yet: add one in Appwrite, then fetch again`,
+			);
 		return [[{ json: newest as IDataObject }]];
 	}
 
@@ -72,13 +89,20 @@ export async function pollRecords(this: IPollFunctions): Promise<INodeExecutionD
 	if (!state.cursor || state.cursor.watch !== watchKey) {
 		// First poll of this watch: start after what is there now, emitting nothing.
 		const [newest] = await list(newestFirst(field), 1);
-		const sameInstant = newest ? await list([Query.equal(field, String(newest[field])), Query.orderAsc('$id')]) : [];
+		const sameInstant = newest
+			? await list([Query.equal(field, String(newest[field])), Query.orderAsc('$id')])
+			: [];
 		state.cursor = cursorAfter(watchKey, field, sameInstant) as PollState['cursor'];
 		return null;
 	}
 
-	const { fresh, cursor } = advance(state.cursor, field, await list(queriesFrom(state.cursor, field)));
+	const { fresh, cursor } = advance(
+		state.cursor,
+		field,
+		await list(queriesFrom(state.cursor, field)),
+	);
 	state.cursor = cursor as PollState['cursor'];
-	const emitted = watch === 'updated' ? fresh.filter((record) => record.$updatedAt !== record.$createdAt) : fresh;
+	const emitted =
+		watch === 'updated' ? fresh.filter((record) => record.$updatedAt !== record.$createdAt) : fresh;
 	return emitted.length > 0 ? [emitted.map((record) => ({ json: record as IDataObject }))] : null;
 }

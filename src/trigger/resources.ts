@@ -21,20 +21,60 @@ export interface Picker {
 }
 
 export const PICKERS = {
-	database: { name: 'databaseId', label: 'Database', searchMethod: 'searchDatabases', source: APPWRITE_LISTS.databases },
+	database: {
+		name: 'databaseId',
+		label: 'Database',
+		searchMethod: 'searchDatabases',
+		source: APPWRITE_LISTS.databases,
+	},
 	legacyDatabase: {
 		name: 'databaseId',
 		label: 'Database',
 		searchMethod: 'searchLegacyDatabases',
 		source: APPWRITE_LISTS.legacyDatabases,
 	},
-	table: { name: 'tableId', label: 'Table', searchMethod: 'searchTables', source: APPWRITE_LISTS.tables },
-	collection: { name: 'collectionId', label: 'Collection', searchMethod: 'searchCollections', source: APPWRITE_LISTS.collections },
-	bucket: { name: 'bucketId', label: 'Bucket', searchMethod: 'searchBuckets', source: APPWRITE_LISTS.buckets },
-	function: { name: 'functionId', label: 'Function', searchMethod: 'searchFunctions', source: APPWRITE_LISTS.functions },
-	site: { name: 'siteId', label: 'Site', searchMethod: 'searchSites', source: APPWRITE_LISTS.sites },
-	team: { name: 'teamId', label: 'Team', searchMethod: 'searchTeams', source: APPWRITE_LISTS.teams },
-	user: { name: 'userId', label: 'User', searchMethod: 'searchUsers', source: APPWRITE_LISTS.users },
+	table: {
+		name: 'tableId',
+		label: 'Table',
+		searchMethod: 'searchTables',
+		source: APPWRITE_LISTS.tables,
+	},
+	collection: {
+		name: 'collectionId',
+		label: 'Collection',
+		searchMethod: 'searchCollections',
+		source: APPWRITE_LISTS.collections,
+	},
+	bucket: {
+		name: 'bucketId',
+		label: 'Bucket',
+		searchMethod: 'searchBuckets',
+		source: APPWRITE_LISTS.buckets,
+	},
+	function: {
+		name: 'functionId',
+		label: 'Function',
+		searchMethod: 'searchFunctions',
+		source: APPWRITE_LISTS.functions,
+	},
+	site: {
+		name: 'siteId',
+		label: 'Site',
+		searchMethod: 'searchSites',
+		source: APPWRITE_LISTS.sites,
+	},
+	team: {
+		name: 'teamId',
+		label: 'Team',
+		searchMethod: 'searchTeams',
+		source: APPWRITE_LISTS.teams,
+	},
+	user: {
+		name: 'userId',
+		label: 'User',
+		searchMethod: 'searchUsers',
+		source: APPWRITE_LISTS.users,
+	},
 } as const satisfies Record<string, Picker>;
 
 export type PickerKey = keyof typeof PICKERS;
@@ -60,7 +100,11 @@ export const RESOURCES: readonly WatchedResource[] = [
 		value: 'row',
 		name: 'Row',
 		description: 'Rows of a TablesDB table',
-		path: [{ collection: 'databases', picker: 'database' }, { collection: 'tables', picker: 'table' }, { collection: 'rows' }],
+		path: [
+			{ collection: 'databases', picker: 'database' },
+			{ collection: 'tables', picker: 'table' },
+			{ collection: 'rows' },
+		],
 		actions: ALL_ACTIONS,
 		list: { service: TablesDB, method: 'listRows', key: 'rows' },
 		readScope: 'rows.read',
@@ -165,8 +209,14 @@ export function pickersOf(resource: WatchedResource): PickerKey[] {
  * Appwrite's name for an event: the path with each chosen ID or `*`, then the action, e.g.
  * `databases.shop.tables.*.rows.*.create`.
  */
-export function eventName(resource: WatchedResource, ids: Readonly<Record<string, string>>, action: EventAction): string {
-	const segments = resource.path.map((step) => `${step.collection}.${step.picker ? ids[PICKERS[step.picker].name] : '*'}`);
+export function eventName(
+	resource: WatchedResource,
+	ids: Readonly<Record<string, string>>,
+	action: EventAction,
+): string {
+	const segments = resource.path.map(
+		(step) => `${step.collection}.${step.picker ? ids[PICKERS[step.picker].name] : '*'}`,
+	);
 	return `${segments.join('.')}.${action}`;
 }
 
@@ -178,6 +228,8 @@ const ACTIONS = new Set<string>(['create', 'update', 'delete', 'upsert']);
  */
 export function actionOf(event: string): string | undefined {
 	const segments = event.split('.');
-	const index = segments.findIndex((segment, position) => position % 2 === 0 && ACTIONS.has(segment));
+	const index = segments.findIndex(
+		(segment, position) => position % 2 === 0 && ACTIONS.has(segment),
+	);
 	return index === -1 ? undefined : segments.slice(index).join('.');
 }

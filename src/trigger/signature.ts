@@ -5,7 +5,11 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import type {
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
 
 export const SIGNATURE_HEADER = 'x-appwrite-webhook-signature';
 
@@ -20,7 +24,11 @@ function rawUrlDecode(url: string): Buffer {
 	const source = Buffer.from(url, 'utf8');
 	const bytes: number[] = [];
 	for (let index = 0; index < source.length; index++) {
-		if (source[index] === PERCENT && isHexDigit(source[index + 1]) && isHexDigit(source[index + 2])) {
+		if (
+			source[index] === PERCENT &&
+			isHexDigit(source[index + 1]) &&
+			isHexDigit(source[index + 2])
+		) {
 			bytes.push(parseInt(source.subarray(index + 1, index + 3).toString('latin1'), 16));
 			index += 2;
 		} else {
@@ -36,7 +44,12 @@ export function signDelivery(secret: string, url: string, body: Buffer): string 
 }
 
 /** Whether `signature` (the header as received) is Appwrite's, compared in constant time. */
-export function isSignedBy(secret: string, url: string, body: Buffer, signature: string | undefined): boolean {
+export function isSignedBy(
+	secret: string,
+	url: string,
+	body: Buffer,
+	signature: string | undefined,
+): boolean {
 	if (!secret || !signature) return false;
 	const expected = Buffer.from(signDelivery(secret, url, body));
 	const given = Buffer.from(signature.trim());
@@ -51,10 +64,24 @@ export async function testSignatureKey(
 	this: ICredentialTestFunctions,
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
-	const key = typeof credential.data?.signingSecret === 'string' ? credential.data.signingSecret : '';
-	if (key !== key.trim()) return { status: 'Error', message: 'The signature key starts or ends with spaces: copy it again from the Appwrite console' };
+	const key =
+		typeof credential.data?.signingSecret === 'string' ? credential.data.signingSecret : '';
+	if (key !== key.trim())
+		return {
+			status: 'Error',
+			message:
+				'The signature key starts or ends with spaces: copy it again from the Appwrite console',
+		};
 	if (key.length < 8 || key.length > 256) {
-		return { status: 'Error', message: 'An Appwrite signature key has 8 to 256 characters: copy it again from the Appwrite console' };
+		return {
+			status: 'Error',
+			message:
+				'An Appwrite signature key has 8 to 256 characters: copy it again from the Appwrite console',
+		};
 	}
-	return { status: 'OK', message: 'The key has the form of an Appwrite signature key; a delivery that passes the check proves it' };
+	return {
+		status: 'OK',
+		message:
+			'The key has the form of an Appwrite signature key; a delivery that passes the check proves it',
+	};
 }

@@ -5,7 +5,13 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 
-import type { IDataObject, IHookFunctions, IWebhookFunctions, IWebhookResponseData, JsonObject } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IHookFunctions,
+	IWebhookFunctions,
+	IWebhookResponseData,
+	JsonObject,
+} from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { ID, Webhooks } from 'node-appwrite';
 
@@ -58,7 +64,9 @@ function urlOf(context: TriggerContext): string {
 }
 
 function appwriteTypeOf(error: NodeError): string {
-	return error instanceof NodeApiError ? String((error.errorResponse as JsonObject | undefined)?.type ?? '') : '';
+	return error instanceof NodeApiError
+		? String((error.errorResponse as JsonObject | undefined)?.type ?? '')
+		: '';
 }
 
 function isNotFound(error: NodeError): boolean {
@@ -71,9 +79,17 @@ function explainRegistration(error: NodeError, url: string): NodeError {
 	if (type === 'general_route_not_found') {
 		error.description =
 			'This Appwrite server has no Webhooks API for API keys (self-hosted 1.8 or earlier). Set Registration to Manual and add the webhook in the Appwrite console.';
-	} else if (error instanceof NodeApiError && (error.httpCode === '401' || error.httpCode === '403')) {
-		error.description = `${error.description ?? ''} The trigger needs the scopes webhooks.read and webhooks.write.`.trim();
-	} else if (error instanceof NodeApiError && error.httpCode === '400' && /url/i.test(error.message)) {
+	} else if (
+		error instanceof NodeApiError &&
+		(error.httpCode === '401' || error.httpCode === '403')
+	) {
+		error.description =
+			`${error.description ?? ''} The trigger needs the scopes webhooks.read and webhooks.write.`.trim();
+	} else if (
+		error instanceof NodeApiError &&
+		error.httpCode === '400' &&
+		/url/i.test(error.message)
+	) {
 		error.description = `n8n registered ${url}. Appwrite accepts only public URLs (not localhost or bare IP addresses): set n8n's WEBHOOK_URL to the address where Appwrite can reach this n8n.`;
 	}
 	return error;
@@ -87,7 +103,10 @@ function forget(state: WebhookState): void {
 
 function webhookName(context: IHookFunctions): string {
 	const workflow = context.getWorkflow();
-	return `n8n: ${workflow.name ?? workflow.id ?? 'workflow'} / ${context.getNode().name}`.slice(0, NAME_LIMIT);
+	return `n8n: ${workflow.name ?? workflow.id ?? 'workflow'} / ${context.getNode().name}`.slice(
+		0,
+		NAME_LIMIT,
+	);
 }
 
 function sameEvents(a: readonly string[], b: readonly string[]): boolean {
@@ -117,7 +136,14 @@ export async function webhookExists(this: IHookFunctions): Promise<boolean> {
 	}
 	if (webhook.url !== url || !sameEvents(webhook.events, events) || !webhook.enabled) {
 		try {
-			await service.update({ webhookId: webhook.$id, name: webhook.name, url, events, enabled: true, tls: webhook.tls });
+			await service.update({
+				webhookId: webhook.$id,
+				name: webhook.name,
+				url,
+				events,
+				enabled: true,
+				tls: webhook.tls,
+			});
 		} catch (error) {
 			throw explainRegistration(fail(error), url);
 		}
@@ -135,7 +161,14 @@ export async function createWebhook(this: IHookFunctions): Promise<boolean> {
 	const { service, fail } = await connect(this, Webhooks);
 	let webhook;
 	try {
-		webhook = await service.create({ webhookId: ID.unique(), url, name: webhookName(this), events, enabled: true, secret });
+		webhook = await service.create({
+			webhookId: ID.unique(),
+			url,
+			name: webhookName(this),
+			events,
+			enabled: true,
+			secret,
+		});
 	} catch (error) {
 		throw explainRegistration(fail(error), url);
 	}
@@ -162,11 +195,18 @@ export async function deleteWebhook(this: IHookFunctions): Promise<boolean> {
 }
 
 /** The secret and URL that signed a genuine delivery, or undefined when the trigger has none. */
-async function signingKeyOf(context: IWebhookFunctions, state: WebhookState): Promise<{ secret: string; url: string } | undefined> {
+async function signingKeyOf(
+	context: IWebhookFunctions,
+	state: WebhookState,
+): Promise<{ secret: string; url: string } | undefined> {
 	if (isAutomatic(context)) {
-		return state.webhookSecret && state.webhookUrl ? { secret: state.webhookSecret, url: state.webhookUrl } : undefined;
+		return state.webhookSecret && state.webhookUrl
+			? { secret: state.webhookSecret, url: state.webhookUrl }
+			: undefined;
 	}
-	const { signingSecret } = await context.getCredentials<{ signingSecret?: string }>('appwriteWebhookApi');
+	const { signingSecret } = await context.getCredentials<{ signingSecret?: string }>(
+		'appwriteWebhookApi',
+	);
 	const options = context.getNodeParameter('options', {}) as { registeredUrl?: string };
 	const url = options.registeredUrl?.trim() || urlOf(context);
 	return signingSecret ? { secret: signingSecret, url } : undefined;
@@ -188,13 +228,22 @@ function headerOf(context: IWebhookFunctions, name: string): string {
 /** The most specific event name of a delivery: the one with the fewest wildcards. */
 function mostSpecific(events: readonly string[]): string {
 	const wildcards = (event: string) => event.split('.').filter((segment) => segment === '*').length;
-	return events.reduce<string>((best, event) => (best === '' || wildcards(event) < wildcards(best) ? event : best), '');
+	return events.reduce<string>(
+		(best, event) => (best === '' || wildcards(event) < wildcards(best) ? event : best),
+		'',
+	);
 }
 
 /** One record version of one event: Appwrite's repeats of a delivery share it. */
 function deliveryKey(event: string, resource: IDataObject, body: Buffer): string {
-	const version = typeof resource.$updatedAt === 'string' ? resource.$updatedAt : createHash('sha256').update(body).digest('hex');
-	return createHash('sha256').update(`${event}\n${String(resource.$id ?? '')}\n${version}`).digest('base64url').slice(0, 22);
+	const version =
+		typeof resource.$updatedAt === 'string'
+			? resource.$updatedAt
+			: createHash('sha256').update(body).digest('hex');
+	return createHash('sha256')
+		.update(`${event}\n${String(resource.$id ?? '')}\n${version}`)
+		.digest('base64url')
+		.slice(0, 22);
 }
 
 function isRecord(value: unknown): value is IDataObject {
@@ -210,13 +259,20 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 	if (verify) {
 		const key = await signingKeyOf(this, state);
 		if (!key || !body || !isSignedBy(key.secret, key.url, body, headerOf(this, SIGNATURE_HEADER))) {
-			return refuse(this, 401, 'Missing or wrong X-Appwrite-Webhook-Signature: this delivery was not signed by the webhook of this trigger');
+			return refuse(
+				this,
+				401,
+				'Missing or wrong X-Appwrite-Webhook-Signature: this delivery was not signed by the webhook of this trigger',
+			);
 		}
 	}
 	const resource = this.getBodyData() as unknown;
 	if (!isRecord(resource)) return refuse(this, 400, 'Expected the JSON object Appwrite sends');
 
-	const events = headerOf(this, 'x-appwrite-webhook-events').split(',').map((event) => event.trim()).filter(Boolean);
+	const events = headerOf(this, 'x-appwrite-webhook-events')
+		.split(',')
+		.map((event) => event.trim())
+		.filter(Boolean);
 	const event = mostSpecific(events);
 	const key = deliveryKey(event, resource, body ?? Buffer.from(JSON.stringify(resource)));
 	const recent = state.recentDeliveries ?? [];

@@ -4,34 +4,33 @@
  * through its generated node, in n8n's engine, with the real node-appwrite SDK against the
  * recording stub, which answers like Appwrite 1.9 and records the exact requests.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { loadCatalog } from '../../codegen/catalog';
-import { AppwriteFake } from '../support/appwrite-fake';
+import type { AppwriteFake } from '../support/appwrite-fake';
 import { runNode } from '../support/engine';
-import { StubServer } from '../support/stub-server';
+import { useFakeAppwriteStub } from '../support/fake-appwrite-stub';
+import type { StubServer } from '../support/stub-server';
 
 const API_KEY = 'webhooks-contract-key-31f0';
+const appwrite = useFakeAppwriteStub(API_KEY);
 let stub: StubServer;
 let fake: AppwriteFake;
 
-beforeAll(async () => {
-	stub = await StubServer.start();
-});
-afterAll(async () => stub.close());
 beforeEach(() => {
-	stub.reset();
-	fake = new AppwriteFake();
-	stub.fallback((request) => fake.handle(request) ?? { status: 404, json: { message: 'no route', code: 404, type: 'general_route_not_found' } });
+	({ stub, fake } = appwrite);
 });
 
 async function webhooks(parameters: Record<string, unknown>) {
 	const result = await runNode({
 		type: 'appwriteWebhooks',
 		parameters: { resource: 'webhook', ...parameters },
-		credentials: { appwriteApi: { endpoint: stub.endpoint, projectId: 'test-project', apiKey: API_KEY, selfSigned: false } },
+		credentials: appwrite.credentials(),
 	});
-	if (result.status !== 'success') throw new Error(`the action failed: ${result.error?.message} ${result.error?.description ?? ''}`);
+	if (result.status !== 'success')
+		throw new Error(
+			`the action failed: ${result.error?.message} ${result.error?.description ?? ''}`,
+		);
 	return result.output();
 }
 
@@ -55,9 +54,16 @@ async function created(name = 'orders') {
 }
 
 describe('Appwrite Webhooks node against the recording stub (not in the vendored 1.8.x spec)', () => {
-	it('covers the six actions of node-appwrite\'s Webhooks service', () => {
+	it("covers the six actions of node-appwrite's Webhooks service", () => {
 		const service = loadCatalog().find((entry) => entry.service === 'Webhooks');
-		expect(service?.actions.map((action) => action.method).sort()).toEqual(['create', 'delete', 'get', 'list', 'update', 'updateSecret']);
+		expect(service?.actions.map((action) => action.method).sort()).toEqual([
+			'create',
+			'delete',
+			'get',
+			'list',
+			'update',
+			'updateSecret',
+		]);
 	});
 
 	it('Create: POST /v1/webhooks with every field, the ID from ID.unique() when left empty', async () => {
@@ -67,7 +73,13 @@ describe('Appwrite Webhooks node against the recording stub (not in the vendored
 			url: 'https://n8n.example.com/webhook/orders',
 			name: 'Orders',
 			events: 'databases.*.tables.*.rows.*.create, buckets.*.files.*.create',
-			additionalFields: { enabled: false, tls: false, authUsername: 'n8n', authPassword: 'basic-pass', secret: 'own-secret-0001' },
+			additionalFields: {
+				enabled: false,
+				tls: false,
+				authUsername: 'n8n',
+				authPassword: 'basic-pass',
+				secret: 'own-secret-0001',
+			},
 		});
 		const request = lastRequest();
 		expect(request.line).toBe('POST /v1/webhooks');
@@ -82,7 +94,11 @@ describe('Appwrite Webhooks node against the recording stub (not in the vendored
 			authPassword: 'basic-pass',
 			secret: 'own-secret-0001',
 		});
-		expect(item.json).toMatchObject({ $id: (request.json as { webhookId: string }).webhookId, name: 'Orders', enabled: false });
+		expect(item.json).toMatchObject({
+			$id: (request.json as { webhookId: string }).webhookId,
+			name: 'Orders',
+			enabled: false,
+		});
 		expect(item.pairedItem).toEqual({ item: 0 });
 	});
 
@@ -90,19 +106,30 @@ describe('Appwrite Webhooks node against the recording stub (not in the vendored
 		const { $id } = await created();
 		const [item] = await webhooks({ operation: 'get', webhookId: $id });
 		expect(lastRequest().line).toBe(`GET /v1/webhooks/${$id}`);
-		expect(item.json).toMatchObject({ $id, url: 'https://n8n.example.com/webhook/orders', secret: '' });
+		expect(item.json).toMatchObject({
+			$id,
+			url: 'https://n8n.example.com/webhook/orders',
+			secret: '',
+		});
 	});
 
 	it('Get Many: GET /v1/webhooks with the queries and paging, one item per webhook', async () => {
 		await created('a');
 		await created('b');
-		const items = await webhooks({ operation: 'getAll', returnAll: false, limit: 10, additionalFields: { total: false } });
+		const items = await webhooks({
+			operation: 'getAll',
+			returnAll: false,
+			limit: 10,
+			additionalFields: { total: false },
+		});
 		const request = lastRequest();
 		expect(request.line).toBe('GET /v1/webhooks');
 		expect(request.query.get('total')).toBe('false');
-		expect([...request.query.entries()].filter(([name]) => name.startsWith('queries')).map(([, value]) => JSON.parse(value))).toEqual([
-			{ method: 'limit', values: [10] },
-		]);
+		expect(
+			[...request.query.entries()]
+				.filter(([name]) => name.startsWith('queries'))
+				.map(([, value]) => JSON.parse(value)),
+		).toEqual([{ method: 'limit', values: [10] }]);
 		expect(items.map((item) => item.json.name)).toEqual(['a', 'b']);
 	});
 
@@ -124,12 +151,20 @@ describe('Appwrite Webhooks node against the recording stub (not in the vendored
 			events: ['databases.*.tables.*.rows.*.update'],
 			enabled: true,
 		});
-		expect(item.json).toMatchObject({ $id, name: 'Orders v2', events: ['databases.*.tables.*.rows.*.update'] });
+		expect(item.json).toMatchObject({
+			$id,
+			name: 'Orders v2',
+			events: ['databases.*.tables.*.rows.*.update'],
+		});
 	});
 
 	it('Rotate Secret: PATCH /v1/webhooks/{id}/secret', async () => {
 		const { $id, secret } = await created();
-		const [item] = await webhooks({ operation: 'updateSecret', webhookId: $id, additionalFields: { secret: 'rotated-secret-0002' } });
+		const [item] = await webhooks({
+			operation: 'updateSecret',
+			webhookId: $id,
+			additionalFields: { secret: 'rotated-secret-0002' },
+		});
 		const request = lastRequest();
 		expect(request.line).toBe(`PATCH /v1/webhooks/${$id}/secret`);
 		expect(request.json).toEqual({ secret: 'rotated-secret-0002' });
@@ -145,11 +180,17 @@ describe('Appwrite Webhooks node against the recording stub (not in the vendored
 	});
 
 	it('reports a server without the Webhooks API (self-hosted 1.8) as Appwrite answers it', async () => {
-		stub.error('GET', '/v1/webhooks', 404, 'general_route_not_found', 'The requested route was not found.');
+		stub.error(
+			'GET',
+			'/v1/webhooks',
+			404,
+			'general_route_not_found',
+			'The requested route was not found.',
+		);
 		const result = await runNode({
 			type: 'appwriteWebhooks',
 			parameters: { resource: 'webhook', operation: 'getAll', returnAll: true },
-			credentials: { appwriteApi: { endpoint: stub.endpoint, projectId: 'test-project', apiKey: API_KEY, selfSigned: false } },
+			credentials: appwrite.credentials(),
 		});
 		expect(result.status).toBe('error');
 		expect((result.error as { httpCode?: string }).httpCode).toBe('404');

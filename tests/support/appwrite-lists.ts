@@ -49,22 +49,41 @@ const FILTERS: Record<string, (value: unknown, wanted: unknown[]) => boolean> = 
 };
 
 /** The records an Appwrite list returns for `queries` (JSON strings made by node-appwrite's Query). */
-export function listRecords<T extends ListedRow>(records: readonly T[], queries: readonly string[]): T[] {
+export function listRecords<T extends ListedRow>(
+	records: readonly T[],
+	queries: readonly string[],
+): T[] {
 	const parsed = queries.map((query) => JSON.parse(query) as ParsedQuery);
 	let result = [...records];
 	for (const query of parsed) {
 		const filter = FILTERS[query.method];
-		if (filter) result = result.filter((record) => filter(record[query.attribute as string], query.values ?? []));
-		else if (!['orderAsc', 'orderDesc', 'limit', 'offset', 'cursorAfter', 'cursorBefore'].includes(query.method)) {
-			throw new ListQueryError(400, 'general_query_invalid', `The fake list does not support "${query.method}"`);
+		if (filter)
+			result = result.filter((record) =>
+				filter(record[query.attribute as string], query.values ?? []),
+			);
+		else if (
+			!['orderAsc', 'orderDesc', 'limit', 'offset', 'cursorAfter', 'cursorBefore'].includes(
+				query.method,
+			)
+		) {
+			throw new ListQueryError(
+				400,
+				'general_query_invalid',
+				`The fake list does not support "${query.method}"`,
+			);
 		}
 	}
-	const orders = parsed.filter((query) => query.method === 'orderAsc' || query.method === 'orderDesc');
+	const orders = parsed.filter(
+		(query) => query.method === 'orderAsc' || query.method === 'orderDesc',
+	);
 	result = result
 		.map((record, position) => ({ record, position }))
 		.sort((a, b) => {
 			for (const order of orders) {
-				const difference = compare(a.record[order.attribute as string], b.record[order.attribute as string]);
+				const difference = compare(
+					a.record[order.attribute as string],
+					b.record[order.attribute as string],
+				);
 				if (difference !== 0) return order.method === 'orderAsc' ? difference : -difference;
 			}
 			return a.position - b.position;
@@ -74,7 +93,11 @@ export function listRecords<T extends ListedRow>(records: readonly T[], queries:
 	if (cursor) {
 		const id = String(cursor.values?.[0]);
 		if (!records.some((record) => record.$id === id)) {
-			throw new ListQueryError(400, 'document_not_found', `Document '${id}' for the 'cursor' value not found.`);
+			throw new ListQueryError(
+				400,
+				'document_not_found',
+				`Document '${id}' for the 'cursor' value not found.`,
+			);
 		}
 		const index = result.findIndex((record) => record.$id === id);
 		result = index === -1 ? [] : result.slice(index + 1);

@@ -24,10 +24,17 @@ import type {
 	WorkflowActivateMode,
 } from 'n8n-workflow';
 
-import { additionalDataFor, executeFrom, loadPackage, PACKAGE_NAME, PackageNodeTypes } from './engine';
+import {
+	additionalDataFor,
+	executeFrom,
+	loadPackage,
+	PACKAGE_NAME,
+	PackageNodeTypes,
+} from './engine';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { HookContext, LoadOptionsContext, PollContext, WebhookContext } = require('n8n-core') as typeof import('n8n-core');
+const { HookContext, LoadOptionsContext, PollContext, WebhookContext } =
+	require('n8n-core') as typeof import('n8n-core');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Workflow } = require('n8n-workflow') as typeof import('n8n-workflow');
 
@@ -59,10 +66,18 @@ export class TriggerHarness {
 
 	static async create(options: TriggerOptions): Promise<TriggerHarness> {
 		const nodeTypes = new PackageNodeTypes(await loadPackage());
-		return new TriggerHarness(options, nodeTypes, TriggerHarness.workflowOf(options, nodeTypes, options.staticData ?? {}));
+		return new TriggerHarness(
+			options,
+			nodeTypes,
+			TriggerHarness.workflowOf(options, nodeTypes, options.staticData ?? {}),
+		);
 	}
 
-	private static workflowOf(options: TriggerOptions, nodeTypes: PackageNodeTypes, staticData: IDataObject) {
+	private static workflowOf(
+		options: TriggerOptions,
+		nodeTypes: PackageNodeTypes,
+		staticData: IDataObject,
+	) {
 		const node: INode = {
 			id: 'trigger-node',
 			name: 'Appwrite Trigger',
@@ -71,7 +86,9 @@ export class TriggerHarness {
 			position: [0, 0],
 			webhookId: WEBHOOK_ID,
 			parameters: options.parameters as INode['parameters'],
-			credentials: Object.fromEntries(Object.keys(options.credentials).map((type) => [type, { id: `${type}-id`, name: type }])),
+			credentials: Object.fromEntries(
+				Object.keys(options.credentials).map((type) => [type, { id: `${type}-id`, name: type }]),
+			),
 		};
 		return new Workflow({
 			id: 'trigger-workflow',
@@ -101,7 +118,11 @@ export class TriggerHarness {
 	/** n8n restarted: the same workflow, its static data reloaded from the database (JSON). */
 	restart(): TriggerHarness {
 		const saved = JSON.parse(JSON.stringify(this.workflow.staticData)) as IDataObject;
-		return new TriggerHarness(this.options, this.nodeTypes, TriggerHarness.workflowOf(this.options, this.nodeTypes, saved));
+		return new TriggerHarness(
+			this.options,
+			this.nodeTypes,
+			TriggerHarness.workflowOf(this.options, this.nodeTypes, saved),
+		);
 	}
 
 	private additionalData() {
@@ -124,7 +145,10 @@ export class TriggerHarness {
 	}
 
 	/** One webhook lifecycle method, as n8n's WebhookService.runWebhookMethod calls it. */
-	async hook(method: 'checkExists' | 'create' | 'delete', options: { test?: boolean; activation?: WorkflowActivateMode } = {}): Promise<boolean> {
+	async hook(
+		method: 'checkExists' | 'create' | 'delete',
+		options: { test?: boolean; activation?: WorkflowActivateMode } = {},
+	): Promise<boolean> {
 		const test = options.test ?? false;
 		const context = new HookContext(
 			this.workflow,
@@ -140,7 +164,9 @@ export class TriggerHarness {
 	}
 
 	/** Activation as n8n's createWebhookIfNotExists does it: checkExists, then create if it answers false. */
-	async activate(options: { test?: boolean; activation?: WorkflowActivateMode } = {}): Promise<void> {
+	async activate(
+		options: { test?: boolean; activation?: WorkflowActivateMode } = {},
+	): Promise<void> {
 		if (!(await this.hook('checkExists', options))) await this.hook('create', options);
 	}
 
@@ -165,7 +191,11 @@ export class TriggerHarness {
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		try {
 			const { port } = server.address() as AddressInfo;
-			const response = await fetch(`http://127.0.0.1:${port}/webhook/${WEBHOOK_ID}/webhook`, { method: 'POST', headers, body });
+			const response = await fetch(`http://127.0.0.1:${port}/webhook/${WEBHOOK_ID}/webhook`, {
+				method: 'POST',
+				headers,
+				body,
+			});
 			const text = await response.text();
 			let parsed: unknown = text;
 			try {
@@ -175,7 +205,8 @@ export class TriggerHarness {
 			}
 			await new Promise((resolve) => setImmediate(resolve));
 			if (outcome.error) throw outcome.error;
-			const items = outcome.run?.data.resultData.runData[this.node.name]?.[0]?.data?.main?.[0] ?? undefined;
+			const items =
+				outcome.run?.data.resultData.runData[this.node.name]?.[0]?.data?.main?.[0] ?? undefined;
 			return { status: response.status, body: parsed, run: outcome.run, items };
 		} finally {
 			server.closeAllConnections();
@@ -183,18 +214,36 @@ export class TriggerHarness {
 		}
 	}
 
-	private async handle(request: IncomingMessage, response: ServerResponse): Promise<{ run?: IRun; result: IWebhookResponseData }> {
+	private async handle(
+		request: IncomingMessage,
+		response: ServerResponse,
+	): Promise<{ run?: IRun; result: IWebhookResponseData }> {
 		const chunks: Buffer[] = [];
 		for await (const chunk of request) chunks.push(chunk as Buffer);
 		const rawBody = Buffer.concat(chunks);
 		const parsedRequest = Object.assign(request, {
 			rawBody,
-			body: /application\/json/.test(String(request.headers['content-type'])) && rawBody.length ? (JSON.parse(rawBody.toString('utf8')) as unknown) : {},
+			body:
+				/application\/json/.test(String(request.headers['content-type'])) && rawBody.length
+					? (JSON.parse(rawBody.toString('utf8')) as unknown)
+					: {},
 			params: {},
 			query: {},
 		});
-		const additionalData = { ...this.additionalData(), httpRequest: parsedRequest, httpResponse: response } as never;
-		const context = new WebhookContext(this.workflow, this.node, additionalData, 'webhook', this.webhookData(false), [], null);
+		const additionalData = {
+			...this.additionalData(),
+			httpRequest: parsedRequest,
+			httpResponse: response,
+		} as never;
+		const context = new WebhookContext(
+			this.workflow,
+			this.node,
+			additionalData,
+			'webhook',
+			this.webhookData(false),
+			[],
+			null,
+		);
 		const result = await (this.nodeType.webhook as NonNullable<INodeType['webhook']>).call(context);
 		if (result.noWebhookResponse) return { result };
 		if (!result.workflowData) {
@@ -203,32 +252,58 @@ export class TriggerHarness {
 			return { result };
 		}
 		// responseMode onReceived: n8n answers at once and runs the workflow from the trigger's output
-		const run = await executeFrom(this.workflow, this.node, result.workflowData, this.options.credentials, 'webhook');
+		const run = await executeFrom(
+			this.workflow,
+			this.node,
+			result.workflowData,
+			this.options.credentials,
+			'webhook',
+		);
 		response.writeHead(200, { 'content-type': 'application/json' });
 		response.end(JSON.stringify({ message: 'Workflow was started' }));
 		return { run, result };
 	}
 
 	/** One poll: `trigger` mode as the scheduler runs it, or `manual` as "Fetch test event" does. */
-	async poll(mode: 'trigger' | 'manual' = 'trigger', activation: WorkflowActivateMode = 'activate'): Promise<INodeExecutionData[][] | null> {
-		const context = new PollContext(this.workflow, this.node, this.additionalData(), mode, activation);
+	async poll(
+		mode: 'trigger' | 'manual' = 'trigger',
+		activation: WorkflowActivateMode = 'activate',
+	): Promise<INodeExecutionData[][] | null> {
+		const context = new PollContext(
+			this.workflow,
+			this.node,
+			this.additionalData(),
+			mode,
+			activation,
+		);
 		return await (this.nodeType.poll as NonNullable<INodeType['poll']>).call(context);
 	}
 
 	private loadOptionsContext(parameters?: Record<string, unknown>) {
-		const additionalData = { ...this.additionalData(), currentNodeParameters: parameters ?? this.node.parameters } as never;
+		const additionalData = {
+			...this.additionalData(),
+			currentNodeParameters: parameters ?? this.node.parameters,
+		} as never;
 		return new LoadOptionsContext(this.workflow, this.node, additionalData, 'parameters');
 	}
 
 	/** A "From list" search as the editor runs it, with the node's (or the given) current parameters. */
-	async listSearch(method: string, filter?: string, paginationToken?: string, parameters?: Record<string, unknown>): Promise<INodeListSearchResult> {
+	async listSearch(
+		method: string,
+		filter?: string,
+		paginationToken?: string,
+		parameters?: Record<string, unknown>,
+	): Promise<INodeListSearchResult> {
 		const search = this.nodeType.methods?.listSearch?.[method];
 		if (!search) throw new Error(`${this.options.type} has no list search ${method}`);
 		return await search.call(this.loadOptionsContext(parameters), filter, paginationToken);
 	}
 
 	/** A dynamic options list as the editor loads it. */
-	async loadOptions(method: string, parameters?: Record<string, unknown>): Promise<INodePropertyOptions[]> {
+	async loadOptions(
+		method: string,
+		parameters?: Record<string, unknown>,
+	): Promise<INodePropertyOptions[]> {
 		const load = this.nodeType.methods?.loadOptions?.[method];
 		if (!load) throw new Error(`${this.options.type} has no options method ${method}`);
 		return await load.call(this.loadOptionsContext(parameters));

@@ -37,7 +37,13 @@ async function poll(table: ListedRow[], cursor: PollCursor, field: WatchedField 
 /** Where the trigger starts: after the newest record and everything sharing its instant. */
 function start(table: ListedRow[], field: WatchedField = '$createdAt'): PollCursor {
 	const [newest] = listRecords(table, [...newestFirst(field), Query.limit(1)]);
-	const same = newest ? listRecords(table, [Query.equal(field, String(newest[field])), Query.orderAsc('$id'), Query.limit(5000)]) : [];
+	const same = newest
+		? listRecords(table, [
+				Query.equal(field, String(newest[field])),
+				Query.orderAsc('$id'),
+				Query.limit(5000),
+			])
+		: [];
 	return cursorAfter('watch', field, same);
 }
 
@@ -60,7 +66,10 @@ describe('the polling cursor', () => {
 			{ method: 'orderAsc', attribute: '$updatedAt' },
 			{ method: 'orderAsc', attribute: '$id' },
 		]);
-		expect(queriesFrom({ ...cursor, at: null, ids: [] }, '$createdAt')).toEqual([Query.orderAsc('$createdAt'), Query.orderAsc('$id')]);
+		expect(queriesFrom({ ...cursor, at: null, ids: [] }, '$createdAt')).toEqual([
+			Query.orderAsc('$createdAt'),
+			Query.orderAsc('$id'),
+		]);
 	});
 
 	it('starts after what exists: nothing is emitted for records already there, all later ones are', async () => {
@@ -93,7 +102,9 @@ describe('the polling cursor', () => {
 	});
 
 	it('reads every page in one poll and emits 250 records sharing one instant exactly once (pages)', async () => {
-		const table = Array.from({ length: 250 }, (_, index) => row(`r${String(index).padStart(3, '0')}`, T0));
+		const table = Array.from({ length: 250 }, (_, index) =>
+			row(`r${String(index).padStart(3, '0')}`, T0),
+		);
 		const first = await poll(table, { watch: 'w', at: null, ids: [] });
 		expect(first.ids).toEqual(table.map((record) => record.$id));
 		expect(first.requests).toBe(3);
@@ -126,11 +137,17 @@ describe('the polling cursor', () => {
 
 	it('never emits a record listed as older than the cursor', () => {
 		const cursor: PollCursor = { watch: 'w', at: appwriteTime(T0 + 5), ids: ['b'] };
-		expect(advance(cursor, '$createdAt', [row('old', T0), row('b', T0 + 5), row('c', T0 + 6)]).fresh.map((r) => r.$id)).toEqual(['c']);
+		expect(
+			advance(cursor, '$createdAt', [row('old', T0), row('b', T0 + 5), row('c', T0 + 6)]).fresh.map(
+				(r) => r.$id,
+			),
+		).toEqual(['c']);
 	});
 
 	it('refuses a record without a timestamp instead of guessing', () => {
-		expect(() => advance({ watch: 'w', at: null, ids: [] }, '$createdAt', [{ $id: 'x' }])).toThrow('without a valid $createdAt (ID x)');
+		expect(() => advance({ watch: 'w', at: null, ids: [] }, '$createdAt', [{ $id: 'x' }])).toThrow(
+			'without a valid $createdAt (ID x)',
+		);
 	});
 
 	it('over 400 polls with a coarse clock (many ties), bursts across pages and restarts, emits each record exactly once in order', async () => {
@@ -146,18 +163,25 @@ describe('the polling cursor', () => {
 			for (let index = 0; index < burst; index++) {
 				if (next() < 0.3) clock += 1; // most records share the millisecond of the one before
 				// IDs that do not follow insertion order, so a late record can sort before seen ones
-				const id = `${Math.floor(next() * 36 ** 4).toString(36).padStart(4, '0')}-${serial++}`;
+				const id = `${Math.floor(next() * 36 ** 4)
+					.toString(36)
+					.padStart(4, '0')}-${serial++}`;
 				table.push(row(id, clock));
 				inserted.push(id);
 			}
-			const result = await poll(table, next() < 0.2 ? (JSON.parse(JSON.stringify(cursor)) as PollCursor) : cursor);
+			const result = await poll(
+				table,
+				next() < 0.2 ? (JSON.parse(JSON.stringify(cursor)) as PollCursor) : cursor,
+			);
 			emitted.push(...result.ids);
 			cursor = result.cursor;
 		}
 		expect(new Set(emitted).size).toBe(emitted.length);
 		expect([...emitted].sort()).toEqual([...inserted].sort());
 		const position = new Map(table.map((record, index) => [record.$id, index]));
-		const times = emitted.map((id) => Date.parse(String(table[position.get(id) as number].$createdAt)));
+		const times = emitted.map((id) =>
+			Date.parse(String(table[position.get(id) as number].$createdAt)),
+		);
 		expect(times).toEqual([...times].sort((a, b) => a - b));
 		expect(inserted.length).toBeGreaterThan(1000);
 	});

@@ -2,25 +2,21 @@
  * The Appwrite Polling Trigger in n8n's engine (n8n-core's PollContext) with the real node-appwrite
  * SDK against the recording stub, whose rows answer list queries the way Appwrite does.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
-import { AppwriteFake } from '../support/appwrite-fake';
-import { StubServer } from '../support/stub-server';
+import type { AppwriteFake } from '../support/appwrite-fake';
+import { useFakeAppwriteStub } from '../support/fake-appwrite-stub';
+import type { StubServer } from '../support/stub-server';
 import { TriggerHarness } from '../support/trigger-engine';
 
 const API_KEY = 'polling-test-api-key-9d1e';
+const appwrite = useFakeAppwriteStub(API_KEY);
 let stub: StubServer;
 let fake: AppwriteFake;
 
-beforeAll(async () => {
-	stub = await StubServer.start();
-});
-afterAll(async () => stub.close());
 beforeEach(() => {
-	stub.reset();
-	fake = new AppwriteFake();
+	({ stub, fake } = appwrite);
 	fake.table('shop', 'orders');
-	stub.fallback((request) => fake.handle(request) ?? { status: 404, json: { message: 'no route', code: 404, type: 'general_route_not_found' } });
 });
 
 const rl = (value: string) => ({ __rl: true, mode: 'list', value });
@@ -28,12 +24,19 @@ const rl = (value: string) => ({ __rl: true, mode: 'list', value });
 async function poller(parameters: Record<string, unknown> = {}) {
 	return await TriggerHarness.create({
 		type: 'appwritePollingTrigger',
-		parameters: { resource: 'row', databaseId: rl('shop'), tableId: rl('orders'), watch: 'created', ...parameters },
-		credentials: { appwriteApi: { endpoint: stub.endpoint, projectId: 'test-project', apiKey: API_KEY, selfSigned: false } },
+		parameters: {
+			resource: 'row',
+			databaseId: rl('shop'),
+			tableId: rl('orders'),
+			watch: 'created',
+			...parameters,
+		},
+		credentials: appwrite.credentials(),
 	});
 }
 
-const idsOf = (result: Awaited<ReturnType<TriggerHarness['poll']>>) => (result ? result[0].map((item) => item.json.$id) : []);
+const idsOf = (result: Awaited<ReturnType<TriggerHarness['poll']>>) =>
+	result ? result[0].map((item) => item.json.$id) : [];
 
 describe('the polling trigger', () => {
 	it('emits nothing on its first poll after activation, however many rows exist, then each new row once', async () => {
@@ -60,7 +63,9 @@ describe('the polling trigger', () => {
 		expect(`${request.method} ${request.path}`).toBe('GET /v1/tablesdb/shop/tables/orders/rows');
 		expect(request.headers['x-appwrite-key']).toBe(API_KEY);
 		expect(request.query.get('total')).toBe('false');
-		const queries = [...request.query.entries()].filter(([name]) => name.startsWith('queries')).map(([, value]) => JSON.parse(value));
+		const queries = [...request.query.entries()]
+			.filter(([name]) => name.startsWith('queries'))
+			.map(([, value]) => JSON.parse(value));
 		expect(queries).toEqual([
 			{ method: 'orderAsc', attribute: '$createdAt' },
 			{ method: 'orderAsc', attribute: '$id' },
@@ -84,7 +89,8 @@ describe('the polling trigger', () => {
 		await trigger.poll('trigger', 'activate');
 		const at = fake.now();
 		const rows = fake.table('shop', 'orders');
-		for (let index = 0; index < 250; index++) rows.push({ $id: `b${String(index).padStart(3, '0')}`, $createdAt: at, $updatedAt: at });
+		for (let index = 0; index < 250; index++)
+			rows.push({ $id: `b${String(index).padStart(3, '0')}`, $createdAt: at, $updatedAt: at });
 		const result = await trigger.poll();
 		expect(idsOf(result)).toHaveLength(250);
 		expect(new Set(idsOf(result)).size).toBe(250);
@@ -109,8 +115,13 @@ describe('the polling trigger', () => {
 		await trigger.poll('trigger', 'activate');
 		const moved = await TriggerHarness.create({
 			type: 'appwritePollingTrigger',
-			parameters: { resource: 'row', databaseId: rl('shop'), tableId: rl('refunds'), watch: 'created' },
-			credentials: { appwriteApi: { endpoint: stub.endpoint, projectId: 'test-project', apiKey: API_KEY, selfSigned: false } },
+			parameters: {
+				resource: 'row',
+				databaseId: rl('shop'),
+				tableId: rl('refunds'),
+				watch: 'created',
+			},
+			credentials: appwrite.credentials(),
 			staticData: JSON.parse(JSON.stringify(trigger.workflow.staticData)),
 		});
 		await fake.createRow('shop', 'refunds', {}, 'r1');
@@ -129,7 +140,9 @@ describe('the polling trigger', () => {
 
 	it('on "Fetch test event" of an empty table says what to do', async () => {
 		const trigger = await poller();
-		await expect(trigger.poll('manual', 'manual')).rejects.toThrow('There is no row yet: add one in Appwrite, then fetch again');
+		await expect(trigger.poll('manual', 'manual')).rejects.toThrow(
+			'There is no row yet: add one in Appwrite, then fetch again',
+		);
 	});
 
 	it('refuses an empty or malformed ID before any request', async () => {
@@ -141,7 +154,13 @@ describe('the polling trigger', () => {
 	});
 
 	it('reports Appwrite errors with their status and hint, never the key', async () => {
-		stub.error('GET', '/v1/tablesdb/shop/tables/orders/rows', 401, 'general_unauthorized_scope', 'app (role: applications) missing scopes (["rows.read"])');
+		stub.error(
+			'GET',
+			'/v1/tablesdb/shop/tables/orders/rows',
+			401,
+			'general_unauthorized_scope',
+			'app (role: applications) missing scopes (["rows.read"])',
+		);
 		const trigger = await poller();
 		const failure = await trigger.poll('trigger', 'activate').then(
 			() => undefined,

@@ -9,7 +9,9 @@ import { isSignedBy, signDelivery, testSignatureKey } from '../../src/trigger/si
 
 const SECRET = 'whsec-test-0123456789abcdef';
 const URL = 'https://n8n.example.com/webhook/3f1c9a52-8d1e-4c1b-9a0e-5b2c7d4e6f10/webhook';
-const BODY = Buffer.from('{"$id":"row1","$updatedAt":"2026-01-05T10:00:00.000+00:00","title":"Hello"}');
+const BODY = Buffer.from(
+	'{"$id":"row1","$updatedAt":"2026-01-05T10:00:00.000+00:00","title":"Hello"}',
+);
 const SIGNATURE = 'n9+qBLVEKu9QK0wF+vpCMg6VtoA=';
 const WRONG_KEY_SIGNATURE = 'Zut/Hk74FaVRtQFbhpZnDaI7B1g=';
 
@@ -25,12 +27,16 @@ describe('the signature of a delivery', () => {
 	});
 
 	it('is refused for an altered body, even by one byte or one trailing space', () => {
-		expect(isSignedBy(SECRET, URL, Buffer.from(BODY.toString().replace('Hello', 'Hellp')), SIGNATURE)).toBe(false);
+		expect(
+			isSignedBy(SECRET, URL, Buffer.from(BODY.toString().replace('Hello', 'Hellp')), SIGNATURE),
+		).toBe(false);
 		expect(isSignedBy(SECRET, URL, Buffer.concat([BODY, Buffer.from(' ')]), SIGNATURE)).toBe(false);
 	});
 
 	it('is refused for another URL (the signature covers the URL as registered)', () => {
-		expect(isSignedBy(SECRET, URL.replace('/webhook/', '/webhook-test/'), BODY, SIGNATURE)).toBe(false);
+		expect(isSignedBy(SECRET, URL.replace('/webhook/', '/webhook-test/'), BODY, SIGNATURE)).toBe(
+			false,
+		);
 		expect(isSignedBy(SECRET, `${URL}/`, BODY, SIGNATURE)).toBe(false);
 	});
 
@@ -49,17 +55,27 @@ describe('the signature of a delivery', () => {
 		const encoded = 'https://n8n.example.com/webhook/caf%C3%A9%20shop/webhook';
 		expect(signDelivery(SECRET, encoded, BODY)).toBe('LRB8LinuxqSMasXy6a4Wegt9Ol0=');
 		// rawurldecode leaves "+" alone (unlike urldecode) and ignores a stray "%".
-		expect(signDelivery(SECRET, 'https://x.example/a+b%zz', BODY)).toBe('l112KQm8KqcUnuLMKm+q1ZblQZs=');
-		expect(signDelivery(SECRET, 'https://x.example/a+b', BODY)).not.toBe(signDelivery(SECRET, 'https://x.example/a b', BODY));
+		expect(signDelivery(SECRET, 'https://x.example/a+b%zz', BODY)).toBe(
+			'l112KQm8KqcUnuLMKm+q1ZblQZs=',
+		);
+		expect(signDelivery(SECRET, 'https://x.example/a+b', BODY)).not.toBe(
+			signDelivery(SECRET, 'https://x.example/a b', BODY),
+		);
 	});
 });
 
 describe('the Appwrite Webhook API credential test', () => {
 	const test = (signingSecret: unknown) =>
-		testSignatureKey.call({} as never, { id: 'c', name: 'c', type: 'appwriteWebhookApi', data: { signingSecret } } as never);
+		testSignatureKey.call(
+			{} as never,
+			{ id: 'c', name: 'c', type: 'appwriteWebhookApi', data: { signingSecret } } as never,
+		);
 
-	it('accepts a key of Appwrite\'s form and says the first delivery proves it', async () => {
-		expect(await test('a'.repeat(128))).toEqual({ status: 'OK', message: expect.stringMatching(/delivery/) });
+	it("accepts a key of Appwrite's form and says the first delivery proves it", async () => {
+		expect(await test('a'.repeat(128))).toEqual({
+			status: 'OK',
+			message: expect.stringMatching(/delivery/),
+		});
 	});
 
 	it('refuses keys Appwrite never issues, without echoing them', async () => {

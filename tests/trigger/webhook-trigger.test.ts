@@ -6,32 +6,33 @@
  */
 import { createHmac } from 'node:crypto';
 
+import type { INodeType } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
-import { AppwriteFake, generatedEvents } from '../support/appwrite-fake';
+import type { AppwriteFake } from '../support/appwrite-fake';
+import { generatedEvents } from '../support/appwrite-fake';
 import { loadPackage } from '../support/engine';
-import { StubServer } from '../support/stub-server';
+import { useFakeAppwriteStub } from '../support/fake-appwrite-stub';
+import type { StubServer } from '../support/stub-server';
 import type { TriggerOptions } from '../support/trigger-engine';
 import { TriggerHarness } from '../support/trigger-engine';
 
 const API_KEY = 'trigger-test-api-key-5b2c';
+const appwrite = useFakeAppwriteStub(API_KEY);
 let stub: StubServer;
 let fake: AppwriteFake;
 
-beforeAll(async () => {
-	stub = await StubServer.start();
-});
-afterAll(async () => stub.close());
 beforeEach(() => {
-	stub.reset();
-	fake = new AppwriteFake();
-	stub.fallback((request) => fake.handle(request) ?? { status: 404, json: { message: 'no route', code: 404, type: 'general_route_not_found' } });
+	({ stub, fake } = appwrite);
 });
 
 const rl = (value: string, mode = 'list') => ({ __rl: true, mode, value });
 
-function options(parameters: Record<string, unknown> = {}, extra: Partial<TriggerOptions> = {}): TriggerOptions {
+function options(
+	parameters: Record<string, unknown> = {},
+	extra: Partial<TriggerOptions> = {},
+): TriggerOptions {
 	return {
 		type: 'appwriteTrigger',
 		parameters: {
@@ -45,24 +46,40 @@ function options(parameters: Record<string, unknown> = {}, extra: Partial<Trigge
 			options: {},
 			...parameters,
 		},
-		credentials: { appwriteApi: { endpoint: stub.endpoint, projectId: 'test-project', apiKey: API_KEY, selfSigned: false } },
+		credentials: appwrite.credentials(),
 		...extra,
 	};
 }
 
 /** Appwrite's signature, computed here on its own: base64(HMAC-SHA1(secret, URL + body)). */
 function sign(secret: string, url: string, body: string): string {
-	return createHmac('sha1', secret).update(url + body).digest('base64');
+	return createHmac('sha1', secret)
+		.update(url + body)
+		.digest('base64');
 }
 
 function row(id: string, updatedAt = '2026-01-05T10:00:00.000+00:00') {
-	return { $id: id, $databaseId: 'shop', $tableId: 'orders', $createdAt: '2026-01-05T10:00:00.000+00:00', $updatedAt: updatedAt, total: 42 };
+	return {
+		$id: id,
+		$databaseId: 'shop',
+		$tableId: 'orders',
+		$createdAt: '2026-01-05T10:00:00.000+00:00',
+		$updatedAt: updatedAt,
+		total: 42,
+	};
 }
 
 /** A delivery as Appwrite's worker sends it for a row event, signed with `secret` over `url`. */
 function delivery(secret: string, url: string, record: Record<string, unknown>, action = 'create') {
 	const body = JSON.stringify(record);
-	const events = generatedEvents([['databases', 'shop'], ['tables', 'orders'], ['rows', String(record.$id)]], action);
+	const events = generatedEvents(
+		[
+			['databases', 'shop'],
+			['tables', 'orders'],
+			['rows', String(record.$id)],
+		],
+		action,
+	);
 	return {
 		body,
 		headers: {
@@ -78,7 +95,9 @@ function delivery(secret: string, url: string, record: Record<string, unknown>, 
 }
 
 function requestsTo(prefix: string) {
-	return stub.requests.filter((request) => request.path.startsWith(prefix)).map((request) => `${request.method} ${request.path}`);
+	return stub.requests
+		.filter((request) => request.path.startsWith(prefix))
+		.map((request) => `${request.method} ${request.path}`);
 }
 
 async function activated(parameters: Record<string, unknown> = {}) {
@@ -89,7 +108,7 @@ async function activated(parameters: Record<string, unknown> = {}) {
 }
 
 describe('automatic registration', () => {
-	it('on activation registers a webhook for n8n\'s production URL and the chosen events, with a secret generated here', async () => {
+	it("on activation registers a webhook for n8n's production URL and the chosen events, with a secret generated here", async () => {
 		const { trigger, webhook } = await activated();
 		expect(requestsTo('/v1/webhooks')).toEqual(['POST /v1/webhooks']);
 		const [request] = stub.requests;
@@ -98,7 +117,10 @@ describe('automatic registration', () => {
 			webhookId: expect.stringMatching(/^[0-9a-f]{20}$/),
 			url: trigger.webhookUrl(),
 			name: 'n8n: Trigger test workflow / Appwrite Trigger',
-			events: ['databases.shop.tables.orders.rows.*.create', 'databases.shop.tables.orders.rows.*.update'],
+			events: [
+				'databases.shop.tables.orders.rows.*.create',
+				'databases.shop.tables.orders.rows.*.update',
+			],
 			enabled: true,
 			secret: expect.stringMatching(/^[0-9a-f]{64}$/),
 		});
@@ -111,7 +133,10 @@ describe('automatic registration', () => {
 
 	it('keeps the secret Appwrite returns when it stores another one', async () => {
 		stub.on('POST', '/v1/webhooks', (request) => {
-			const answer = fake.handle({ ...request, json: { ...(request.json as object), secret: 'appwrite-chosen-secret-1' } });
+			const answer = fake.handle({
+				...request,
+				json: { ...(request.json as object), secret: 'appwrite-chosen-secret-1' },
+			});
 			return answer as { status: number; json: unknown };
 		});
 		const trigger = await TriggerHarness.create(options());
@@ -123,20 +148,27 @@ describe('automatic registration', () => {
 		const { trigger } = await activated();
 		stub.requests.length = 0;
 		expect(await trigger.hook('checkExists', { activation: 'init' })).toBe(true);
-		expect(requestsTo('/v1/webhooks')).toEqual([`GET /v1/webhooks/${String(trigger.staticData.webhookId)}`]);
+		expect(requestsTo('/v1/webhooks')).toEqual([
+			`GET /v1/webhooks/${String(trigger.staticData.webhookId)}`,
+		]);
 	});
 
 	it('re-enables a webhook Appwrite disabled after failed deliveries, and updates changed events, without a new webhook', async () => {
 		const { webhook } = await activated();
 		webhook.enabled = false;
 		webhook.attempts = 10;
-		const changed = await TriggerHarness.create(options({ actions: ['delete'] }, { staticData: {} }));
+		const changed = await TriggerHarness.create(
+			options({ actions: ['delete'] }, { staticData: {} }),
+		);
 		Object.assign(changed.staticData, (await TriggerHarness.create(options())).staticData);
 		changed.staticData.webhookId = webhook.$id;
 		changed.staticData.webhookSecret = 'kept-secret-0001';
 		stub.requests.length = 0;
 		await changed.activate({ activation: 'update' });
-		expect(requestsTo('/v1/webhooks')).toEqual([`GET /v1/webhooks/${webhook.$id}`, `PUT /v1/webhooks/${webhook.$id}`]);
+		expect(requestsTo('/v1/webhooks')).toEqual([
+			`GET /v1/webhooks/${webhook.$id}`,
+			`PUT /v1/webhooks/${webhook.$id}`,
+		]);
 		expect(fake.webhooks.size).toBe(1);
 		expect(fake.webhooks.get(webhook.$id)).toMatchObject({
 			enabled: true,
@@ -152,7 +184,10 @@ describe('automatic registration', () => {
 		fake.webhooks.delete(webhook.$id);
 		stub.requests.length = 0;
 		await trigger.activate({ activation: 'init' });
-		expect(requestsTo('/v1/webhooks')).toEqual([`GET /v1/webhooks/${webhook.$id}`, 'POST /v1/webhooks']);
+		expect(requestsTo('/v1/webhooks')).toEqual([
+			`GET /v1/webhooks/${webhook.$id}`,
+			'POST /v1/webhooks',
+		]);
 		const [replacement] = fake.webhooks.values();
 		expect(trigger.staticData.webhookId).toBe(replacement.$id);
 		expect(replacement.$id).not.toBe(webhook.$id);
@@ -174,7 +209,13 @@ describe('automatic registration', () => {
 
 	it('keeps its state when Appwrite fails to delete, so deactivation can be retried', async () => {
 		const { trigger, webhook } = await activated();
-		stub.error('DELETE', `/v1/webhooks/${webhook.$id}`, 503, 'general_server_error', 'Server Error');
+		stub.error(
+			'DELETE',
+			`/v1/webhooks/${webhook.$id}`,
+			503,
+			'general_server_error',
+			'Server Error',
+		);
 		expect(await trigger.hook('delete')).toBe(false);
 		expect(trigger.staticData.webhookId).toBe(webhook.$id);
 	});
@@ -182,20 +223,39 @@ describe('automatic registration', () => {
 	it('registers the test URL while the editor listens for a test event', async () => {
 		const trigger = await TriggerHarness.create(options());
 		await trigger.activate({ test: true });
-		expect([...fake.webhooks.values()].map((webhook) => webhook.url)).toEqual([trigger.webhookUrl(true)]);
+		expect([...fake.webhooks.values()].map((webhook) => webhook.url)).toEqual([
+			trigger.webhookUrl(true),
+		]);
 	});
 
 	it('refuses bad event choices before any request, naming the field', async () => {
 		const trigger = await TriggerHarness.create(options({ databaseId: rl('') }));
-		await expect(trigger.activate()).rejects.toThrow('Database is empty: choose a database, or Any');
+		await expect(trigger.activate()).rejects.toThrow(
+			'Database is empty: choose a database, or Any',
+		);
 		expect(stub.requests).toEqual([]);
 	});
 
 	it('explains the failures a user meets, never showing the API key or the secret', async () => {
 		const cases: Array<[number, string, string, RegExp]> = [
-			[404, 'general_route_not_found', 'Route not found', /no Webhooks API.*Set Registration to Manual/],
-			[401, 'general_unauthorized_scope', 'app.x@service.cloud.appwrite.io (role: applications) missing scopes (["webhooks.write"])', /webhooks\.read and webhooks\.write/],
-			[400, 'general_argument_invalid', 'Invalid `url` param: URL host must be a public domain', /registered http:\/\/127\.0\.0\.1:5678\/webhook\/.*WEBHOOK_URL/],
+			[
+				404,
+				'general_route_not_found',
+				'Route not found',
+				/no Webhooks API.*Set Registration to Manual/,
+			],
+			[
+				401,
+				'general_unauthorized_scope',
+				'app.x@service.cloud.appwrite.io (role: applications) missing scopes (["webhooks.write"])',
+				/webhooks\.read and webhooks\.write/,
+			],
+			[
+				400,
+				'general_argument_invalid',
+				'Invalid `url` param: URL host must be a public domain',
+				/registered http:\/\/127\.0\.0\.1:5678\/webhook\/.*WEBHOOK_URL/,
+			],
 		];
 		for (const [status, type, message, hint] of cases) {
 			stub.reset();
@@ -208,7 +268,11 @@ describe('automatic registration', () => {
 			expect(failure?.constructor.name).toBe(NodeApiError.name);
 			expect(failure?.httpCode).toBe(String(status));
 			expect(failure?.description).toMatch(hint);
-			const shown = JSON.stringify({ message: failure?.message, description: failure?.description, response: failure?.errorResponse });
+			const shown = JSON.stringify({
+				message: failure?.message,
+				description: failure?.description,
+				response: failure?.errorResponse,
+			});
 			expect(shown).not.toContain(API_KEY);
 			expect(shown).not.toMatch(/[0-9a-f]{64}/);
 		}
@@ -221,7 +285,7 @@ describe('manual registration', () => {
 			{ registration: 'manual', ...parameters },
 			{
 				credentials: {
-					appwriteApi: { endpoint: stub.endpoint, projectId: 'test-project', apiKey: API_KEY, selfSigned: false },
+					...appwrite.credentials(),
 					appwriteWebhookApi: { signingSecret: 'console-signature-key-0001' },
 				},
 			},
@@ -234,7 +298,7 @@ describe('manual registration', () => {
 		expect(stub.requests).toEqual([]);
 	});
 
-	it('accepts deliveries signed with the credential\'s key over the production URL, and refuses others', async () => {
+	it("accepts deliveries signed with the credential's key over the production URL, and refuses others", async () => {
 		const trigger = await TriggerHarness.create(manual());
 		const good = delivery('console-signature-key-0001', trigger.webhookUrl(), row('r1'));
 		const accepted = await trigger.deliver(good.body, good.headers);
@@ -287,7 +351,14 @@ describe('a delivery', () => {
 			[genuine.body, delivery('not-the-secret-123', webhook.url, row('r1')).headers],
 			[genuine.body.replace('"total":42', '"total":43'), genuine.headers],
 			[genuine.body, delivery(webhook.secret, trigger.webhookUrl(true), row('r1')).headers],
-			[genuine.body, Object.fromEntries(Object.entries(genuine.headers).filter(([name]) => name !== 'x-appwrite-webhook-signature'))],
+			[
+				genuine.body,
+				Object.fromEntries(
+					Object.entries(genuine.headers).filter(
+						([name]) => name !== 'x-appwrite-webhook-signature',
+					),
+				),
+			],
 		];
 		for (const [body, headers] of forgeries) {
 			const result = await trigger.deliver(body, headers);
@@ -312,9 +383,19 @@ describe('a delivery', () => {
 		const repeat = await trigger.deliver(first.body, first.headers);
 		expect(repeat).toMatchObject({ status: 200, body: { received: true, duplicate: true } });
 		expect(repeat.run).toBeUndefined();
-		const updated = delivery(webhook.secret, webhook.url, row('r1', '2026-01-05T10:00:01.000+00:00'), 'update');
+		const updated = delivery(
+			webhook.secret,
+			webhook.url,
+			row('r1', '2026-01-05T10:00:01.000+00:00'),
+			'update',
+		);
 		expect((await trigger.deliver(updated.body, updated.headers)).run).toBeDefined();
-		const deleted = delivery(webhook.secret, webhook.url, row('r1', '2026-01-05T10:00:01.000+00:00'), 'delete');
+		const deleted = delivery(
+			webhook.secret,
+			webhook.url,
+			row('r1', '2026-01-05T10:00:01.000+00:00'),
+			'delete',
+		);
 		expect((await trigger.deliver(deleted.body, deleted.headers)).run).toBeDefined();
 	});
 
@@ -327,7 +408,10 @@ describe('a delivery', () => {
 		expect(trigger.staticData.recentDeliveries).toHaveLength(100);
 		const restarted = trigger.restart();
 		const latest = delivery(webhook.secret, webhook.url, row('r104'));
-		expect((await restarted.deliver(latest.body, latest.headers)).body).toEqual({ received: true, duplicate: true });
+		expect((await restarted.deliver(latest.body, latest.headers)).body).toEqual({
+			received: true,
+			duplicate: true,
+		});
 		const oldest = delivery(webhook.secret, webhook.url, row('r0'));
 		expect((await restarted.deliver(oldest.body, oldest.headers)).run).toBeDefined();
 	});
@@ -340,15 +424,24 @@ describe('a delivery', () => {
 		expect(result.status).toBe(200);
 		expect(result.items?.[0].json.$event).toMatchObject({ signatureVerified: false });
 		const loader = await loadPackage();
-		const warning = loader.getNode('appwriteTrigger').type.description.properties.find((property) => property.name === 'verificationOffNotice');
-		expect(warning).toMatchObject({ type: 'notice', displayOptions: { show: { verifySignature: [false] } } });
+		const { description } = loader.getNode('appwriteTrigger').type as INodeType;
+		const warning = description.properties.find(
+			(property) => property.name === 'verificationOffNotice',
+		);
+		expect(warning).toMatchObject({
+			type: 'notice',
+			displayOptions: { show: { verifySignature: [false] } },
+		});
 		expect(warning?.displayName).toMatch(/anyone who learns this URL can start the workflow/i);
 	});
 
 	it('that is not a JSON object is refused with 400', async () => {
 		const { trigger, webhook } = await activated();
 		const body = '[1,2,3]';
-		const result = await trigger.deliver(body, { 'content-type': 'application/json', 'x-appwrite-webhook-signature': sign(webhook.secret, webhook.url, body) });
+		const result = await trigger.deliver(body, {
+			'content-type': 'application/json',
+			'x-appwrite-webhook-signature': sign(webhook.secret, webhook.url, body),
+		});
 		expect(result.status).toBe(400);
 		expect(result.run).toBeUndefined();
 	});
