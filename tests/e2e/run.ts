@@ -116,7 +116,8 @@ async function main(): Promise<void> {
 	// they pass when every node runs without an error)
 	const examples = filter ? [] : loadWorkflowFiles(EXAMPLES_DIR);
 	// trigger workflows run once activated, in the editor-side checks below
-	const triggerWorkflows = filter ? [] : [...examples.filter(isTriggerWorkflow), ...loadTriggerWorkflows()];
+	const e2eTriggerWorkflows = filter ? [] : loadTriggerWorkflows();
+	const triggerWorkflows = [...examples.filter(isTriggerWorkflow), ...e2eTriggerWorkflows];
 	if (cases.length === 0) throw new Error(`No workflows in ${WORKFLOWS_DIR}${filter ? ` match "${filter}"` : ''}`);
 	const clash = examples.find((e) => cases.some((c) => c.json.id === e.json.id));
 	if (clash) throw new Error(`examples/${clash.file}.json reuses the id ${clash.json.id} of a workflow in workflows/`);
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
 	const badKey: CredentialFile[] = [];
 	const setup = await setUp({
 		name: 'e2e-home',
-		workflows: [...cases, ...examples, ...loadTriggerWorkflows()].map((w) => w.json),
+		workflows: [...cases, ...examples, ...e2eTriggerWorkflows].map((w) => w.json),
 		extraCredentials: async (endpoint) => {
 			badKey.push(
 				standInCredential(endpoint, { id: 'e2eAppwriteBadKy', name: 'Appwrite (stand-in, wrong key)' }, { apiKey: 'wrong-key-0000' }),
