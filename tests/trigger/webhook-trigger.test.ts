@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 
 import type { INodeType } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import type { AppwriteFake } from '../support/appwrite-fake';
 import { generatedEvents } from '../support/appwrite-fake';
@@ -444,5 +444,23 @@ describe('a delivery', () => {
 		});
 		expect(result.status).toBe(400);
 		expect(result.run).toBeUndefined();
+	});
+});
+
+describe('through its whole life', () => {
+	it('prints nothing: activation, a delivery, a forged one, deactivation', async () => {
+		const print = ['log', 'info', 'warn', 'error', 'debug'].map((method) =>
+			vi.spyOn(console, method as 'log'),
+		);
+		const { trigger, webhook } = await activated();
+		const signed = delivery(webhook.secret, webhook.url, row('r1'));
+		expect((await trigger.deliver(signed.body, signed.headers)).status).toBe(200);
+		const forged = delivery('not-the-secret-123', webhook.url, row('r2'));
+		expect((await trigger.deliver(forged.body, forged.headers)).status).toBe(401);
+		expect(await trigger.hook('delete')).toBe(true);
+		for (const spy of print) {
+			expect(spy).not.toHaveBeenCalled();
+			spy.mockRestore();
+		}
 	});
 });
