@@ -7,6 +7,14 @@ import { checkCatalog } from './check';
 import { builtNodePath, GENERATED_DIR, renderNode } from './render';
 import { SdkDeclarations } from './sdk';
 
+/** The hand-written nodes (nodes/<Name>/<Name>.node.ts, e.g. the triggers), as built files for package.json. */
+export function handWrittenNodePaths(dir = path.join(ROOT, 'nodes')): string[] {
+	if (!existsSync(dir)) return [];
+	return readdirSync(dir, { withFileTypes: true })
+		.filter((entry) => entry.isDirectory() && existsSync(path.join(dir, entry.name, `${entry.name}.node.ts`)))
+		.map((entry) => `dist/nodes/${entry.name}/${entry.name}.node.js`);
+}
+
 /** Every file the catalog produces, keyed by path relative to the repository root. */
 export function generateFiles(services: CatalogService[], sdk: SdkDeclarations, packageJson: string): Map<string, string> {
 	checkCatalog(services, sdk);
@@ -15,7 +23,7 @@ export function generateFiles(services: CatalogService[], sdk: SdkDeclarations, 
 		for (const [file, content] of renderNode(service, sdk)) files.set(file, content);
 	}
 	const manifest = JSON.parse(packageJson);
-	manifest.n8n.nodes = services.map(builtNodePath).sort();
+	manifest.n8n.nodes = [...services.map(builtNodePath), ...handWrittenNodePaths()].sort();
 	files.set('package.json', `${JSON.stringify(manifest, null, 2)}\n`);
 	return files;
 }

@@ -19,6 +19,8 @@ export const GLYPHS: Record<string, string> = {
 	graphql: '<path d="M32 13l16.5 9.5v19L32 51l-16.5-9.5v-19z"/><path d="M32 13L15.5 41.5h33z"/>',
 	sites: '<rect x="13" y="16" width="38" height="32" rx="4"/><path d="M13 25h38"/><path d="M19 20.5h.01M24 20.5h.01"/>',
 	tables: '<rect x="13" y="16" width="38" height="32" rx="4"/><path d="M13 27h38M13 38h38M26 16v32"/>',
+	webhooks:
+		'<circle cx="32" cy="19" r="6"/><circle cx="18" cy="44" r="6"/><circle cx="46" cy="44" r="6"/><path d="M29 24.5l-8 14M24 44h16M35 24.5l8 14"/>',
 };
 
 export const THEMES = {

@@ -11,7 +11,7 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', pat
 });
 
 // n8n reads icons and codex files from beside the built node and credential files.
-for (const dir of ['generated', 'credentials']) {
+for (const dir of ['generated', 'nodes', 'credentials']) {
 	for (const entry of readdirSync(path.join(ROOT, dir), { recursive: true, withFileTypes: true })) {
 		if (entry.isFile() && /\.(svg|png|node\.json)$/.test(entry.name)) {
 			const source = path.join(entry.parentPath, entry.name);

@@ -214,12 +214,14 @@ describe('generation', () => {
 		]);
 	});
 
-	it('lists every generated node in package.json for n8n to load', () => {
+	it('lists every generated node and every hand-written one in package.json for n8n to load', () => {
 		const manifest = JSON.parse(generateFiles(loadCatalog(), sdk, packageJson).get('package.json') as string);
 		expect(manifest.n8n.nodes).toEqual(
-			loadCatalog()
-				.map((service) => `dist/generated/nodes/${service.node}/${service.node}.node.js`)
-				.sort(),
+			[
+				...loadCatalog().map((service) => `dist/generated/nodes/${service.node}/${service.node}.node.js`),
+				'dist/nodes/AppwritePollingTrigger/AppwritePollingTrigger.node.js',
+				'dist/nodes/AppwriteTrigger/AppwriteTrigger.node.js',
+			].sort(),
 		);
 	});
 });

@@ -9,6 +9,8 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CatalogAction, CatalogService } from '../../codegen/catalog';
 import { actionKey, loadCatalog, stepsOf } from '../../codegen/catalog';
 import { actionSpec } from '../../codegen/model';
+import { readSpec } from '../../codegen/openapi';
+import { VENDORED_SPEC } from '../../codegen/diff';
 import { SdkDeclarations } from '../../codegen/sdk';
 import type { ActionSpec } from '../../src/types';
 import { binaryBuffer, binaryItem, runNode } from '../support/engine';
@@ -108,8 +110,20 @@ describe('the catalog covers the 94 seed actions', () => {
 const seedNumber = (service: CatalogService, action: CatalogAction) =>
 	SEED_ACTIONS.find((seed) => seed.node === service.node && `${seed.resource}.${seed.operation}` === actionKey(action))?.n;
 
+/** Services the vendored 1.8.x spec predates; each is contract-tested against the recording stub instead. */
+const NOT_IN_VENDORED_SPEC: Record<string, string> = {
+	Webhooks: '/v1/webhooks is an Appwrite 1.9 and Cloud API; see tests/contract/webhooks.test.ts',
+};
+
+describe('services the vendored spec does not have', () => {
+	it.each(Object.keys(NOT_IN_VENDORED_SPEC))('%s is still absent from it (else contract-test it here)', (service) => {
+		expect(readSpec(VENDORED_SPEC, sdk.serviceNames()).filter((op) => op.service === service)).toEqual([]);
+	});
+});
+
 describe('every catalog action against the spec-driven stand-in', () => {
-	const cases = catalog.flatMap((service) =>
+	for (const [service, reason] of Object.entries(NOT_IN_VENDORED_SPEC)) it.skip(`${service}: not in the vendored 1.8.x spec (${reason})`);
+	const cases = catalog.filter((service) => !(service.service in NOT_IN_VENDORED_SPEC)).flatMap((service) =>
 		service.actions.map((action) => {
 			const seed = seedNumber(service, action);
 			return [`${service.node} ${actionKey(action)}${seed ? ` (seed #${seed})` : ''}`, service, action] as const;

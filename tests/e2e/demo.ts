@@ -10,11 +10,12 @@ import { EXAMPLES_DIR, N8N_VERSION } from './lib/paths';
 import { cleanupAll, installExitHandlers, log } from './lib/proc';
 import { formatRun, runProblem } from './lib/report';
 import { setUp } from './lib/setup';
-import { loadWorkflowFiles } from './lib/workflows';
+import { isTriggerWorkflow, loadWorkflowFiles } from './lib/workflows';
 
 async function main(): Promise<number> {
 	installExitHandlers();
-	const examples = loadWorkflowFiles(EXAMPLES_DIR, process.argv[2]);
+	// trigger examples start once activated (npm start), not with `n8n execute`
+	const examples = loadWorkflowFiles(EXAMPLES_DIR, process.argv[2]).filter((example) => !isTriggerWorkflow(example));
 	if (examples.length === 0) throw new Error(`No example workflows in ${EXAMPLES_DIR}`);
 	const setup = await setUp({ name: 'demo-home', workflows: examples.map((e) => e.json) });
 

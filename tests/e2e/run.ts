@@ -34,7 +34,8 @@ import { freePorts } from './lib/ports';
 import { cleanupAll, installExitHandlers, log } from './lib/proc';
 import { runProblem } from './lib/report';
 import { closedEndpoint, setUp, standInCredential } from './lib/setup';
-import { loadWorkflowCases, loadWorkflowFiles, nodeTypeOfFile, packageNodeTypesUsed, type WorkflowCase } from './lib/workflows';
+import { checkTriggers, loadTriggerWorkflows } from './lib/triggers';
+import { isTriggerWorkflow, loadWorkflowCases, loadWorkflowFiles, nodeTypeOfFile, packageNodeTypesUsed, type WorkflowCase } from './lib/workflows';
 
 // One at a time by default: two `n8n execute` processes on one user folder (one SQLite database) were seen to
 // lose a run on a loaded 2-core machine.
@@ -114,6 +115,9 @@ async function main(): Promise<void> {
 	// the example workflows of `npm start` / `npm run demo` must keep working too (no expectation:
 	// they pass when every node runs without an error)
 	const examples = filter ? [] : loadWorkflowFiles(EXAMPLES_DIR);
+	// trigger workflows run once activated, in the editor-side checks below
+	const e2eTriggerWorkflows = filter ? [] : loadTriggerWorkflows();
+	const triggerWorkflows = [...examples.filter(isTriggerWorkflow), ...e2eTriggerWorkflows];
 	if (cases.length === 0) throw new Error(`No workflows in ${WORKFLOWS_DIR}${filter ? ` match "${filter}"` : ''}`);
 	const clash = examples.find((e) => cases.some((c) => c.json.id === e.json.id));
 	if (clash) throw new Error(`examples/${clash.file}.json reuses the id ${clash.json.id} of a workflow in workflows/`);
@@ -121,7 +125,7 @@ async function main(): Promise<void> {
 	const badKey: CredentialFile[] = [];
 	const setup = await setUp({
 		name: 'e2e-home',
-		workflows: [...cases.map((c) => c.json), ...examples.map((e) => e.json)],
+		workflows: [...cases, ...examples, ...e2eTriggerWorkflows].map((w) => w.json),
 		extraCredentials: async (endpoint) => {
 			badKey.push(
 				standInCredential(endpoint, { id: 'e2eAppwriteBadKy', name: 'Appwrite (stand-in, wrong key)' }, { apiKey: 'wrong-key-0000' }),
@@ -139,9 +143,9 @@ async function main(): Promise<void> {
 	}
 
 	// no expectation looks at their traffic, so the examples may run in parallel (E2E_EXAMPLE_CONCURRENCY)
-	if (examples.length > 0) log(`Running ${examples.length} example workflow(s), ${EXAMPLE_CONCURRENCY} at a time…`);
+	const queue = examples.filter((example) => !isTriggerWorkflow(example));
+	if (queue.length > 0) log(`Running ${queue.length} example workflow(s), ${EXAMPLE_CONCURRENCY} at a time…`);
 	const brokerPorts = await freePorts(EXAMPLE_CONCURRENCY);
-	const queue = [...examples];
 	await Promise.all(
 		brokerPorts.map(async (brokerPort) => {
 			for (let example = queue.shift(); example; example = queue.shift()) {
@@ -155,7 +159,7 @@ async function main(): Promise<void> {
 
 	if (!filter) {
 		// every node the package ships is used by at least one workflow
-		const used = packageNodeTypesUsed(cases);
+		const used = packageNodeTypesUsed([...cases, ...triggerWorkflows]);
 		for (const file of setup.pkg.nodes) {
 			const type = nodeTypeOfFile(file);
 			if (used.has(type)) pass(`coverage: ${type} is used by a workflow`);
@@ -203,6 +207,19 @@ async function main(): Promise<void> {
 					fail(name, errorText(error));
 				}
 			}
+
+			await checkTriggers({
+				setup,
+				client,
+				examples,
+				check: async (name, body) => {
+					try {
+						pass(name, (await body()) ?? '');
+					} catch (error) {
+						fail(name, errorText(error));
+					}
+				},
+			});
 		} finally {
 			await server.stop();
 		}

@@ -67,6 +67,8 @@ async function main(): Promise<void> {
 			`                project ${String(setup.credential.data.projectId)}, API key ${STANDIN_API_KEY} (any other key is refused the way Appwrite refuses an unknown key)`,
 			`  Stand-in:     Prism mocking the Appwrite API spec at ${setup.standIn.endpoint}`,
 			`  Workflows:    ${examples.map((e) => `"${e.json.name}"`).join(', ')}`,
+			'  Triggers:     activate an Appwrite Trigger example, then run "Example: Appwrite TablesDB (create an order)";',
+			'                the stand-in keeps the rows of shop/orders and sends their events like Appwrite',
 			`  User folder:  ${join(setup.instance.home, '.n8n')} (recreated on every start)`,
 			'',
 			'Press Ctrl-C to stop everything.',

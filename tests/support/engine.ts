@@ -62,7 +62,7 @@ export function loadPackage() {
 	return loaderPromise;
 }
 
-class PackageNodeTypes implements INodeTypes {
+export class PackageNodeTypes implements INodeTypes {
 	constructor(private readonly loader: InstanceType<typeof PackageDirectoryLoader>) {}
 
 	getByName(type: string): INodeType | IVersionedNodeType {
@@ -80,7 +80,7 @@ class PackageNodeTypes implements INodeTypes {
 }
 
 /** Hands the test's credential data to the nodes, as n8n's credentials helper does after decryption. */
-class FixtureCredentialsHelper extends ICredentialsHelper {
+export class FixtureCredentialsHelper extends ICredentialsHelper {
 	constructor(private readonly credentials: Record<string, ICredentialDataDecryptedObject>) {
 		super();
 	}
@@ -147,6 +147,53 @@ export interface RunResult {
 	output(nodeName?: string): INodeExecutionData[];
 }
 
+/** What n8n hands every node context: the credentials helper, the instance's URLs, lifecycle hooks. */
+export function additionalDataFor(
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+	hooks?: InstanceType<typeof ExecutionLifecycleHooks>,
+): IWorkflowExecuteAdditionalData {
+	return {
+		hooks,
+		credentialsHelper: new FixtureCredentialsHelper(credentials),
+		executionId: 'test-execution',
+		currentNodeExecutionIndex: 0,
+		variables: {},
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+/** Runs `workflow` through WorkflowExecute from `start`, fed with `data`, as n8n runs an execution. */
+export async function executeFrom(
+	workflow: InstanceType<typeof Workflow>,
+	start: INode,
+	data: INodeExecutionData[][],
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+	mode: 'manual' | 'webhook' | 'trigger' = 'manual',
+): Promise<IRun> {
+	const hooks = new ExecutionLifecycleHooks(mode, 'test-execution', {
+		id: workflow.id,
+		name: workflow.name,
+		nodes: Object.values(workflow.nodes),
+		connections: workflow.connectionsBySourceNode,
+		active: false,
+		isArchived: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		activeVersionId: null,
+	} as never);
+	const finished = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
+	const runExecutionData = createRunExecutionData({
+		executionData: { nodeExecutionStack: [{ node: start, data: { main: data }, source: null }] },
+	});
+	await new WorkflowExecute(additionalDataFor(credentials, hooks), mode, runExecutionData).processRunExecutionData(workflow);
+	return await finished;
+}
+
 /** Runs the nodes in a chain, the first one fed with `items`, through WorkflowExecute. */
 export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 	const loader = await loadPackage();
@@ -173,47 +220,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		nodeTypes: new PackageNodeTypes(loader),
 		settings: { executionOrder: 'v1' },
 	});
-
-	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', {
-		id: 'test-workflow',
-		name: 'Appwrite test workflow',
-		nodes,
-		connections,
-		active: false,
-		isArchived: false,
-		createdAt: new Date(),
-		updatedAt: new Date(),
-		activeVersionId: null,
-	} as never);
-	const finished = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
-
-	const additionalData = {
-		hooks,
-		credentialsHelper: new FixtureCredentialsHelper(options.credentials),
-		executionId: 'test-execution',
-		currentNodeExecutionIndex: 0,
-		variables: {},
-		restApiUrl: 'http://127.0.0.1:5678/rest',
-		instanceBaseUrl: 'http://127.0.0.1:5678',
-		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
-		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
-	} as unknown as IWorkflowExecuteAdditionalData;
-
-	const runExecutionData = createRunExecutionData({
-		executionData: {
-			nodeExecutionStack: [
-				{
-					node: nodes[0],
-					data: { main: [options.items ?? [{ json: {} }]] },
-					source: null,
-				},
-			],
-		},
-	});
-	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
-	const run = await finished;
+	const run = await executeFrom(workflow, nodes[0], [options.items ?? [{ json: {} }]], options.credentials);
 	const runData = run.data.resultData.runData;
 	return {
 		status: run.status,

@@ -26,6 +26,12 @@ export interface Exchange {
 	responseBody: Buffer;
 }
 
+/** Routes the gate answers itself instead of passing them on (a stateful Appwrite next to Prism). */
+export interface LocalRoutes {
+	claims(path: string): boolean;
+	handle(request: { method: string; path: string; query: URLSearchParams; json?: unknown }): { status: number; json?: unknown } | undefined;
+}
+
 export interface KeyGate {
 	endpoint: string;
 	port: number;
@@ -75,7 +81,7 @@ function unknownKey(req: IncomingMessage, res: ServerResponse): void {
 }
 
 /** Starts the gate on a free 127.0.0.1 port in front of `upstreamEndpoint` (`http://127.0.0.1:PORT/v1`). */
-export async function startKeyGate(upstreamEndpoint: string, apiKey: string): Promise<KeyGate> {
+export async function startKeyGate(upstreamEndpoint: string, apiKey: string, local?: LocalRoutes): Promise<KeyGate> {
 	const upstream = new URL(upstreamEndpoint);
 	const exchanges: Exchange[] = [];
 	let seq = 0;
@@ -101,6 +107,19 @@ export async function startKeyGate(upstreamEndpoint: string, apiKey: string): Pr
 			req.resume();
 			req.on('end', () => record(401, {}, Buffer.alloc(0)));
 			unknownKey(req, res);
+			return;
+		}
+		const url = new URL(req.url ?? '/', 'http://gate');
+		if (local?.claims(url.pathname)) {
+			req.on('end', () => {
+				const body = Buffer.concat(requestChunks);
+				const answer = local.handle({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, json: body.length ? JSON.parse(body.toString('utf8')) : undefined });
+				const payload = Buffer.from(answer?.json === undefined ? '' : JSON.stringify(answer.json));
+				const headers = answer?.json === undefined ? {} : { 'content-type': 'application/json' };
+				res.writeHead(answer?.status ?? 404, headers);
+				res.end(payload);
+				record(answer?.status ?? 404, headers, payload);
+			});
 			return;
 		}
 		const forward = request(

@@ -244,9 +244,10 @@ export async function startServer(
 			throw new Error(`n8n start exited early (code ${started.child.exitCode}):\n${started.output().slice(-4000)}`);
 		}
 		try {
-			// /healthz/readiness turns ok when the database is up; /rest/settings only once routes are mounted
-			const response = await fetch(`${instance.baseUrl}/rest/settings`, { signal: AbortSignal.timeout(2000) });
-			if (response.ok) return server;
+			// /healthz/readiness turns ok when the database is up, /rest/settings before every controller is mounted
+			// (on a loaded machine /rest/owner/setup still answered 404 then); GET /rest/login answers 401 once they are
+			const response = await fetch(`${instance.baseUrl}/rest/login`, { signal: AbortSignal.timeout(2000) });
+			if (response.status === 200 || response.status === 401) return server;
 		} catch {
 			/* not listening yet */
 		}

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 
 import { ensureN8nInstalled } from './install';
+import { AppwriteFake } from '../../support/appwrite-fake';
 import { startKeyGate, type KeyGate } from './keygate';
 import { acquireLock } from './lock';
 import { createInstance, importCredentials, importWorkflows, type CredentialFile, type N8nInstance } from './n8n';
@@ -18,12 +19,23 @@ import { STANDIN_CREDENTIAL } from './workflows';
 
 export const STANDIN_PROJECT_ID = 'appwrite-suite-e2e';
 export const STANDIN_API_KEY = 'standin-api-key-0001';
+/** The table whose rows the stand-in keeps (the triggers' examples watch it). */
+export const STANDIN_TABLE = { databaseId: 'shop', tableId: 'orders' } as const;
+/** The key of a webhook "added in the console", for the trigger's manual registration. */
+export const WEBHOOK_SIGNING_CREDENTIAL: CredentialFile = {
+	id: 'e2eWebhookKey001',
+	name: 'Appwrite webhook signature key (stand-in)',
+	type: 'appwriteWebhookApi',
+	data: { signingSecret: 'standin-webhook-signature-key-0001' },
+};
 
 export interface Setup {
 	pkg: PackedPackage;
 	standIn: StandIn;
 	/** The key check in front of the stand-in; credentials point at `gate.endpoint`. */
 	gate: KeyGate;
+	/** The stateful part of the stand-in behind the gate: the Webhooks API and the rows of shop/orders. */
+	appwrite: AppwriteFake;
 	instance: N8nInstance;
 	/** The credential the workflows use (imported). */
 	credential: CredentialFile;
@@ -76,9 +88,11 @@ export async function setUp(options: SetupOptions): Promise<Setup> {
 	log(`Installed it into ${join(instance.home, '.n8n', 'nodes', 'node_modules', pkg.name)} (${seconds(t)})`);
 
 	const standIn = await standInPromise;
-	const gate = await startKeyGate(standIn.endpoint, STANDIN_API_KEY);
+	const appwrite = new AppwriteFake();
+	appwrite.table(STANDIN_TABLE.databaseId, STANDIN_TABLE.tableId);
+	const gate = await startKeyGate(standIn.endpoint, STANDIN_API_KEY, appwrite);
 	const credential = standInCredential(gate.endpoint);
-	const extra = options.extraCredentials ? await options.extraCredentials(gate.endpoint) : [];
+	const extra = [WEBHOOK_SIGNING_CREDENTIAL, ...(options.extraCredentials ? await options.extraCredentials(gate.endpoint) : [])];
 
 	t = Date.now();
 	await importCredentials(instance, [credential, ...extra]);
@@ -89,5 +103,5 @@ export async function setUp(options: SetupOptions): Promise<Setup> {
 		await importWorkflows(instance, options.workflows);
 		log(`Imported ${options.workflows.length} workflow(s) (${seconds(t)})`);
 	}
-	return { pkg, standIn, gate, instance, credential };
+	return { pkg, standIn, gate, appwrite, instance, credential };
 }

@@ -69,8 +69,8 @@ function validate(workflows: WorkflowFile[]): void {
 			problems.push(`${file}: "nodes" is missing`);
 			continue;
 		}
-		if (!json.nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger')) {
-			problems.push(`${file}: must start from an n8n-nodes-base.manualTrigger node`);
+		if (!json.nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger') && !isTriggerWorkflow({ json })) {
+			problems.push(`${file}: must start from an n8n-nodes-base.manualTrigger node or a trigger of this package`);
 		}
 		for (const node of json.nodes) {
 			const cred = node.credentials?.appwriteApi;
@@ -108,6 +108,11 @@ export async function loadWorkflowCases(dir: string, filter?: string): Promise<W
 	}
 	if (missing.length > 0) throw new Error(`Workflows without an expectation file in ${dir}: ${missing.join(', ')}`);
 	return cases;
+}
+
+/** A workflow started by one of this package's triggers: it runs once activated, not with `n8n execute`. */
+export function isTriggerWorkflow(workflow: Pick<WorkflowFile, 'json'>): boolean {
+	return workflow.json.nodes.some((n) => n.type.startsWith(`${PACKAGE_NAME}.`) && n.type.endsWith('Trigger'));
 }
 
 /** Node types of this package used by the workflows (`<package>.<node>`). */
