@@ -13,7 +13,9 @@ function main(): number {
 		return 2;
 	}
 	try {
-		const services = files.map((file) => parseCatalogFile(path.relative(ROOT, path.resolve(file)), readFileSync(file, 'utf8')));
+		const services = files.map((file) =>
+			parseCatalogFile(path.relative(ROOT, path.resolve(file)), readFileSync(file, 'utf8')),
+		);
 		checkCatalog(services, new SdkDeclarations());
 	} catch (error) {
 		if (!(error instanceof CatalogError)) throw error;
