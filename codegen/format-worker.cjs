@@ -1,11 +1,12 @@
-// Formats a share of the generated files with prettier in a worker thread; codegen/format.ts waits
-// for it synchronously, since prettier only formats asynchronously.
+// Formats a share of the generated files with prettier in a worker thread; codegen/format.ts starts
+// it early (prettier loads while the catalog is resolved) and waits for it synchronously, since
+// prettier only formats asynchronously.
 const { workerData } = require('node:worker_threads');
 const prettier = require('prettier');
 
-const { files, options, signal, index, port } = workerData;
+const { options, signal, index, port } = workerData;
 
-async function formatAll() {
+async function formatAll(files) {
 	const formatted = [];
 	for (const [file, source] of files) {
 		const parser = file.endsWith('.json') ? 'json' : 'babel-ts';
@@ -14,13 +15,22 @@ async function formatAll() {
 	return formatted;
 }
 
-formatAll()
-	.then((formatted) => port.postMessage({ formatted }))
-	.catch((error) =>
-		port.postMessage({ error: String(error && error.message ? error.message : error) }),
-	)
-	.finally(() => {
-		const flags = new Int32Array(signal);
-		Atomics.store(flags, index, 1);
-		Atomics.notify(flags, index);
-	});
+function answer(message) {
+	port.postMessage(message);
+	const flags = new Int32Array(signal);
+	Atomics.store(flags, index, 1);
+	Atomics.notify(flags, index);
+	port.close();
+}
+
+// Warm up the parser and printer while the main thread is still busy.
+prettier
+	.format('const warm = { up: [1] };', { ...options, parser: 'babel-ts' })
+	.catch(() => undefined);
+
+port.once('message', (files) => {
+	formatAll(files).then(
+		(formatted) => answer({ formatted }),
+		(error) => answer({ error: String(error && error.message ? error.message : error) }),
+	);
+});

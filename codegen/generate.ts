@@ -3,6 +3,7 @@ import path from 'node:path';
 
 import type { CatalogService } from './catalog';
 import { CatalogError, loadCatalog, ROOT } from './catalog';
+import { Formatter } from './format';
 import { buildNodeModel } from './model';
 import { builtNodePath, GENERATED_DIR, renderNodes } from './render';
 import { resolveCatalog } from './resolve';
@@ -45,33 +46,37 @@ export function generateFiles(
 	options: GenerateOptions = {},
 ): Map<string, string> {
 	const { outDir = GENERATED_DIR, surfaceDir = SURFACE_DIR } = options;
-	const models = resolveCatalog(services, sdk)
-		.sort((a, b) => a.node.localeCompare(b.node))
-		.map(buildNodeModel);
-	const problems = models.flatMap((model) =>
-		guardProblems(
-			model.catalogFile,
-			model.className,
-			readSurface(`${surfaceDir}/${model.className}.json`),
-			model.surface,
-		),
-	);
-	for (const file of filesUnder(surfaceDir)) {
-		if (!models.some((model) => `${surfaceDir}/${model.className}.json` === file)) {
-			problems.push(
-				`${file}: this node was published and is no longer in the catalog, so saved workflows using it would not load; delete the snapshot only to retire the node on purpose`,
-			);
+	// Prettier loads in worker threads while the catalog is resolved.
+	const formatter = new Formatter();
+	try {
+		const models = resolveCatalog(services, sdk)
+			.sort((a, b) => a.node.localeCompare(b.node))
+			.map(buildNodeModel);
+		const problems = models.flatMap((model) =>
+			guardProblems(
+				model.catalogFile,
+				model.className,
+				readSurface(`${surfaceDir}/${model.className}.json`),
+				model.surface,
+			),
+		);
+		for (const file of filesUnder(surfaceDir)) {
+			if (!models.some((model) => `${surfaceDir}/${model.className}.json` === file)) {
+				problems.push(
+					`${file}: this node was published and is no longer in the catalog, so saved workflows using it would not load; delete the snapshot only to retire the node on purpose`,
+				);
+			}
 		}
+		if (problems.length) throw new CatalogError(problems);
+		const files = renderNodes(models, formatter, outDir, surfaceDir);
+		const manifest = JSON.parse(packageJson);
+		manifest.n8n.nodes = models.map((model) => builtNodePath(model.className, outDir)).sort();
+		files.set('package.json', `${JSON.stringify(manifest, null, 2)}\n`);
+		return files;
+	} finally {
+		formatter.close();
 	}
-	if (problems.length) throw new CatalogError(problems);
-
-	const files = renderNodes(models, outDir, surfaceDir);
-	const manifest = JSON.parse(packageJson);
-	manifest.n8n.nodes = models.map((model) => builtNodePath(model.className, outDir)).sort();
-	files.set('package.json', `${JSON.stringify(manifest, null, 2)}\n`);
-	return files;
 }
-
 /** Files that differ from what the catalog produces: changed, missing, or no longer produced. */
 export function driftOf(
 	files: Map<string, string>,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 
 import { ROOT } from './catalog';
-import { formatFiles } from './format';
+import type { Formatter } from './format';
 import { GLYPHS, THEMES } from './icons';
 import { literal, referencesIn } from './literal';
 import type { NodeModel } from './model';
@@ -42,6 +42,7 @@ function runtimeImport(dir: string): string {
  */
 export function renderNodes(
 	models: NodeModel[],
+	formatter: Formatter,
 	outDir = GENERATED_DIR,
 	surfaceDir = SURFACE_DIR,
 ): Map<string, string> {
@@ -73,7 +74,7 @@ export function renderNodes(
 		files.set(`${dir}/${model.nodeName}.dark.svg`, iconTemplate({ glyph, ...THEMES.dark }));
 		files.set(`${surfaceDir}/${model.className}.json`, printSurface(model.surface));
 	}
-	for (const [file, text] of formatFiles(code)) files.set(file, text);
+	for (const [file, text] of formatter.format(code)) files.set(file, text);
 	return files;
 }
 

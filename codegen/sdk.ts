@@ -1,7 +1,17 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+	existsSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	renameSync,
+	statSync,
+	writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import ts from 'typescript';
+import type TS from 'typescript';
 
 /** The broad type of an SDK parameter, enough to check a catalog kind against. */
 export type SdkShape =
@@ -48,12 +58,15 @@ export interface SdkMethod {
 
 export const PINNED_SDK_DIR = path.resolve(__dirname, '..', 'node_modules', 'node-appwrite');
 
-function parse(file: string): ts.SourceFile {
+/** The TypeScript compiler, loaded only when the declarations are parsed rather than read from the cache. */
+let ts: typeof TS;
+
+function parse(file: string): TS.SourceFile {
 	return ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
 }
 
 /** The module each imported name comes from, e.g. `Browser` → `../enums/browser.js`. */
-function importsOf(source: ts.SourceFile): Map<string, string> {
+function importsOf(source: TS.SourceFile): Map<string, string> {
 	const imports = new Map<string, string>();
 	for (const statement of source.statements) {
 		if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier))
@@ -67,8 +80,8 @@ function importsOf(source: ts.SourceFile): Map<string, string> {
 }
 
 function jsDocOf(
-	node: ts.Node,
-	source: ts.SourceFile,
+	node: TS.Node,
+	source: TS.SourceFile,
 ): { description: string; tags: Map<string, string[]> } {
 	const tags = new Map<string, string[]>();
 	let description = '';
@@ -112,28 +125,31 @@ function pathParamsOf(jsFile: string): Map<string, Set<string>> {
 }
 
 interface ServiceFile {
-	source: ts.SourceFile;
+	source: TS.SourceFile;
 	imports: Map<string, string>;
-	overloads: Map<string, ts.MethodDeclaration[]>;
+	overloads: Map<string, TS.MethodDeclaration[]>;
 	pathParams: Map<string, Set<string>>;
 }
 
 /**
- * Reads node-appwrite's own type declarations, the ground truth the catalog is checked against.
- * Each declaration file is parsed once, without a type checker: the SDK's declarations are plain
- * enough (type literals, enums, `Models.*` aliases) to read by their syntax, which keeps
- * generation fast.
+ * Parses node-appwrite's declaration files, each once, without a type checker: the SDK's
+ * declarations are plain enough (type literals, enums, `Models.*` aliases) to read by their
+ * syntax, and the path of each method from its compiled JavaScript.
  */
-export class SdkDeclarations {
+class DeclarationReader {
 	readonly version: string;
 	private readonly serviceModules = new Map<string, string>();
 	private readonly files = new Map<string, ServiceFile>();
 	private readonly enums = new Map<string, Pick<SdkParam, 'enumValues' | 'enumKeys'> | undefined>();
 	private readonly methods = new Map<string, SdkMethod | undefined>();
-	private models?: Map<string, ts.TypeNode>;
+	private models?: Map<string, TS.TypeNode>;
 
-	constructor(private readonly packageDir = PINNED_SDK_DIR) {
-		this.version = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')).version;
+	constructor(
+		private readonly packageDir: string,
+		version: string,
+	) {
+		ts ??= createRequire(__filename)('typescript') as typeof TS;
+		this.version = version;
 		const index = parse(path.join(packageDir, 'dist', 'index.d.ts'));
 		for (const statement of index.statements) {
 			if (
@@ -186,7 +202,7 @@ export class SdkDeclarations {
 		if (!this.files.has(service)) {
 			const base = path.join(this.packageDir, 'dist', module);
 			const source = parse(`${base}.d.ts`);
-			const overloads = new Map<string, ts.MethodDeclaration[]>();
+			const overloads = new Map<string, TS.MethodDeclaration[]>();
 			for (const statement of source.statements) {
 				if (!ts.isClassDeclaration(statement) || statement.name?.text !== service) continue;
 				for (const member of statement.members) {
@@ -207,7 +223,7 @@ export class SdkDeclarations {
 	private readMethod(
 		service: string,
 		file: ServiceFile,
-		overloads: ts.MethodDeclaration[],
+		overloads: TS.MethodDeclaration[],
 	): SdkMethod {
 		// The object-style overload takes one parameter named `params`; a method without parameters has only one overload.
 		const declaration =
@@ -268,7 +284,7 @@ export class SdkDeclarations {
 	}
 
 	private enumOf(
-		type: ts.TypeNode,
+		type: TS.TypeNode,
 		file: ServiceFile,
 	): Pick<SdkParam, 'enumValues' | 'enumKeys'> | undefined {
 		if (!ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return undefined;
@@ -299,7 +315,7 @@ export class SdkDeclarations {
 	}
 
 	private shapeOf(
-		type: ts.TypeNode | undefined,
+		type: TS.TypeNode | undefined,
 		typeText: string,
 		file: ServiceFile,
 	): Pick<SdkParam, 'shape' | 'enumValues' | 'enumKeys'> {
@@ -334,9 +350,9 @@ export class SdkDeclarations {
 
 	/** Property names of a result type: a type literal, a `Models.*` alias, a type parameter's constraint, or what a union's members share. */
 	private propertiesOf(
-		type: ts.TypeNode,
-		source: ts.SourceFile,
-		typeParameters: Map<string, ts.TypeNode | undefined>,
+		type: TS.TypeNode,
+		source: TS.SourceFile,
+		typeParameters: Map<string, TS.TypeNode | undefined>,
 	): string[] {
 		if (ts.isTypeLiteralNode(type)) {
 			return type.members.flatMap((member) =>
@@ -364,7 +380,7 @@ export class SdkDeclarations {
 		return model ? this.propertiesOf(model, source, typeParameters) : [];
 	}
 
-	private model(name: string): ts.TypeNode | undefined {
+	private model(name: string): TS.TypeNode | undefined {
 		if (!this.models) {
 			this.models = new Map();
 			const source = parse(path.join(this.packageDir, 'dist', 'models.d.ts'));
@@ -377,5 +393,106 @@ export class SdkDeclarations {
 			}
 		}
 		return this.models.get(name);
+	}
+}
+
+const CACHE_DIR = path.resolve(__dirname, '..', 'node_modules', '.cache', 'appwrite-codegen');
+
+/** Changes whenever the package's files or this reader change. */
+function fingerprintOf(packageDir: string, version: string): string {
+	const dist = path.join(packageDir, 'dist');
+	const files = ['index.d.ts', 'models.d.ts', 'services', 'enums'].flatMap((entry) =>
+		statSync(path.join(dist, entry)).isDirectory()
+			? readdirSync(path.join(dist, entry)).map((name) => path.join(entry, name))
+			: [entry],
+	);
+	const stamps = files.map((file) => {
+		const stat = statSync(path.join(dist, file));
+		return `${file}:${stat.size}:${stat.mtimeMs}`;
+	});
+	return createHash('sha256')
+		.update(
+			JSON.stringify([path.resolve(packageDir), version, readFileSync(__filename, 'utf8'), stamps]),
+		)
+		.digest('hex')
+		.slice(0, 16);
+}
+
+interface CachedFacts {
+	services: string[];
+	methods: Record<string, SdkMethod[]>;
+}
+
+/**
+ * node-appwrite's declarations, the ground truth the catalog is checked against. Each service is
+ * parsed once per package version, when first asked for, and kept in node_modules/.cache, so
+ * generation need not parse it again.
+ */
+export class SdkDeclarations {
+	readonly version: string;
+	private readonly cacheFile: string;
+	private readonly facts: CachedFacts;
+	private readonly methods = new Map<string, Map<string, SdkMethod>>();
+	private reader?: DeclarationReader;
+
+	constructor(private readonly packageDir = PINNED_SDK_DIR) {
+		this.version = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')).version;
+		this.cacheFile = path.join(
+			CACHE_DIR,
+			`sdk-${this.version}-${fingerprintOf(packageDir, this.version)}.json`,
+		);
+		if (existsSync(this.cacheFile)) {
+			this.facts = JSON.parse(readFileSync(this.cacheFile, 'utf8')) as CachedFacts;
+		} else {
+			this.facts = { services: this.parsed().serviceNames(), methods: {} };
+			this.save();
+		}
+	}
+
+	/** Every service class node-appwrite exports, e.g. Users, TablesDB. */
+	serviceNames(): string[] {
+		return [...this.facts.services];
+	}
+
+	hasService(service: string): boolean {
+		return this.facts.services.includes(service);
+	}
+
+	methodNames(service: string): string[] {
+		return [...(this.methodsOf(service)?.keys() ?? [])];
+	}
+
+	method(service: string, name: string): SdkMethod | undefined {
+		return this.methodsOf(service)?.get(name);
+	}
+
+	private methodsOf(service: string): Map<string, SdkMethod> | undefined {
+		if (!this.hasService(service)) return undefined;
+		if (!this.facts.methods[service]) {
+			const reader = this.parsed();
+			this.facts.methods[service] = reader
+				.methodNames(service)
+				.map((name) => reader.method(service, name) as SdkMethod);
+			this.save();
+		}
+		if (!this.methods.has(service)) {
+			this.methods.set(
+				service,
+				new Map(this.facts.methods[service].map((method) => [method.name, method])),
+			);
+		}
+		return this.methods.get(service);
+	}
+
+	private parsed(): DeclarationReader {
+		this.reader ??= new DeclarationReader(this.packageDir, this.version);
+		return this.reader;
+	}
+
+	private save(): void {
+		mkdirSync(CACHE_DIR, { recursive: true });
+		const staging = `${this.cacheFile}.${process.pid}`;
+		writeFileSync(staging, JSON.stringify(this.facts));
+		renameSync(staging, this.cacheFile);
 	}
 }

@@ -1,0 +1,16 @@
+const t0 = performance.now();
+import { readFileSync } from 'node:fs';
+import { loadCatalog } from './codegen/catalog';
+import { buildNodeModel } from './codegen/model';
+import { resolveCatalog } from './codegen/resolve';
+import { renderNodes } from './codegen/render';
+import { SdkDeclarations } from './codegen/sdk';
+const lap = (() => { let last = performance.now(); let cpu = process.cpuUsage(); return (name: string) => { const now = performance.now(); const c = process.cpuUsage(cpu); console.log(name.padEnd(10), (now - last).toFixed(0), "ms wall", ((c.user + c.system) / 1000).toFixed(0), "ms cpu"); last = now; cpu = process.cpuUsage(); }; })();
+console.log('boot', t0.toFixed(0), process.cpuUsage());
+lap('imports');
+const cat = loadCatalog(); lap('catalog');
+const sdk = new SdkDeclarations(); lap('sdk');
+const nodes = resolveCatalog(cat, sdk); lap('resolve');
+const models = nodes.map(buildNodeModel); lap('model');
+const files = renderNodes(models); lap('render+fmt');
+console.log('total', performance.now().toFixed(0), process.cpuUsage());
