@@ -31,13 +31,17 @@ export interface VersionProperties {
 /** n8n masks inputs whose names suggest a secret, and its lint insists on it. */
 const SENSITIVE_NAME = /secret|password|token|apikey/i;
 
+/** Said of every `number | bigint` parameter, which the runtime sends exactly. */
+const INTEGER_NOTE = 'A whole number; beyond 2^53, give it as text from an expression to keep every digit.';
+
+/** The catalog's description, then what the kind needs said, as sentences. */
 function descriptionOf(param: ResolvedParam): string {
-	const note = KINDS[param.kind].note;
-	const integer =
-		param.sdk?.shape === 'integer'
-			? ' A whole number; beyond 2^53, give it as text from an expression to keep every digit.'
-			: '';
-	return n8nDescription(`${param.description}${note ? ` ${note}` : ''}${integer}`);
+	const notes = [KINDS[param.kind].note, param.sdk?.shape === 'integer' ? INTEGER_NOTE : undefined];
+	return n8nDescription(
+		[param.description, ...notes.filter(Boolean)]
+			.map((sentence) => (/[.!?]$/.test(sentence as string) ? sentence : `${sentence}.`))
+			.join(' '),
+	);
 }
 
 function fieldProperty(param: ResolvedParam, show?: Show): Property {

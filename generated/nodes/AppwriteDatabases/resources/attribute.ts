@@ -51,7 +51,7 @@ export const attributeOperations: INodeProperties[] = [
 				name: 'Create Integer Attribute',
 				value: 'createIntegerAttribute',
 				description:
-					'Add a whole number attribute to a collection; Appwrite builds it in the background (its status becomes available). Minimum, maximum and default value cannot be set by this node yet.. Deprecated by Appwrite: use TablesDB.createIntegerColumn.',
+					'Add a whole number attribute to a collection, optionally within a minimum and maximum; Appwrite builds it in the background (its status becomes available). Deprecated by Appwrite: use TablesDB.createIntegerColumn.',
 				action: 'Create an integer attribute',
 			},
 			{
@@ -186,6 +186,13 @@ export const attributeOperations: INodeProperties[] = [
 				description:
 					'Change whether a float attribute is required, its default value or its key; existing documents keep their values. Deprecated by Appwrite: use TablesDB.updateFloatColumn.',
 				action: 'Update a float attribute',
+			},
+			{
+				name: 'Update Integer Attribute',
+				value: 'updateIntegerAttribute',
+				description:
+					'Change whether an integer attribute is required, its range, its default value or its key; existing documents keep their values. Deprecated by Appwrite: use TablesDB.updateIntegerColumn.',
+				action: 'Update an integer attribute',
 			},
 			{
 				name: 'Update IP Attribute',
@@ -510,7 +517,15 @@ export const attributeFields: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether the default value is true; documents created without a value get it (not allowed on a required attribute). node-appwrite needs this field, so add it (the current default keeps it unchanged); for that reason required attributes cannot be updated here.',
+					'Whether the default value is true; documents created without a value get it (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -635,7 +650,15 @@ export const attributeFields: INodeProperties[] = [
 				type: 'dateTime',
 				default: '',
 				description:
-					'Date and time for documents created without one (not allowed on a required attribute). node-appwrite needs this field, so add it (the current default keeps it unchanged); for that reason required attributes cannot be updated here.',
+					'Date and time for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -762,7 +785,15 @@ export const attributeFields: INodeProperties[] = [
 				default: '',
 				placeholder: 'name@email.com',
 				description:
-					'Email address for documents created without one (not allowed on a required attribute). node-appwrite needs this field, so add it (the current default keeps it unchanged); for that reason required attributes cannot be updated here.',
+					'Email address for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -809,7 +840,7 @@ export const attributeFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['attribute'], operation: ['createEnumAttribute'] } },
 		default: '',
 		description:
-			'The allowed values, each up to 255 characters A comma-separated list, or an array from an expression',
+			'The allowed values, each up to 255 characters. A comma-separated list, or an array from an expression.',
 	},
 	{
 		displayName: 'Required',
@@ -881,7 +912,7 @@ export const attributeFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['attribute'], operation: ['updateEnumAttribute'] } },
 		default: '',
 		description:
-			'The allowed values, each up to 255 characters; replaces the current list A comma-separated list, or an array from an expression',
+			'The allowed values, each up to 255 characters; replaces the current list. A comma-separated list, or an array from an expression.',
 	},
 	{
 		displayName: 'Required',
@@ -907,7 +938,15 @@ export const attributeFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Element for documents created without one; must be one of the elements (not allowed on a required attribute). node-appwrite needs this field, so add it (the current default keeps it unchanged); for that reason required attributes cannot be updated here.',
+					'Element for documents created without one; must be one of the elements (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -1046,7 +1085,15 @@ export const attributeFields: INodeProperties[] = [
 				type: 'number',
 				default: 0,
 				description:
-					'Number for documents created without one (not allowed on a required attribute). node-appwrite needs this field, so add it (the current default keeps it unchanged); for that reason required attributes cannot be updated here.',
+					'Number for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'Maximum',
@@ -1123,6 +1170,116 @@ export const attributeFields: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description: 'Whether the attribute holds a list of values rather than one',
+			},
+			{
+				displayName: 'Default Value',
+				name: 'xdefault',
+				type: 'number',
+				default: 0,
+				description:
+					'Number for documents created without one (not allowed on a required attribute). A whole number; beyond 2^53, give it as text from an expression to keep every digit.',
+			},
+			{
+				displayName: 'Maximum',
+				name: 'max',
+				type: 'number',
+				default: 100,
+				description:
+					'Largest allowed value. A whole number; beyond 2^53, give it as text from an expression to keep every digit.',
+			},
+			{
+				displayName: 'Minimum',
+				name: 'min',
+				type: 'number',
+				default: 0,
+				description:
+					'Smallest allowed value. A whole number; beyond 2^53, give it as text from an expression to keep every digit.',
+			},
+		],
+	},
+	{
+		displayName: 'Database ID',
+		name: 'databaseId',
+		type: 'string',
+		required: true,
+		displayOptions: { show: { resource: ['attribute'], operation: ['updateIntegerAttribute'] } },
+		default: '',
+		description: 'ID of the database',
+	},
+	{
+		displayName: 'Collection ID',
+		name: 'collectionId',
+		type: 'string',
+		required: true,
+		displayOptions: { show: { resource: ['attribute'], operation: ['updateIntegerAttribute'] } },
+		default: '',
+		description: 'ID of the collection',
+	},
+	{
+		displayName: 'Key',
+		name: 'key',
+		type: 'string',
+		required: true,
+		displayOptions: { show: { resource: ['attribute'], operation: ['updateIntegerAttribute'] } },
+		default: '',
+		description: 'Key of the attribute',
+	},
+	{
+		displayName: 'Required',
+		name: 'required',
+		type: 'boolean',
+		required: true,
+		displayOptions: { show: { resource: ['attribute'], operation: ['updateIntegerAttribute'] } },
+		default: false,
+		description:
+			'Whether every document must have a value for this attribute; a required attribute cannot have a default value',
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show: { resource: ['attribute'], operation: ['updateIntegerAttribute'] } },
+		options: [
+			{
+				displayName: 'Default Value',
+				name: 'xdefault',
+				type: 'number',
+				default: 0,
+				description:
+					'Number for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null. A whole number; beyond 2^53, give it as text from an expression to keep every digit.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
+			},
+			{
+				displayName: 'Maximum',
+				name: 'max',
+				type: 'number',
+				default: 100,
+				description:
+					'Largest allowed value. A whole number; beyond 2^53, give it as text from an expression to keep every digit.',
+			},
+			{
+				displayName: 'Minimum',
+				name: 'min',
+				type: 'number',
+				default: 0,
+				description:
+					'Smallest allowed value. A whole number; beyond 2^53, give it as text from an expression to keep every digit.',
+			},
+			{
+				displayName: 'New Key',
+				name: 'newKey',
+				type: 'string',
+				default: '',
+				description: 'New key to rename the attribute to',
 			},
 		],
 	},
@@ -1242,7 +1399,15 @@ export const attributeFields: INodeProperties[] = [
 				default: '',
 				placeholder: '192.168.0.1',
 				description:
-					'IP address for documents created without one (not allowed on a required attribute). node-appwrite needs this field, so add it (the current default keeps it unchanged); for that reason required attributes cannot be updated here.',
+					'IP address for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -1362,7 +1527,15 @@ export const attributeFields: INodeProperties[] = [
 				default: '[]',
 				placeholder: '[[1, 2], [3, 4]]',
 				description:
-					'Line for documents created without one: a JSON array of [longitude, latitude] pairs in order, e.g. [[1, 2], [3, 4]] (not allowed on a required attribute)',
+					'Line for documents created without one: a JSON array of [longitude, latitude] pairs in order, e.g. [[1, 2], [3, 4]] (not allowed on a required attribute, which takes null: Set to Null)',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -1494,7 +1667,15 @@ export const attributeFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Text for documents created without one (not allowed on a required attribute). node-appwrite needs this field, so add it (the current default keeps it unchanged); for that reason required attributes cannot be updated here.',
+					'Text for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -1626,7 +1807,15 @@ export const attributeFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Text for documents created without one (not allowed on a required attribute). node-appwrite needs this field, so add it (the current default keeps it unchanged); for that reason required attributes cannot be updated here.',
+					'Text for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -1746,7 +1935,15 @@ export const attributeFields: INodeProperties[] = [
 				default: '[]',
 				placeholder: '[1, 2]',
 				description:
-					'Point for documents created without one: a JSON array [longitude, latitude], e.g. [1, 2] (not allowed on a required attribute)',
+					'Point for documents created without one: a JSON array [longitude, latitude], e.g. [1, 2] (not allowed on a required attribute, which takes null: Set to Null)',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -1866,7 +2063,15 @@ export const attributeFields: INodeProperties[] = [
 				default: '[]',
 				placeholder: '[[[1, 2], [3, 4], [5, 6], [1, 2]]]',
 				description:
-					'Polygon for documents created without one: a JSON array of rings, each a closed list of [longitude, latitude] pairs, e.g. [[[1, 2], [3, 4], [5, 6], [1, 2]]] (not allowed on a required attribute)',
+					'Polygon for documents created without one: a JSON array of rings, each a closed list of [longitude, latitude] pairs, e.g. [[[1, 2], [3, 4], [5, 6], [1, 2]]] (not allowed on a required attribute, which takes null: Set to Null)',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -2007,7 +2212,15 @@ export const attributeFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Text for documents created without one (not allowed on a required attribute). node-appwrite needs this field, so add it (the current default keeps it unchanged); for that reason required attributes cannot be updated here.',
+					'Text for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -2146,7 +2359,15 @@ export const attributeFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Text for documents created without one (not allowed on a required attribute). node-appwrite needs this field, so add it (the current default keeps it unchanged); for that reason required attributes cannot be updated here.',
+					'Text for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -2272,7 +2493,15 @@ export const attributeFields: INodeProperties[] = [
 				default: '',
 				placeholder: 'https://example.com',
 				description:
-					'URL for documents created without one (not allowed on a required attribute). node-appwrite needs this field, so add it (the current default keeps it unchanged); for that reason required attributes cannot be updated here.',
+					'URL for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -2413,7 +2642,15 @@ export const attributeFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Text for documents created without one (not allowed on a required attribute). node-appwrite needs this field, so add it (the current default keeps it unchanged); for that reason required attributes cannot be updated here.',
+					'Text for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -2682,6 +2919,7 @@ export const attributeActions: ActionTable = {
 				kind: 'boolean',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'newKey',
@@ -2768,6 +3006,7 @@ export const attributeActions: ActionTable = {
 				kind: 'dateTime',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'newKey',
@@ -2854,6 +3093,7 @@ export const attributeActions: ActionTable = {
 				kind: 'string',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'newKey',
@@ -2942,6 +3182,7 @@ export const attributeActions: ActionTable = {
 				kind: 'string',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'newKey',
@@ -3056,6 +3297,7 @@ export const attributeActions: ActionTable = {
 				kind: 'number',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'newKey',
@@ -3094,6 +3336,30 @@ export const attributeActions: ActionTable = {
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
+				name: 'min',
+				label: 'Minimum',
+				kind: 'number',
+				location: 'additionalFields',
+				required: false,
+				integer: true,
+			},
+			{
+				name: 'max',
+				label: 'Maximum',
+				kind: 'number',
+				location: 'additionalFields',
+				required: false,
+				integer: true,
+			},
+			{
+				name: 'xdefault',
+				label: 'Default Value',
+				kind: 'number',
+				location: 'additionalFields',
+				required: false,
+				integer: true,
+			},
+			{
 				name: 'array',
 				label: 'Array',
 				kind: 'boolean',
@@ -3104,7 +3370,68 @@ export const attributeActions: ActionTable = {
 		steps: [
 			{
 				method: 'createIntegerAttribute',
-				args: ['databaseId', 'collectionId', 'key', 'required', 'array'],
+				args: ['databaseId', 'collectionId', 'key', 'required', 'min', 'max', 'xdefault', 'array'],
+			},
+		],
+		output: { kind: 'object' },
+	},
+	'attribute.updateIntegerAttribute': {
+		params: [
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
+			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
+			{
+				name: 'min',
+				label: 'Minimum',
+				kind: 'number',
+				location: 'additionalFields',
+				required: false,
+				integer: true,
+			},
+			{
+				name: 'max',
+				label: 'Maximum',
+				kind: 'number',
+				location: 'additionalFields',
+				required: false,
+				integer: true,
+			},
+			{
+				name: 'xdefault',
+				label: 'Default Value',
+				kind: 'number',
+				location: 'additionalFields',
+				required: false,
+				nullable: true,
+				integer: true,
+			},
+			{
+				name: 'newKey',
+				label: 'New Key',
+				kind: 'string',
+				location: 'additionalFields',
+				required: false,
+			},
+		],
+		steps: [
+			{
+				method: 'updateIntegerAttribute',
+				args: ['databaseId', 'collectionId', 'key', 'required', 'min', 'max', 'xdefault', 'newKey'],
 			},
 		],
 		output: { kind: 'object' },
@@ -3178,6 +3505,7 @@ export const attributeActions: ActionTable = {
 				kind: 'string',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'newKey',
@@ -3257,6 +3585,7 @@ export const attributeActions: ActionTable = {
 				kind: 'jsonList',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'newKey',
@@ -3350,6 +3679,7 @@ export const attributeActions: ActionTable = {
 				kind: 'string',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'newKey',
@@ -3443,6 +3773,7 @@ export const attributeActions: ActionTable = {
 				kind: 'string',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'newKey',
@@ -3522,6 +3853,7 @@ export const attributeActions: ActionTable = {
 				kind: 'jsonList',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'newKey',
@@ -3601,6 +3933,7 @@ export const attributeActions: ActionTable = {
 				kind: 'jsonList',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'newKey',
@@ -3704,6 +4037,7 @@ export const attributeActions: ActionTable = {
 				kind: 'string',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'size',
@@ -3804,6 +4138,7 @@ export const attributeActions: ActionTable = {
 				kind: 'string',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'newKey',
@@ -3890,6 +4225,7 @@ export const attributeActions: ActionTable = {
 				kind: 'string',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'newKey',
@@ -3993,6 +4329,7 @@ export const attributeActions: ActionTable = {
 				kind: 'string',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'size',

@@ -124,7 +124,7 @@ export const documentFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['document'], operation: ['create'] } },
 		default: '',
-		description: 'ID for the new document Leave empty to generate a unique ID',
+		description: 'ID for the new document. Leave empty to generate a unique ID.',
 	},
 	{
 		displayName: 'Data',
@@ -149,7 +149,7 @@ export const documentFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Permission strings, e.g. read("any"), update("user:USER_ID"); by default only the creator gets all permissions A comma-separated list, or an array from an expression',
+					'Permission strings, e.g. read("any"), update("user:USER_ID"); by default only the creator gets all permissions. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'Transaction ID',
@@ -249,7 +249,7 @@ export const documentFields: INodeProperties[] = [
 				options: queryBuilderOptions,
 				default: {},
 				description:
-					'Queries such as select, to choose the attributes returned Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries',
+					'Queries such as select, to choose the attributes returned. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
 			},
 			{
 				displayName: 'Transaction ID',
@@ -342,7 +342,7 @@ export const documentFields: INodeProperties[] = [
 				options: queryBuilderOptions,
 				default: {},
 				description:
-					"Filters, sorting and select on the collection's attributes Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries",
+					"Filters, sorting and select on the collection's attributes. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.",
 			},
 			{
 				displayName: 'Transaction ID',
@@ -402,7 +402,7 @@ export const documentFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Permission strings, e.g. read("any"), update("user:USER_ID"); by default only the creator gets all permissions A comma-separated list, or an array from an expression',
+					'Permission strings, e.g. read("any"), update("user:USER_ID"); by default only the creator gets all permissions. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'Transaction ID',
@@ -510,7 +510,7 @@ export const documentFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Permission strings, e.g. read("any"), update("user:USER_ID"); left out, the current permissions stay A comma-separated list, or an array from an expression',
+					'Permission strings, e.g. read("any"), update("user:USER_ID"); left out, the current permissions stay. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'Transaction ID',
@@ -610,7 +610,7 @@ export const documentFields: INodeProperties[] = [
 				options: queryBuilderOptions,
 				default: {},
 				description:
-					'Which documents to update; with no queries every document of the collection is updated Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries',
+					'Which documents to update; with no queries every document of the collection is updated. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
 			},
 			{
 				displayName: 'Transaction ID',
@@ -656,7 +656,7 @@ export const documentFields: INodeProperties[] = [
 				options: queryBuilderOptions,
 				default: {},
 				description:
-					'Which documents to delete; with no queries every document of the collection is deleted Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries',
+					'Which documents to delete; with no queries every document of the collection is deleted. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
 			},
 			{
 				displayName: 'Transaction ID',

@@ -174,7 +174,7 @@ export const indexFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['index'], operation: ['create'] } },
 		default: '',
 		description:
-			'Keys of the attributes to index, up to 100 A comma-separated list, or an array from an expression',
+			'Keys of the attributes to index, up to 100. A comma-separated list, or an array from an expression.',
 	},
 	{
 		displayName: 'Additional Fields',

@@ -146,7 +146,7 @@ export const functionFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['function'], operation: ['create'] } },
 		default: '',
 		description:
-			'ID for the new function (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character) Leave empty to generate a unique ID',
+			'ID for the new function (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character). Leave empty to generate a unique ID.',
 	},
 	{
 		displayName: 'Name',
@@ -290,7 +290,7 @@ export const functionFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Branch name patterns (wildcards allowed) whose pushes deploy automatically; empty deploys every branch (Appwrite 1.9 and later) A comma-separated list, or an array from an expression',
+					'Branch name patterns (wildcards allowed) whose pushes deploy automatically; empty deploys every branch (Appwrite 1.9 and later). A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'Deploy Paths',
@@ -298,7 +298,7 @@ export const functionFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'File path patterns (wildcards allowed) whose changes deploy automatically; empty deploys on any change (Appwrite 1.9 and later) A comma-separated list, or an array from an expression',
+					'File path patterns (wildcards allowed) whose changes deploy automatically; empty deploys on any change (Appwrite 1.9 and later). A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'Deployment Retention',
@@ -330,7 +330,7 @@ export const functionFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Appwrite events that trigger the function, e.g. users.*.create, databases.*.tables.*.rows.*.update; up to 100 A comma-separated list, or an array from an expression',
+					'Appwrite events that trigger the function, e.g. users.*.create, databases.*.tables.*.rows.*.update; up to 100. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'Execute Access',
@@ -568,7 +568,7 @@ export const functionFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Branch name patterns (wildcards allowed) whose pushes deploy automatically; empty deploys every branch (Appwrite 1.9 and later) A comma-separated list, or an array from an expression',
+					'Branch name patterns (wildcards allowed) whose pushes deploy automatically; empty deploys every branch (Appwrite 1.9 and later). A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'Deploy Paths',
@@ -576,7 +576,7 @@ export const functionFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'File path patterns (wildcards allowed) whose changes deploy automatically; empty deploys on any change (Appwrite 1.9 and later) A comma-separated list, or an array from an expression',
+					'File path patterns (wildcards allowed) whose changes deploy automatically; empty deploys on any change (Appwrite 1.9 and later). A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'Deployment Retention',
@@ -608,7 +608,7 @@ export const functionFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Appwrite events that trigger the function, e.g. users.*.create, databases.*.tables.*.rows.*.update; up to 100 A comma-separated list, or an array from an expression',
+					'Appwrite events that trigger the function, e.g. users.*.create, databases.*.tables.*.rows.*.update; up to 100. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'Execute Access',

@@ -153,7 +153,7 @@ export const messageFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['message'], operation: ['createEmail'] } },
 		default: '',
-		description: 'ID for the new message Leave empty to generate a unique ID',
+		description: 'ID for the new message. Leave empty to generate a unique ID.',
 	},
 	{
 		displayName: 'Subject',
@@ -188,7 +188,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Files to attach, each as BUCKET_ID:FILE_ID of a file in Appwrite Storage A comma-separated list, or an array from an expression',
+					'Files to attach, each as BUCKET_ID:FILE_ID of a file in Appwrite Storage. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'BCC Target IDs',
@@ -196,7 +196,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the targets to blind-copy in A comma-separated list, or an array from an expression',
+					'IDs of the targets to blind-copy in. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'CC Target IDs',
@@ -204,7 +204,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the targets to copy in A comma-separated list, or an array from an expression',
+					'IDs of the targets to copy in. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'Draft',
@@ -233,7 +233,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the individual targets (an email address, phone or device of a user) that receive the message A comma-separated list, or an array from an expression',
+					'IDs of the individual targets (an email address, phone or device of a user) that receive the message. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'Topic IDs',
@@ -241,7 +241,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the topics whose subscribers receive the message A comma-separated list, or an array from an expression',
+					'IDs of the topics whose subscribers receive the message. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'User IDs',
@@ -249,7 +249,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the users who receive the message (on all their targets of this channel) A comma-separated list, or an array from an expression',
+					'IDs of the users who receive the message (on all their targets of this channel). A comma-separated list, or an array from an expression.',
 			},
 		],
 	},
@@ -276,7 +276,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Files to attach, each as BUCKET_ID:FILE_ID of a file in Appwrite Storage A comma-separated list, or an array from an expression',
+					'Files to attach, each as BUCKET_ID:FILE_ID of a file in Appwrite Storage. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'BCC Target IDs',
@@ -284,7 +284,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the targets to blind-copy in A comma-separated list, or an array from an expression',
+					'IDs of the targets to blind-copy in. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'CC Target IDs',
@@ -292,7 +292,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the targets to copy in A comma-separated list, or an array from an expression',
+					'IDs of the targets to copy in. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'Content',
@@ -336,7 +336,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the individual targets (an email address, phone or device of a user) that receive the message A comma-separated list, or an array from an expression',
+					'IDs of the individual targets (an email address, phone or device of a user) that receive the message. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'Topic IDs',
@@ -344,7 +344,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the topics whose subscribers receive the message A comma-separated list, or an array from an expression',
+					'IDs of the topics whose subscribers receive the message. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'User IDs',
@@ -352,7 +352,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the users who receive the message (on all their targets of this channel) A comma-separated list, or an array from an expression',
+					'IDs of the users who receive the message (on all their targets of this channel). A comma-separated list, or an array from an expression.',
 			},
 		],
 	},
@@ -362,7 +362,7 @@ export const messageFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['message'], operation: ['createPush'] } },
 		default: '',
-		description: 'ID for the new message Leave empty to generate a unique ID',
+		description: 'ID for the new message. Leave empty to generate a unique ID.',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -484,7 +484,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the individual targets (an email address, phone or device of a user) that receive the message A comma-separated list, or an array from an expression',
+					'IDs of the individual targets (an email address, phone or device of a user) that receive the message. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'Title',
@@ -499,7 +499,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the topics whose subscribers receive the message A comma-separated list, or an array from an expression',
+					'IDs of the topics whose subscribers receive the message. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'User IDs',
@@ -507,7 +507,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the users who receive the message (on all their targets of this channel) A comma-separated list, or an array from an expression',
+					'IDs of the users who receive the message (on all their targets of this channel). A comma-separated list, or an array from an expression.',
 			},
 		],
 	},
@@ -640,7 +640,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the individual targets (an email address, phone or device of a user) that receive the message A comma-separated list, or an array from an expression',
+					'IDs of the individual targets (an email address, phone or device of a user) that receive the message. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'Title',
@@ -655,7 +655,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the topics whose subscribers receive the message A comma-separated list, or an array from an expression',
+					'IDs of the topics whose subscribers receive the message. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'User IDs',
@@ -663,7 +663,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the users who receive the message (on all their targets of this channel) A comma-separated list, or an array from an expression',
+					'IDs of the users who receive the message (on all their targets of this channel). A comma-separated list, or an array from an expression.',
 			},
 		],
 	},
@@ -673,7 +673,7 @@ export const messageFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['message'], operation: ['createSms'] } },
 		default: '',
-		description: 'ID for the new message Leave empty to generate a unique ID',
+		description: 'ID for the new message. Leave empty to generate a unique ID.',
 	},
 	{
 		displayName: 'Content',
@@ -713,7 +713,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the individual targets (an email address, phone or device of a user) that receive the message A comma-separated list, or an array from an expression',
+					'IDs of the individual targets (an email address, phone or device of a user) that receive the message. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'Topic IDs',
@@ -721,7 +721,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the topics whose subscribers receive the message A comma-separated list, or an array from an expression',
+					'IDs of the topics whose subscribers receive the message. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'User IDs',
@@ -729,7 +729,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the users who receive the message (on all their targets of this channel) A comma-separated list, or an array from an expression',
+					'IDs of the users who receive the message (on all their targets of this channel). A comma-separated list, or an array from an expression.',
 			},
 		],
 	},
@@ -778,7 +778,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the individual targets (an email address, phone or device of a user) that receive the message A comma-separated list, or an array from an expression',
+					'IDs of the individual targets (an email address, phone or device of a user) that receive the message. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'Topic IDs',
@@ -786,7 +786,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the topics whose subscribers receive the message A comma-separated list, or an array from an expression',
+					'IDs of the topics whose subscribers receive the message. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'User IDs',
@@ -794,7 +794,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the users who receive the message (on all their targets of this channel) A comma-separated list, or an array from an expression',
+					'IDs of the users who receive the message (on all their targets of this channel). A comma-separated list, or an array from an expression.',
 			},
 		],
 	},
@@ -880,7 +880,7 @@ export const messageFields: INodeProperties[] = [
 				options: queryBuilderOptions,
 				default: {},
 				description:
-					'Logs accept only limit and offset queries, which Return All and Limit already set Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries',
+					'Logs accept only limit and offset queries, which Return All and Limit already set. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
 			},
 		],
 	},

@@ -265,7 +265,7 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createApns'] } },
 		default: '',
-		description: 'ID for the new provider Leave empty to generate a unique ID',
+		description: 'ID for the new provider. Leave empty to generate a unique ID.',
 	},
 	{
 		displayName: 'Name',
@@ -406,7 +406,7 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createFcm'] } },
 		default: '',
-		description: 'ID for the new provider Leave empty to generate a unique ID',
+		description: 'ID for the new provider. Leave empty to generate a unique ID.',
 	},
 	{
 		displayName: 'Name',
@@ -487,7 +487,7 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createMailgun'] } },
 		default: '',
-		description: 'ID for the new provider Leave empty to generate a unique ID',
+		description: 'ID for the new provider. Leave empty to generate a unique ID.',
 	},
 	{
 		displayName: 'Name',
@@ -656,7 +656,7 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createMsg91'] } },
 		default: '',
-		description: 'ID for the new provider Leave empty to generate a unique ID',
+		description: 'ID for the new provider. Leave empty to generate a unique ID.',
 	},
 	{
 		displayName: 'Name',
@@ -767,7 +767,7 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createResend'] } },
 		default: '',
-		description: 'ID for the new provider Leave empty to generate a unique ID',
+		description: 'ID for the new provider. Leave empty to generate a unique ID.',
 	},
 	{
 		displayName: 'Name',
@@ -908,7 +908,7 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createSendgrid'] } },
 		default: '',
-		description: 'ID for the new provider Leave empty to generate a unique ID',
+		description: 'ID for the new provider. Leave empty to generate a unique ID.',
 	},
 	{
 		displayName: 'Name',
@@ -1049,7 +1049,7 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createSmtp'] } },
 		default: '',
-		description: 'ID for the new provider Leave empty to generate a unique ID',
+		description: 'ID for the new provider. Leave empty to generate a unique ID.',
 	},
 	{
 		displayName: 'Name',
@@ -1276,7 +1276,7 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createTelesign'] } },
 		default: '',
-		description: 'ID for the new provider Leave empty to generate a unique ID',
+		description: 'ID for the new provider. Leave empty to generate a unique ID.',
 	},
 	{
 		displayName: 'Name',
@@ -1391,7 +1391,7 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createTextmagic'] } },
 		default: '',
-		description: 'ID for the new provider Leave empty to generate a unique ID',
+		description: 'ID for the new provider. Leave empty to generate a unique ID.',
 	},
 	{
 		displayName: 'Name',
@@ -1506,7 +1506,7 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createTwilio'] } },
 		default: '',
-		description: 'ID for the new provider Leave empty to generate a unique ID',
+		description: 'ID for the new provider. Leave empty to generate a unique ID.',
 	},
 	{
 		displayName: 'Name',
@@ -1621,7 +1621,7 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createVonage'] } },
 		default: '',
-		description: 'ID for the new provider Leave empty to generate a unique ID',
+		description: 'ID for the new provider. Leave empty to generate a unique ID.',
 	},
 	{
 		displayName: 'Name',
@@ -1816,7 +1816,7 @@ export const providerFields: INodeProperties[] = [
 				options: queryBuilderOptions,
 				default: {},
 				description:
-					'Logs accept only limit and offset queries, which Return All and Limit already set Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries',
+					'Logs accept only limit and offset queries, which Return All and Limit already set. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
 			},
 		],
 	},
@@ -1849,7 +1849,7 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['create'] } },
 		default: '',
-		description: 'ID for the new provider Leave empty to generate a unique ID',
+		description: 'ID for the new provider. Leave empty to generate a unique ID.',
 	},
 	{
 		displayName: 'Name',

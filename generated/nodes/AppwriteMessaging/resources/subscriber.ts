@@ -114,7 +114,7 @@ export const subscriberFields: INodeProperties[] = [
 				options: queryBuilderOptions,
 				default: {},
 				description:
-					'Logs accept only limit and offset queries, which Return All and Limit already set Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries',
+					'Logs accept only limit and offset queries, which Return All and Limit already set. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
 			},
 		],
 	},
@@ -210,7 +210,7 @@ export const subscriberFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['subscriber'], operation: ['create'] } },
 		default: '',
-		description: 'ID for the new subscriber Leave empty to generate a unique ID',
+		description: 'ID for the new subscriber. Leave empty to generate a unique ID.',
 	},
 	{
 		displayName: 'Target ID',

@@ -126,7 +126,7 @@ export const topicFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['topic'], operation: ['create'] } },
 		default: '',
-		description: 'ID for the new topic Leave empty to generate a unique ID',
+		description: 'ID for the new topic. Leave empty to generate a unique ID.',
 	},
 	{
 		displayName: 'Name',
@@ -151,7 +151,7 @@ export const topicFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Roles allowed to subscribe to the topic, e.g. users or team:TEAM_ID; by default anyone can A comma-separated list, or an array from an expression',
+					'Roles allowed to subscribe to the topic, e.g. users or team:TEAM_ID; by default anyone can. A comma-separated list, or an array from an expression.',
 			},
 		],
 	},
@@ -194,7 +194,7 @@ export const topicFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Roles allowed to subscribe to the topic, e.g. users or team:TEAM_ID; by default anyone can A comma-separated list, or an array from an expression',
+					'Roles allowed to subscribe to the topic, e.g. users or team:TEAM_ID; by default anyone can. A comma-separated list, or an array from an expression.',
 			},
 		],
 	},
@@ -271,7 +271,7 @@ export const topicFields: INodeProperties[] = [
 				options: queryBuilderOptions,
 				default: {},
 				description:
-					'Logs accept only limit and offset queries, which Return All and Limit already set Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries',
+					'Logs accept only limit and offset queries, which Return All and Limit already set. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
 			},
 		],
 	},

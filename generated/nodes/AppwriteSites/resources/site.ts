@@ -71,7 +71,7 @@ export const siteFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['site'], operation: ['create'] } },
 		default: '',
 		description:
-			'ID for the new site (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character) Leave empty to generate a unique ID',
+			'ID for the new site (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character). Leave empty to generate a unique ID.',
 	},
 	{
 		displayName: 'Name',
@@ -252,7 +252,7 @@ export const siteFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Branch name patterns (wildcards allowed) whose pushes deploy automatically; empty deploys every branch (Appwrite 1.9 and later) A comma-separated list, or an array from an expression',
+					'Branch name patterns (wildcards allowed) whose pushes deploy automatically; empty deploys every branch (Appwrite 1.9 and later). A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'Deploy Paths',
@@ -260,7 +260,7 @@ export const siteFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'File path patterns (wildcards allowed) whose changes deploy automatically; empty deploys on any change (Appwrite 1.9 and later) A comma-separated list, or an array from an expression',
+					'File path patterns (wildcards allowed) whose changes deploy automatically; empty deploys on any change (Appwrite 1.9 and later). A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'Deployment Retention',
@@ -635,7 +635,7 @@ export const siteFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Branch name patterns (wildcards allowed) whose pushes deploy automatically; empty deploys every branch (Appwrite 1.9 and later) A comma-separated list, or an array from an expression',
+					'Branch name patterns (wildcards allowed) whose pushes deploy automatically; empty deploys every branch (Appwrite 1.9 and later). A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'Deploy Paths',
@@ -643,7 +643,7 @@ export const siteFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'File path patterns (wildcards allowed) whose changes deploy automatically; empty deploys on any change (Appwrite 1.9 and later) A comma-separated list, or an array from an expression',
+					'File path patterns (wildcards allowed) whose changes deploy automatically; empty deploys on any change (Appwrite 1.9 and later). A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'Deployment Retention',

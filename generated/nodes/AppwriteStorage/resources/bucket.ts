@@ -121,7 +121,7 @@ export const bucketFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['bucket'], operation: ['create'] } },
 		default: '',
-		description: 'ID for the new bucket Leave empty to generate a unique ID',
+		description: 'ID for the new bucket. Leave empty to generate a unique ID.',
 	},
 	{
 		displayName: 'Name',
@@ -146,7 +146,7 @@ export const bucketFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'File extensions allowed in the bucket, e.g. jpg, png, pdf; empty allows all A comma-separated list, or an array from an expression',
+					'File extensions allowed in the bucket, e.g. jpg, png, pdf; empty allows all. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'Antivirus',
@@ -203,7 +203,7 @@ export const bucketFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Permission strings, e.g. read("any"), update("user:USER_ID"), delete("team:TEAM_ID"). See https://appwrite.io/docs/advanced/platform/permissions A comma-separated list, or an array from an expression.',
+					'Permission strings, e.g. read("any"), update("user:USER_ID"), delete("team:TEAM_ID"). See https://appwrite.io/docs/advanced/platform/permissions. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'Transformations',
@@ -255,7 +255,7 @@ export const bucketFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'File extensions allowed in the bucket, e.g. jpg, png, pdf; empty allows all A comma-separated list, or an array from an expression',
+					'File extensions allowed in the bucket, e.g. jpg, png, pdf; empty allows all. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'Antivirus',
@@ -312,7 +312,7 @@ export const bucketFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Permission strings, e.g. read("any"), update("user:USER_ID"), delete("team:TEAM_ID"). See https://appwrite.io/docs/advanced/platform/permissions A comma-separated list, or an array from an expression.',
+					'Permission strings, e.g. read("any"), update("user:USER_ID"), delete("team:TEAM_ID"). See https://appwrite.io/docs/advanced/platform/permissions. A comma-separated list, or an array from an expression.',
 			},
 			{
 				displayName: 'Transformations',

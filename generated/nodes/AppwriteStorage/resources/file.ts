@@ -154,7 +154,7 @@ export const fileFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['file'], operation: ['upload'] } },
 		default: '',
-		description: 'ID for the new file Leave empty to generate a unique ID',
+		description: 'ID for the new file. Leave empty to generate a unique ID.',
 	},
 	{
 		displayName: 'Input Binary Field',
@@ -164,7 +164,7 @@ export const fileFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['file'], operation: ['upload'] } },
 		default: 'data',
 		description:
-			"Binary field of the input item to upload; its file name becomes the file's name The name of the input item's binary field that holds the file",
+			"Binary field of the input item to upload; its file name becomes the file's name. The name of the input item's binary field that holds the file.",
 	},
 	{
 		displayName: 'Additional Fields',
@@ -180,7 +180,7 @@ export const fileFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Permission strings, e.g. read("any"); without them only the bucket\'s permissions apply A comma-separated list, or an array from an expression',
+					'Permission strings, e.g. read("any"); without them only the bucket\'s permissions apply. A comma-separated list, or an array from an expression.',
 			},
 		],
 	},
@@ -241,7 +241,7 @@ export const fileFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Permission strings, e.g. read("any"), update("user:USER_ID"), delete("team:TEAM_ID"). See https://appwrite.io/docs/advanced/platform/permissions A comma-separated list, or an array from an expression.',
+					'Permission strings, e.g. read("any"), update("user:USER_ID"), delete("team:TEAM_ID"). See https://appwrite.io/docs/advanced/platform/permissions. A comma-separated list, or an array from an expression.',
 			},
 		],
 	},

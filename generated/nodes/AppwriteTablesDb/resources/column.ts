@@ -46,8 +46,7 @@ export const columnOperations: INodeProperties[] = [
 			{
 				name: 'Create Integer Column',
 				value: 'createIntegerColumn',
-				description:
-					'Create a column for whole numbers (this node cannot set its minimum, maximum or default yet)',
+				description: 'Create a column for whole numbers, optionally within a minimum and maximum',
 				action: 'Create an integer column',
 			},
 			{
@@ -158,6 +157,12 @@ export const columnOperations: INodeProperties[] = [
 				value: 'updateFloatColumn',
 				description: "Change a float column's settings or rename it",
 				action: 'Update a float column',
+			},
+			{
+				name: 'Update Integer Column',
+				value: 'updateIntegerColumn',
+				description: "Change an integer column's settings or rename it",
+				action: 'Update an integer column',
 			},
 			{
 				name: 'Update IP Column',
@@ -337,7 +342,15 @@ export const columnFields: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether the column is true when a row leaves it out. Appwrite needs it on every update, and a required column cannot have one. Existing rows keep their values.',
+					'Whether the column is true when a row leaves it out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -460,7 +473,15 @@ export const columnFields: INodeProperties[] = [
 				type: 'dateTime',
 				default: '',
 				description:
-					'Date and time (ISO 8601) used when a row leaves the column out. Appwrite needs it on every update, and a required column cannot have one. Existing rows keep their values.',
+					'Date and time (ISO 8601) used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -585,7 +606,15 @@ export const columnFields: INodeProperties[] = [
 				default: '',
 				placeholder: 'name@email.com',
 				description:
-					'Email address used when a row leaves the column out. Appwrite needs it on every update, and a required column cannot have one. Existing rows keep their values.',
+					'Email address used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -710,7 +739,15 @@ export const columnFields: INodeProperties[] = [
 				default: '',
 				placeholder: '192.168.0.1',
 				description:
-					'IP address used when a row leaves the column out. Appwrite needs it on every update, and a required column cannot have one. Existing rows keep their values.',
+					'IP address used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -834,7 +871,15 @@ export const columnFields: INodeProperties[] = [
 				default: '',
 				placeholder: 'https://example.com',
 				description:
-					'URL used when a row leaves the column out. Appwrite needs it on every update, and a required column cannot have one. Existing rows keep their values.',
+					'URL used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -964,7 +1009,15 @@ export const columnFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Text used when a row leaves the column out. Appwrite needs it on every update, and a required column cannot have one. Existing rows keep their values.',
+					'Text used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -1094,7 +1147,15 @@ export const columnFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Text used when a row leaves the column out. Appwrite needs it on every update, and a required column cannot have one. Existing rows keep their values.',
+					'Text used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -1224,7 +1285,15 @@ export const columnFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Text used when a row leaves the column out. Appwrite needs it on every update, and a required column cannot have one. Existing rows keep their values.',
+					'Text used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -1363,7 +1432,15 @@ export const columnFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Text used when a row leaves the column out. Appwrite needs it on every update, and a required column cannot have one. Existing rows keep their values.',
+					'Text used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -1416,7 +1493,7 @@ export const columnFields: INodeProperties[] = [
 		required: true,
 		displayOptions: { show: { resource: ['column'], operation: ['createEnumColumn'] } },
 		default: '',
-		description: 'The allowed values A comma-separated list, or an array from an expression',
+		description: 'The allowed values. A comma-separated list, or an array from an expression.',
 	},
 	{
 		displayName: 'Required',
@@ -1487,7 +1564,7 @@ export const columnFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['column'], operation: ['updateEnumColumn'] } },
 		default: '',
 		description:
-			'The allowed values; replaces the current list A comma-separated list, or an array from an expression',
+			'The allowed values; replaces the current list. A comma-separated list, or an array from an expression.',
 	},
 	{
 		displayName: 'Required',
@@ -1512,7 +1589,15 @@ export const columnFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Value (one of the allowed values) used when a row leaves the column out. Appwrite needs it on every update, and a required column cannot have one. Existing rows keep their values.',
+					'Value (one of the allowed values) used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -1649,7 +1734,15 @@ export const columnFields: INodeProperties[] = [
 				type: 'number',
 				default: 0,
 				description:
-					'Number used when a row leaves the column out. Appwrite needs it on every update, and a required column cannot have one. Existing rows keep their values.',
+					'Number used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'Maximum',
@@ -1725,6 +1818,115 @@ export const columnFields: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description: 'Whether the column holds a list of values instead of one',
+			},
+			{
+				displayName: 'Default Value',
+				name: 'xdefault',
+				type: 'number',
+				default: 0,
+				description:
+					'Number used when a row leaves the column out; not allowed for a required column. A whole number; beyond 2^53, give it as text from an expression to keep every digit.',
+			},
+			{
+				displayName: 'Maximum',
+				name: 'max',
+				type: 'number',
+				default: 100,
+				description:
+					'Largest allowed value. A whole number; beyond 2^53, give it as text from an expression to keep every digit.',
+			},
+			{
+				displayName: 'Minimum',
+				name: 'min',
+				type: 'number',
+				default: 0,
+				description:
+					'Smallest allowed value. A whole number; beyond 2^53, give it as text from an expression to keep every digit.',
+			},
+		],
+	},
+	{
+		displayName: 'Database ID',
+		name: 'databaseId',
+		type: 'string',
+		required: true,
+		displayOptions: { show: { resource: ['column'], operation: ['updateIntegerColumn'] } },
+		default: '',
+		description: 'ID of the database',
+	},
+	{
+		displayName: 'Table ID',
+		name: 'tableId',
+		type: 'string',
+		required: true,
+		displayOptions: { show: { resource: ['column'], operation: ['updateIntegerColumn'] } },
+		default: '',
+		description: 'ID of the table',
+	},
+	{
+		displayName: 'Key',
+		name: 'key',
+		type: 'string',
+		required: true,
+		displayOptions: { show: { resource: ['column'], operation: ['updateIntegerColumn'] } },
+		default: '',
+		description: 'Key of the column',
+	},
+	{
+		displayName: 'Required',
+		name: 'required',
+		type: 'boolean',
+		required: true,
+		displayOptions: { show: { resource: ['column'], operation: ['updateIntegerColumn'] } },
+		default: false,
+		description: 'Whether every row must have a value in this column',
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show: { resource: ['column'], operation: ['updateIntegerColumn'] } },
+		options: [
+			{
+				displayName: 'Default Value',
+				name: 'xdefault',
+				type: 'number',
+				default: 0,
+				description:
+					'Number used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values. A whole number; beyond 2^53, give it as text from an expression to keep every digit.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
+			},
+			{
+				displayName: 'Maximum',
+				name: 'max',
+				type: 'number',
+				default: 100,
+				description:
+					'Largest allowed value. A whole number; beyond 2^53, give it as text from an expression to keep every digit.',
+			},
+			{
+				displayName: 'Minimum',
+				name: 'min',
+				type: 'number',
+				default: 0,
+				description:
+					'Smallest allowed value. A whole number; beyond 2^53, give it as text from an expression to keep every digit.',
+			},
+			{
+				displayName: 'New Key',
+				name: 'newKey',
+				type: 'string',
+				default: '',
+				description: 'New key to rename the column to',
 			},
 		],
 	},
@@ -1833,7 +2035,15 @@ export const columnFields: INodeProperties[] = [
 				type: 'json',
 				default: '[]',
 				description:
-					'Point, as a JSON array [longitude, latitude], used when a row leaves the column out; not allowed for a required column. Existing rows keep their values.',
+					'Point, as a JSON array [longitude, latitude], used when a row leaves the column out; a required column takes null (Set to Null). Existing rows keep their values.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -1949,7 +2159,15 @@ export const columnFields: INodeProperties[] = [
 				type: 'json',
 				default: '[]',
 				description:
-					'Line, as a JSON array of [longitude, latitude] pairs, used when a row leaves the column out; not allowed for a required column. Existing rows keep their values.',
+					'Line, as a JSON array of [longitude, latitude] pairs, used when a row leaves the column out; a required column takes null (Set to Null). Existing rows keep their values.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -2065,7 +2283,15 @@ export const columnFields: INodeProperties[] = [
 				type: 'json',
 				default: '[]',
 				description:
-					'Polygon, as a JSON array of rings, each a list of [longitude, latitude] pairs that starts and ends on the same point, used when a row leaves the column out; not allowed for a required column. Existing rows keep their values.',
+					'Polygon, as a JSON array of rings, each a list of [longitude, latitude] pairs that starts and ends on the same point, used when a row leaves the column out; a required column takes null (Set to Null). Existing rows keep their values.',
+			},
+			{
+				displayName: 'Default Value (Set to Null)',
+				name: 'xdefaultSetToNull',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send null as Default Value, e.g. to remove it; when on, Default Value itself is not sent',
 			},
 			{
 				displayName: 'New Key',
@@ -2436,6 +2662,7 @@ export const columnActions: ActionTable = {
 				kind: 'boolean',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'newKey',
@@ -2522,6 +2749,7 @@ export const columnActions: ActionTable = {
 				kind: 'dateTime',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'newKey',
@@ -2608,6 +2836,7 @@ export const columnActions: ActionTable = {
 				kind: 'string',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'newKey',
@@ -2694,6 +2923,7 @@ export const columnActions: ActionTable = {
 				kind: 'string',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'newKey',
@@ -2780,6 +3010,7 @@ export const columnActions: ActionTable = {
 				kind: 'string',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'newKey',
@@ -2873,6 +3104,7 @@ export const columnActions: ActionTable = {
 				kind: 'string',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'newKey',
@@ -2966,6 +3198,7 @@ export const columnActions: ActionTable = {
 				kind: 'string',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'newKey',
@@ -3059,6 +3292,7 @@ export const columnActions: ActionTable = {
 				kind: 'string',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'newKey',
@@ -3153,6 +3387,7 @@ export const columnActions: ActionTable = {
 				kind: 'string',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'size',
@@ -3260,6 +3495,7 @@ export const columnActions: ActionTable = {
 				kind: 'string',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'newKey',
@@ -3360,6 +3596,7 @@ export const columnActions: ActionTable = {
 				kind: 'number',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'min',
@@ -3412,6 +3649,30 @@ export const columnActions: ActionTable = {
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
+				name: 'min',
+				label: 'Minimum',
+				kind: 'number',
+				location: 'additionalFields',
+				required: false,
+				integer: true,
+			},
+			{
+				name: 'max',
+				label: 'Maximum',
+				kind: 'number',
+				location: 'additionalFields',
+				required: false,
+				integer: true,
+			},
+			{
+				name: 'xdefault',
+				label: 'Default Value',
+				kind: 'number',
+				location: 'additionalFields',
+				required: false,
+				integer: true,
+			},
+			{
 				name: 'array',
 				label: 'Array',
 				kind: 'boolean',
@@ -3422,7 +3683,68 @@ export const columnActions: ActionTable = {
 		steps: [
 			{
 				method: 'createIntegerColumn',
-				args: ['databaseId', 'tableId', 'key', 'required', 'array'],
+				args: ['databaseId', 'tableId', 'key', 'required', 'min', 'max', 'xdefault', 'array'],
+			},
+		],
+		output: { kind: 'object' },
+	},
+	'column.updateIntegerColumn': {
+		params: [
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
+			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
+			{
+				name: 'xdefault',
+				label: 'Default Value',
+				kind: 'number',
+				location: 'additionalFields',
+				required: false,
+				nullable: true,
+				integer: true,
+			},
+			{
+				name: 'min',
+				label: 'Minimum',
+				kind: 'number',
+				location: 'additionalFields',
+				required: false,
+				integer: true,
+			},
+			{
+				name: 'max',
+				label: 'Maximum',
+				kind: 'number',
+				location: 'additionalFields',
+				required: false,
+				integer: true,
+			},
+			{
+				name: 'newKey',
+				label: 'New Key',
+				kind: 'string',
+				location: 'additionalFields',
+				required: false,
+			},
+		],
+		steps: [
+			{
+				method: 'updateIntegerColumn',
+				args: ['databaseId', 'tableId', 'key', 'required', 'xdefault', 'min', 'max', 'newKey'],
 			},
 		],
 		output: { kind: 'object' },
@@ -3489,6 +3811,7 @@ export const columnActions: ActionTable = {
 				kind: 'jsonList',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'newKey',
@@ -3568,6 +3891,7 @@ export const columnActions: ActionTable = {
 				kind: 'jsonList',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'newKey',
@@ -3647,6 +3971,7 @@ export const columnActions: ActionTable = {
 				kind: 'jsonList',
 				location: 'additionalFields',
 				required: false,
+				nullable: true,
 			},
 			{
 				name: 'newKey',

@@ -108,7 +108,7 @@ export const rowFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['row'], operation: ['create'] } },
 		default: '',
 		description:
-			'ID for the new row (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character) Leave empty to generate a unique ID',
+			'ID for the new row (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character). Leave empty to generate a unique ID.',
 	},
 	{
 		displayName: 'Data',
@@ -271,7 +271,7 @@ export const rowFields: INodeProperties[] = [
 				options: queryBuilderOptions,
 				default: {},
 				description:
-					'Filters choosing the rows to delete; without any, every row of the table is deleted Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries',
+					'Filters choosing the rows to delete; without any, every row of the table is deleted. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
 			},
 			{
 				displayName: 'Transaction ID',
@@ -395,7 +395,7 @@ export const rowFields: INodeProperties[] = [
 				options: queryBuilderOptions,
 				default: {},
 				description:
-					'Queries such as select, to choose the columns returned and load related rows Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries',
+					'Queries such as select, to choose the columns returned and load related rows. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
 			},
 			{
 				displayName: 'Transaction ID',
@@ -487,7 +487,7 @@ export const rowFields: INodeProperties[] = [
 				options: queryBuilderOptions,
 				default: {},
 				description:
-					"Filters, sorting and select on the table's columns Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries",
+					"Filters, sorting and select on the table's columns. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.",
 			},
 			{
 				displayName: 'Transaction ID',
@@ -668,7 +668,7 @@ export const rowFields: INodeProperties[] = [
 				options: queryBuilderOptions,
 				default: {},
 				description:
-					'Filters choosing the rows to update; without any, every row of the table is updated Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries',
+					'Filters choosing the rows to update; without any, every row of the table is updated. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
 			},
 			{
 				displayName: 'Transaction ID',

@@ -170,7 +170,7 @@ export const transactionFields: INodeProperties[] = [
 				options: queryBuilderOptions,
 				default: {},
 				description:
-					'Filters and sorting on the transactions Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries',
+					'Filters and sorting on the transactions. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
 			},
 		],
 	},

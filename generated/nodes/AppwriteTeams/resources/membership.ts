@@ -66,7 +66,7 @@ export const membershipFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['membership'], operation: ['create'] } },
 		default: '',
 		description:
-			"The member's roles in the team, e.g. owner, editor; any strings, up to 100 of up to 32 characters A comma-separated list, or an array from an expression",
+			"The member's roles in the team, e.g. owner, editor; any strings, up to 100 of up to 32 characters. A comma-separated list, or an array from an expression.",
 	},
 	{
 		displayName: 'Additional Fields',
@@ -255,7 +255,7 @@ export const membershipFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['membership'], operation: ['update'] } },
 		default: '',
 		description:
-			"The member's new roles, replacing the existing ones; up to 100 of up to 32 characters A comma-separated list, or an array from an expression",
+			"The member's new roles, replacing the existing ones; up to 100 of up to 32 characters. A comma-separated list, or an array from an expression.",
 	},
 ];
 

@@ -292,7 +292,7 @@ export const userFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					"The user's labels; replaces the existing ones (an empty list removes them all) A comma-separated list, or an array from an expression",
+					"The user's labels; replaces the existing ones (an empty list removes them all). A comma-separated list, or an array from an expression.",
 			},
 			{
 				displayName: 'Name',
@@ -474,7 +474,7 @@ export const userFields: INodeProperties[] = [
 				options: queryBuilderOptions,
 				default: {},
 				description:
-					'Logs accept only limit and offset queries, which Return All and Limit already set Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries',
+					'Logs accept only limit and offset queries, which Return All and Limit already set. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
 			},
 		],
 	},
