@@ -19,9 +19,14 @@ export interface GenerateOptions {
 }
 
 function readSurface(file: string): NodeSurface | undefined {
-	return existsSync(path.join(ROOT, file))
-		? (JSON.parse(readFileSync(path.join(ROOT, file), 'utf8')) as NodeSurface)
-		: undefined;
+	if (!existsSync(path.join(ROOT, file))) return undefined;
+	try {
+		return JSON.parse(readFileSync(path.join(ROOT, file), 'utf8')) as NodeSurface;
+	} catch (error) {
+		throw new CatalogError([
+			`${file}: not valid JSON (${(error as Error).message}); restore it from git`,
+		]);
+	}
 }
 
 function filesUnder(dir: string): string[] {
@@ -108,11 +113,16 @@ export function writeFiles(
 }
 
 function main(): number {
-	const check = process.argv.includes('--check');
+	const args = process.argv.slice(2);
+	const check = args.includes('--check');
+	// Another catalog folder, e.g. a copy to try a change on before making it.
+	const catalogDir = args.includes('--catalog')
+		? path.resolve(args[args.indexOf('--catalog') + 1])
+		: undefined;
 	let files: Map<string, string>;
 	try {
 		files = generateFiles(
-			loadCatalog(),
+			loadCatalog(catalogDir),
 			new SdkDeclarations(),
 			readFileSync(path.join(ROOT, 'package.json'), 'utf8'),
 		);

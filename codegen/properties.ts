@@ -32,7 +32,8 @@ export interface VersionProperties {
 const SENSITIVE_NAME = /secret|password|token|apikey/i;
 
 /** Said of every `number | bigint` parameter, which the runtime sends exactly. */
-const INTEGER_NOTE = 'A whole number; beyond 2^53, give it as text from an expression to keep every digit.';
+const INTEGER_NOTE =
+	'A whole number; beyond 2^53, give it as text from an expression to keep every digit.';
 
 /** The catalog's description, then what the kind needs said, as sentences. */
 function descriptionOf(param: ResolvedParam): string {

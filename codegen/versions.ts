@@ -309,17 +309,3 @@ export function guardProblems(
 	}
 	return problems;
 }
-
-/** The snapshot file, readable in a diff: one line per parameter. */
-export function printSurface(surface: NodeSurface): string {
-	const print = (value: unknown, depth: number): string => {
-		if (depth >= 5 || value === null || typeof value !== 'object' || Array.isArray(value))
-			return JSON.stringify(value);
-		const indent = '\t'.repeat(depth + 1);
-		const entries = Object.entries(value).map(
-			([key, entry]) => `${indent}${JSON.stringify(key)}: ${print(entry, depth + 1)}`,
-		);
-		return entries.length ? `{\n${entries.join(',\n')}\n${'\t'.repeat(depth)}}` : '{}';
-	};
-	return `${print(surface, 0)}\n`;
-}
