@@ -59,66 +59,75 @@ const STACK_FRAME = /^\s+at .+[:(]/m;
 const SLOW = 120_000;
 
 describe('a new service, from catalog:scaffold to a working node', () => {
-	it('drafts it, refuses the drafts cleanly, then generates it as drafted and runs it', async () => {
-		const catalog = catalogCopy('scaffold');
-		const drafted = scaffold(sdk, 'Webhooks', [], path.join(ROOT, catalog.catalogDir));
-		expect(drafted).toEqual({
-			file: `${catalog.catalogDir}/webhooks.yaml`,
-			drafted: ['list', 'create', 'get', 'update', 'delete', 'updateSecret'],
-		});
+	it(
+		'drafts it, refuses the drafts cleanly, then generates it as drafted and runs it',
+		async () => {
+			const catalog = catalogCopy('scaffold');
+			const drafted = scaffold(sdk, 'Webhooks', [], path.join(ROOT, catalog.catalogDir));
+			expect(drafted).toEqual({
+				file: `${catalog.catalogDir}/webhooks.yaml`,
+				drafted: ['list', 'create', 'get', 'update', 'delete', 'updateSecret'],
+			});
 
-		const refused = run('codegen/generate.ts', '--check', '--catalog', catalog.catalogDir);
-		expect(refused.status).toBe(1);
-		expect(refused.stderr).not.toMatch(STACK_FRAME);
-		expect(refused.stderr.split('\n')).toEqual([
-			'Generation refused.',
-			'The catalog has 6 problem(s):',
-			...drafted.drafted.map(
-				(operation) =>
-					`  - ${drafted.file}: action webhooks.${operation}: is a draft from catalog:scaffold; review it, then remove "draft: true"`,
-			),
-			'',
-		]);
+			const refused = run('codegen/generate.ts', '--check', '--catalog', catalog.catalogDir);
+			expect(refused.status).toBe(1);
+			expect(refused.stderr).not.toMatch(STACK_FRAME);
+			expect(refused.stderr.split('\n')).toEqual([
+				'Generation refused.',
+				'The catalog has 6 problem(s):',
+				...drafted.drafted.map(
+					(operation) =>
+						`  - ${drafted.file}: action webhooks.${operation}: is a draft from catalog:scaffold; review it, then remove "draft: true"`,
+				),
+				'',
+			]);
 
-		// Reviewed: nothing changed but the draft marks.
-		catalog.write('webhooks.yaml', catalog.read('webhooks.yaml').replace(/^ *draft: true\n/gm, ''));
-		for (const file of readdirSync(path.join(ROOT, catalog.catalogDir))) {
-			if (file !== 'webhooks.yaml') rmSync(path.join(ROOT, catalog.catalogDir, file));
-		}
-		const { outDir, files } = catalog.generate(sdk);
-		expect([...files.keys()].filter((file) => file.startsWith(outDir)).sort()).toEqual(
-			[
-				'AppwriteWebhooks.node.json',
-				'AppwriteWebhooks.node.ts',
-				'appwriteWebhooks.dark.svg',
-				'appwriteWebhooks.svg',
-				'resources/webhooks.ts',
-			].map((file) => `${outDir}/nodes/AppwriteWebhooks/${file}`),
-		);
-		const node = await catalog.load(outDir, 'AppwriteWebhooks');
-		expect(node.description.displayName).toBe('Appwrite Webhooks');
+			// Reviewed: nothing changed but the draft marks.
+			catalog.write(
+				'webhooks.yaml',
+				catalog.read('webhooks.yaml').replace(/^ *draft: true\n/gm, ''),
+			);
+			for (const file of readdirSync(path.join(ROOT, catalog.catalogDir))) {
+				if (file !== 'webhooks.yaml') rmSync(path.join(ROOT, catalog.catalogDir, file));
+			}
+			const { outDir, files } = catalog.generate(sdk);
+			expect([...files.keys()].filter((file) => file.startsWith(outDir)).sort()).toEqual(
+				[
+					'AppwriteWebhooks.node.json',
+					'AppwriteWebhooks.node.ts',
+					'appwriteWebhooks.dark.svg',
+					'appwriteWebhooks.svg',
+					'resources/webhooks.ts',
+				].map((file) => `${outDir}/nodes/AppwriteWebhooks/${file}`),
+			);
+			const node = await catalog.load(outDir, 'AppwriteWebhooks');
+			expect(node.description.displayName).toBe('Appwrite Webhooks');
 
-		stub.reset();
-		stub.on('GET', '/v1/webhooks/hook-1', { json: { $id: 'hook-1', name: 'Orders' } });
-		const result = await runNode({
-			type: 'appwriteWebhooks',
-			parameters: { resource: 'webhooks', operation: 'get', webhookId: 'hook-1' },
-			nodeTypes: nodeTypesOf({ appwriteWebhooks: node }),
-			credentials: {
-				appwriteApi: { endpoint: stub.endpoint, projectId: 'p', apiKey: 'k', selfSigned: false },
-			},
-		});
-		expect(result.output()).toEqual([
-			{ json: { $id: 'hook-1', name: 'Orders' }, pairedItem: { item: 0 } },
-		]);
-	});
+			stub.reset();
+			stub.on('GET', '/v1/webhooks/hook-1', { json: { $id: 'hook-1', name: 'Orders' } });
+			const result = await runNode({
+				type: 'appwriteWebhooks',
+				parameters: { resource: 'webhooks', operation: 'get', webhookId: 'hook-1' },
+				nodeTypes: nodeTypesOf({ appwriteWebhooks: node }),
+				credentials: {
+					appwriteApi: { endpoint: stub.endpoint, projectId: 'p', apiKey: 'k', selfSigned: false },
+				},
+			});
+			expect(result.output()).toEqual([
+				{ json: { $id: 'hook-1', name: 'Orders' }, pairedItem: { item: 0 } },
+			]);
+		},
+		SLOW,
+	);
 
-	it('lists every problem of a mistaken service, naming file and action, and prints no stack trace', () => {
-		const catalog = catalogCopy('mistakes');
-		const file = `${catalog.catalogDir}/webhooks.yaml`;
-		catalog.write(
-			'webhooks.yaml',
-			`service: Webhooks
+	it(
+		'lists every problem of a mistaken service, naming file and action, and prints no stack trace',
+		() => {
+			const catalog = catalogCopy('mistakes');
+			const file = `${catalog.catalogDir}/webhooks.yaml`;
+			catalog.write(
+				'webhooks.yaml',
+				`service: Webhooks
 node: AppwriteWebhooks
 displayName: Appwrite Webhooks
 description: Webhooks with mistakes in them
@@ -145,30 +154,32 @@ actions:
     params:
       - { name: webhookId, kind: number, default: 0, required: true, description: ID }
 `,
-		);
-		const problems = [
-			`${file}: icon "hooks" has no glyph (known: users, messaging, storage, databases, functions, avatars, tokens, locale, teams, health, graphql, sites, tables, generic)`,
-			`${file}: action webhook.get: Webhooks.get requires "webhookId", which the entry does not declare`,
-			`${file}: action webhook.get: parameter "webhookID" is not a parameter of Webhooks.get (it declares: webhookId)`,
-			`${file}: action webhook.delete: node-appwrite ${sdk.version} has no method Webhooks.remove`,
-		];
-		expect(() => catalog.generate(sdk)).toThrow(CatalogError);
-		expect(catalog.problems(sdk).filter((problem) => problem.startsWith(file))).toEqual(problems);
+			);
+			const problems = [
+				`${file}: icon "hooks" has no glyph (known: users, messaging, storage, databases, functions, avatars, tokens, locale, teams, health, graphql, sites, tables, generic)`,
+				`${file}: action webhook.get: Webhooks.get requires "webhookId", which the entry does not declare`,
+				`${file}: action webhook.get: parameter "webhookID" is not a parameter of Webhooks.get (it declares: webhookId)`,
+				`${file}: action webhook.delete: node-appwrite ${sdk.version} has no method Webhooks.remove`,
+			];
+			expect(() => catalog.generate(sdk)).toThrow(CatalogError);
+			expect(catalog.problems(sdk).filter((problem) => problem.startsWith(file))).toEqual(problems);
 
-		for (const [script, ...args] of [
-			['codegen/generate.ts', '--check', '--catalog', catalog.catalogDir],
-			['codegen/check-files.ts', file],
-		]) {
-			const refused = run(script, ...args);
-			expect(refused.status, script).toBe(1);
-			expect(refused.stderr, script).not.toMatch(STACK_FRAME);
-			for (const problem of problems) expect(refused.stderr, script).toContain(`  - ${problem}`);
-		}
-		const unknown = run('codegen/scaffold.ts', 'Hooks');
-		expect(unknown).toEqual({
-			status: 2,
-			stdout: '',
-			stderr: `node-appwrite ${sdk.version} has no service Hooks\n`,
-		});
-	});
+			for (const [script, ...args] of [
+				['codegen/generate.ts', '--check', '--catalog', catalog.catalogDir],
+				['codegen/check-files.ts', file],
+			]) {
+				const refused = run(script, ...args);
+				expect(refused.status, script).toBe(1);
+				expect(refused.stderr, script).not.toMatch(STACK_FRAME);
+				for (const problem of problems) expect(refused.stderr, script).toContain(`  - ${problem}`);
+			}
+			const unknown = run('codegen/scaffold.ts', 'Hooks');
+			expect(unknown).toEqual({
+				status: 2,
+				stdout: '',
+				stderr: `node-appwrite ${sdk.version} has no service Hooks\n`,
+			});
+		},
+		SLOW,
+	);
 });
