@@ -38,8 +38,12 @@ export interface ResolvedParam {
 	secret: boolean;
 	multiline: boolean;
 	nullable: boolean;
-	/** How node-appwrite declares it: absent for a selector. `inPath` when any step puts it in its URL path. */
-	sdk?: { type: string; shape: SdkShape; inPath: boolean; methods: string[] };
+	/**
+	 * How node-appwrite declares it (absent for a selector): its type, whether any declaring method
+	 * requires it (`required` above may differ, with the catalog's reason), whether any puts it in
+	 * its URL path, and the declaring methods.
+	 */
+	sdk?: { type: string; shape: SdkShape; required: boolean; inPath: boolean; methods: string[] };
 }
 
 export interface ResolvedStep {
@@ -256,6 +260,7 @@ function resolveAction(
 			sdk: first && {
 				type: first.typeText,
 				shape: first.shape,
+				required: declaring.some((entry) => entry.sdkParam.required),
 				inPath: declaring.some((entry) => entry.sdkParam.inPath),
 				methods: declaring.map((entry) => entry.method.name),
 			},

@@ -50,6 +50,8 @@ export interface SdkMethod {
 	params: SdkParam[];
 	/** Top-level property names of the resolved result, e.g. `total` and `users` for a list. */
 	resultProperties: string[];
+	/** For each list in the result, the property names of its records, e.g. `users` → `$id`, `name`, … */
+	itemProperties: Record<string, string[]>;
 	returnsBinary: boolean;
 	/** The replacement named by `@deprecated`, or true when deprecated without one. */
 	deprecated?: string | true;
@@ -124,6 +126,21 @@ function pathParamsOf(jsFile: string): Map<string, Set<string>> {
 	return methods;
 }
 
+/** Type parameters in scope, by name, with their constraints. */
+type Scope = Map<string, TS.TypeNode | undefined>;
+
+interface Member {
+	name: string;
+	type?: TS.TypeNode;
+	scope: Scope;
+}
+
+function constraintsOf(parameters: readonly TS.TypeParameterDeclaration[] | undefined): Scope {
+	return new Map(
+		(parameters ?? []).map((parameter) => [parameter.name.text, parameter.constraint] as const),
+	);
+}
+
 interface ServiceFile {
 	source: TS.SourceFile;
 	imports: Map<string, string>;
@@ -142,7 +159,7 @@ class DeclarationReader {
 	private readonly files = new Map<string, ServiceFile>();
 	private readonly enums = new Map<string, Pick<SdkParam, 'enumValues' | 'enumKeys'> | undefined>();
 	private readonly methods = new Map<string, SdkMethod | undefined>();
-	private models?: Map<string, TS.TypeNode>;
+	private models?: Map<string, TS.TypeAliasDeclaration>;
 
 	constructor(
 		private readonly packageDir: string,
@@ -236,11 +253,6 @@ class DeclarationReader {
 		const { description, tags } = jsDocOf(declaration, file.source);
 		const descriptions = paramDescriptions(tags);
 		const inPath = file.pathParams.get(name) ?? new Set();
-		const typeParameters = new Map(
-			(declaration.typeParameters ?? []).map(
-				(parameter) => [parameter.name.text, parameter.constraint] as const,
-			),
-		);
 		const params: SdkParam[] = [];
 		const paramsType =
 			declaration.parameters[0]?.name.getText(file.source) === 'params'
@@ -271,11 +283,23 @@ class DeclarationReader {
 		const deprecatedText = (tags.get('deprecated') ?? []).find(
 			(text) => !/object parameter style/.test(text),
 		);
+		const members = resolved
+			? this.membersOf(resolved, constraintsOf(declaration.typeParameters))
+			: [];
+		const itemProperties: Record<string, string[]> = {};
+		for (const member of members) {
+			if (member.type && ts.isArrayTypeNode(member.type)) {
+				itemProperties[member.name] = this.membersOf(member.type.elementType, member.scope).map(
+					(item) => item.name,
+				);
+			}
+		}
 		return {
 			service,
 			name,
 			params,
-			resultProperties: resolved ? this.propertiesOf(resolved, file.source, typeParameters) : [],
+			resultProperties: members.map((member) => member.name),
+			itemProperties,
 			returnsBinary: Boolean(resolved?.getText(file.source).includes('ArrayBuffer')),
 			deprecated:
 				deprecatedText === undefined ? undefined : (/`([\w.]+)`/.exec(deprecatedText)?.[1] ?? true),
@@ -349,38 +373,40 @@ class DeclarationReader {
 	}
 
 	/** Property names of a result type: a type literal, a `Models.*` alias, a type parameter's constraint, or what a union's members share. */
-	private propertiesOf(
-		type: TS.TypeNode,
-		source: TS.SourceFile,
-		typeParameters: Map<string, TS.TypeNode | undefined>,
-	): string[] {
+	/**
+	 * The members of a result type, each with its type and the type parameters in scope: a type
+	 * literal, a `Models.*` alias, a type parameter's constraint, or what a union's members share.
+	 */
+	private membersOf(type: TS.TypeNode, scope: Scope): Member[] {
 		if (ts.isTypeLiteralNode(type)) {
 			return type.members.flatMap((member) =>
-				member.name ? [member.name.getText(member.getSourceFile())] : [],
+				member.name && ts.isPropertySignature(member)
+					? [{ name: member.name.getText(member.getSourceFile()), type: member.type, scope }]
+					: [],
 			);
 		}
 		if (ts.isIntersectionTypeNode(type)) {
-			return [
-				...new Set(type.types.flatMap((part) => this.propertiesOf(part, source, typeParameters))),
-			];
+			const members = type.types.flatMap((part) => this.membersOf(part, scope));
+			return members.filter(
+				(member, index) => members.findIndex((other) => other.name === member.name) === index,
+			);
 		}
 		if (ts.isUnionTypeNode(type)) {
-			const [first, ...rest] = type.types.map((part) =>
-				this.propertiesOf(part, source, typeParameters),
+			const [first, ...rest] = type.types.map((part) => this.membersOf(part, scope));
+			return first.filter((member) =>
+				rest.every((other) => other.some((entry) => entry.name === member.name)),
 			);
-			return first.filter((name) => rest.every((other) => other.includes(name)));
 		}
-		if (ts.isParenthesizedTypeNode(type))
-			return this.propertiesOf(type.type, source, typeParameters);
+		if (ts.isParenthesizedTypeNode(type)) return this.membersOf(type.type, scope);
 		if (!ts.isTypeReferenceNode(type)) return [];
 		const name = type.typeName.getText(type.getSourceFile());
-		const constraint = typeParameters.get(name);
-		if (constraint) return this.propertiesOf(constraint, source, new Map());
+		const constraint = scope.get(name);
+		if (constraint) return this.membersOf(constraint, new Map());
 		const model = this.model(name.replace(/^Models\./, ''));
-		return model ? this.propertiesOf(model, source, typeParameters) : [];
+		return model ? this.membersOf(model.type, constraintsOf(model.typeParameters)) : [];
 	}
 
-	private model(name: string): TS.TypeNode | undefined {
+	private model(name: string): TS.TypeAliasDeclaration | undefined {
 		if (!this.models) {
 			this.models = new Map();
 			const source = parse(path.join(this.packageDir, 'dist', 'models.d.ts'));
@@ -388,8 +414,7 @@ class DeclarationReader {
 			const body =
 				namespace?.body && ts.isModuleBlock(namespace.body) ? namespace.body.statements : [];
 			for (const statement of body) {
-				if (ts.isTypeAliasDeclaration(statement))
-					this.models.set(statement.name.text, statement.type);
+				if (ts.isTypeAliasDeclaration(statement)) this.models.set(statement.name.text, statement);
 			}
 		}
 		return this.models.get(name);
