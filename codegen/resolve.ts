@@ -81,14 +81,11 @@ export interface ResolvedVersion {
 	resources: ResolvedResource[];
 }
 
-export interface ResolvedNode {
-	file: string;
-	service: string;
-	node: string;
-	displayName: string;
-	description: string;
-	icon: string;
-	docs: string;
+export interface ResolvedNode
+	extends Pick<
+		CatalogService,
+		'file' | 'service' | 'node' | 'displayName' | 'description' | 'icon' | 'docs'
+	> {
 	sdkVersion: string;
 	/** Every version of the node, oldest first; the last is what new workflows get. */
 	versions: ResolvedVersion[];
@@ -401,14 +398,15 @@ function resolveService(
 			})),
 		});
 	}
+	const { file, node, displayName, description, icon, docs } = service;
 	return {
-		file: service.file,
+		file,
 		service: service.service,
-		node: service.node,
-		displayName: service.displayName,
-		description: service.description,
-		icon: service.icon,
-		docs: service.docs,
+		node,
+		displayName,
+		description,
+		icon,
+		docs,
 		sdkVersion: sdk.version,
 		versions,
 	};

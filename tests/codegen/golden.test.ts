@@ -7,21 +7,14 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { SdkDeclarations } from '../../codegen/sdk';
-import { TempCatalog } from './support';
+import { useFixture } from './support';
 
 const GOLDEN = path.join(__dirname, 'golden');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
-let sdk: SdkDeclarations;
-const catalogs: TempCatalog[] = [];
-
-beforeAll(() => {
-	sdk = new SdkDeclarations();
-});
-afterAll(() => catalogs.forEach((catalog) => catalog.remove()));
+const fixture = useFixture();
 
 function filesIn(dir: string): string[] {
 	if (!existsSync(dir)) return [];
@@ -35,13 +28,15 @@ function filesIn(dir: string): string[] {
 
 /** What one feature's catalog generates, keyed by path under expected/, with the temporary folder's name taken out. */
 function generated(feature: string): Map<string, string> {
-	const catalog = new TempCatalog(`golden-${feature}`);
-	catalogs.push(catalog);
+	const catalog = fixture.catalog(`golden-${feature}`);
 	for (const file of filesIn(path.join(GOLDEN, feature, 'catalog'))) {
 		catalog.write(file, readFileSync(path.join(GOLDEN, feature, 'catalog', file), 'utf8'));
 	}
 	// As deep in the repository as expected/, so the modules import the runtime by the same path.
-	const { outDir, files } = catalog.generate(sdk, `${catalog.dir}/golden/${feature}/expected`);
+	const { outDir, files } = catalog.generate(
+		fixture.sdk,
+		`${catalog.dir}/golden/${feature}/expected`,
+	);
 	const result = new Map<string, string>();
 	for (const [file, text] of files) {
 		if (file.endsWith('.svg')) continue;

@@ -8,32 +8,18 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { CATALOG_DIR, CatalogError, ROOT } from '../../codegen/catalog';
 import { scaffold } from '../../codegen/scaffold';
-import { SdkDeclarations } from '../../codegen/sdk';
-import { nodeTypesOf, runNode } from '../support/engine';
-import { StubServer } from '../support/stub-server';
-import { TempCatalog } from './support';
+import type { TempCatalog } from './support';
+import { useFixture } from './support';
 
-let sdk: SdkDeclarations;
-let stub: StubServer;
-const catalogs: TempCatalog[] = [];
-
-beforeAll(async () => {
-	sdk = new SdkDeclarations();
-	stub = await StubServer.start();
-});
-afterAll(async () => {
-	await stub.close();
-	for (const catalog of catalogs) catalog.remove();
-});
+const fixture = useFixture();
 
 /** A temporary copy of the shipped catalog. */
 function catalogCopy(name: string): TempCatalog {
-	const catalog = new TempCatalog(name);
-	catalogs.push(catalog);
+	const catalog = fixture.catalog(name);
 	for (const file of readdirSync(CATALOG_DIR)) {
 		copyFileSync(path.join(CATALOG_DIR, file), path.join(ROOT, catalog.catalogDir, file));
 	}
@@ -63,7 +49,7 @@ describe('a new service, from catalog:scaffold to a working node', () => {
 		'drafts it, refuses the drafts cleanly, then generates it as drafted and runs it',
 		async () => {
 			const catalog = catalogCopy('scaffold');
-			const drafted = scaffold(sdk, 'Webhooks', [], path.join(ROOT, catalog.catalogDir));
+			const drafted = scaffold(fixture.sdk, 'Webhooks', [], path.join(ROOT, catalog.catalogDir));
 			expect(drafted).toEqual({
 				file: `${catalog.catalogDir}/webhooks.yaml`,
 				drafted: ['list', 'create', 'get', 'update', 'delete', 'updateSecret'],
@@ -90,7 +76,7 @@ describe('a new service, from catalog:scaffold to a working node', () => {
 			for (const file of readdirSync(path.join(ROOT, catalog.catalogDir))) {
 				if (file !== 'webhooks.yaml') rmSync(path.join(ROOT, catalog.catalogDir, file));
 			}
-			const { outDir, files } = catalog.generate(sdk);
+			const { outDir, files } = catalog.generate(fixture.sdk);
 			expect([...files.keys()].filter((file) => file.startsWith(outDir)).sort()).toEqual(
 				[
 					'AppwriteWebhooks.node.json',
@@ -103,15 +89,12 @@ describe('a new service, from catalog:scaffold to a working node', () => {
 			const node = await catalog.load(outDir, 'AppwriteWebhooks');
 			expect(node.description.displayName).toBe('Appwrite Webhooks');
 
-			stub.reset();
-			stub.on('GET', '/v1/webhooks/hook-1', { json: { $id: 'hook-1', name: 'Orders' } });
-			const result = await runNode({
-				type: 'appwriteWebhooks',
-				parameters: { resource: 'webhooks', operation: 'get', webhookId: 'hook-1' },
-				nodeTypes: nodeTypesOf({ appwriteWebhooks: node }),
-				credentials: {
-					appwriteApi: { endpoint: stub.endpoint, projectId: 'p', apiKey: 'k', selfSigned: false },
-				},
+			fixture.stub.reset();
+			fixture.stub.on('GET', '/v1/webhooks/hook-1', { json: { $id: 'hook-1', name: 'Orders' } });
+			const result = await fixture.run(node, {
+				resource: 'webhooks',
+				operation: 'get',
+				webhookId: 'hook-1',
 			});
 			expect(result.output()).toEqual([
 				{ json: { $id: 'hook-1', name: 'Orders' }, pairedItem: { item: 0 } },
@@ -159,10 +142,12 @@ actions:
 				`${file}: icon "hooks" has no glyph (known: users, messaging, storage, databases, functions, avatars, tokens, locale, teams, health, graphql, sites, tables, generic)`,
 				`${file}: action webhook.get: Webhooks.get requires "webhookId", which the entry does not declare`,
 				`${file}: action webhook.get: parameter "webhookID" is not a parameter of Webhooks.get (it declares: webhookId)`,
-				`${file}: action webhook.delete: node-appwrite ${sdk.version} has no method Webhooks.remove`,
+				`${file}: action webhook.delete: node-appwrite ${fixture.sdk.version} has no method Webhooks.remove`,
 			];
-			expect(() => catalog.generate(sdk)).toThrow(CatalogError);
-			expect(catalog.problems(sdk).filter((problem) => problem.startsWith(file))).toEqual(problems);
+			expect(() => catalog.generate(fixture.sdk)).toThrow(CatalogError);
+			expect(catalog.problems(fixture.sdk).filter((problem) => problem.startsWith(file))).toEqual(
+				problems,
+			);
 
 			for (const [script, ...args] of [
 				['codegen/generate.ts', '--check', '--catalog', catalog.catalogDir],
@@ -177,7 +162,7 @@ actions:
 			expect(unknown).toEqual({
 				status: 2,
 				stdout: '',
-				stderr: `node-appwrite ${sdk.version} has no service Hooks\n`,
+				stderr: `node-appwrite ${fixture.sdk.version} has no service Hooks\n`,
 			});
 		},
 		SLOW,

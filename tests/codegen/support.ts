@@ -7,10 +7,14 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { INodeType } from 'n8n-workflow';
+import { afterAll, beforeAll } from 'vitest';
 
 import { CatalogError, loadCatalog, ROOT } from '../../codegen/catalog';
 import { generateFiles, writeFiles } from '../../codegen/generate';
-import type { SdkDeclarations } from '../../codegen/sdk';
+import { SdkDeclarations } from '../../codegen/sdk';
+import type { RunResult } from '../support/engine';
+import { nodeTypesOf, runNode } from '../support/engine';
+import { StubServer } from '../support/stub-server';
 
 const PACKAGE_JSON = readFileSync(path.join(ROOT, 'package.json'), 'utf8');
 
@@ -77,4 +81,55 @@ export class TempCatalog {
 	remove(): void {
 		rmSync(path.join(ROOT, this.dir), { recursive: true, force: true });
 	}
+}
+
+export interface Fixture {
+	sdk: SdkDeclarations;
+	/** A stand-in Appwrite that records requests, for running generated nodes. */
+	stub: StubServer;
+	/** A temporary catalog, removed after the file's tests. */
+	catalog(name: string): TempCatalog;
+	/** Runs a generated node through n8n's engine, as a saved workflow of the given version, against the stub. */
+	run(
+		node: INodeType,
+		parameters: Record<string, unknown>,
+		typeVersion?: number,
+	): Promise<RunResult>;
+}
+
+/** What a generator test file needs, set up before its tests and taken down after them. */
+export function useFixture(): Fixture {
+	const catalogs: TempCatalog[] = [];
+	const fixture = {
+		catalog(name: string) {
+			const catalog = new TempCatalog(name);
+			catalogs.push(catalog);
+			return catalog;
+		},
+		async run(node: INodeType, parameters: Record<string, unknown>, typeVersion = 1) {
+			return await runNode({
+				type: node.description.name,
+				typeVersion,
+				parameters,
+				nodeTypes: nodeTypesOf({ [node.description.name]: node }),
+				credentials: {
+					appwriteApi: {
+						endpoint: fixture.stub.endpoint,
+						projectId: 'p',
+						apiKey: 'k',
+						selfSigned: false,
+					},
+				},
+			});
+		},
+	} as Fixture;
+	beforeAll(async () => {
+		fixture.sdk = new SdkDeclarations();
+		fixture.stub = await StubServer.start();
+	});
+	afterAll(async () => {
+		await fixture.stub.close();
+		for (const catalog of catalogs) catalog.remove();
+	});
+	return fixture;
 }

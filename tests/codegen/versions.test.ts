@@ -4,15 +4,12 @@
  * version-1 workflow proves by running unchanged through n8n's engine.
  */
 import type { INodeProperties, INodeType } from 'n8n-workflow';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { SdkDeclarations } from '../../codegen/sdk';
 import type { SurfaceParam, VersionSurface } from '../../codegen/versions';
 import { breakingChanges, COMPATIBLE_CHANGES } from '../../codegen/versions';
-import { nodeTypesOf, runNode } from '../support/engine';
 import type { RecordedRequest } from '../support/stub-server';
-import { StubServer } from '../support/stub-server';
-import { TempCatalog } from './support';
+import { useFixture } from './support';
 
 const HEADER = `service: Teams
 node: AppwriteTeams
@@ -61,25 +58,7 @@ const ROLES_AS_CHOICES = `      - name: roles
         description: Roles of the creator
         options: [{ name: Owner, value: owner }, { name: Developer, value: developer }]`;
 
-let sdk: SdkDeclarations;
-let stub: StubServer;
-const catalogs: TempCatalog[] = [];
-
-beforeAll(async () => {
-	sdk = new SdkDeclarations();
-	stub = await StubServer.start();
-});
-afterAll(async () => {
-	await stub.close();
-	for (const catalog of catalogs) catalog.remove();
-});
-beforeEach(() => stub.reset());
-
-function tempCatalog(name: string): TempCatalog {
-	const catalog = new TempCatalog(name);
-	catalogs.push(catalog);
-	return catalog;
-}
+const fixture = useFixture();
 
 /** Runs a saved workflow's node parameters through n8n's engine and returns what reached Appwrite. */
 async function requestsOf(
@@ -87,22 +66,14 @@ async function requestsOf(
 	typeVersion: number,
 	parameters: Record<string, unknown>,
 ) {
-	stub.reset();
-	stub.fallback((request) => ({
+	fixture.stub.reset();
+	fixture.stub.fallback((request) => ({
 		json: { $id: 'red', name: 'Red', roles: (request.json as { roles?: unknown })?.roles },
 	}));
-	const result = await runNode({
-		type: 'appwriteTeams',
-		typeVersion,
-		parameters,
-		nodeTypes: nodeTypesOf({ appwriteTeams: node }),
-		credentials: {
-			appwriteApi: { endpoint: stub.endpoint, projectId: 'p', apiKey: 'k', selfSigned: false },
-		},
-	});
+	const result = await fixture.run(node, parameters, typeVersion);
 	return {
 		result,
-		requests: stub.requests.map((request: RecordedRequest) => ({
+		requests: fixture.stub.requests.map((request: RecordedRequest) => ({
 			method: request.method,
 			path: request.path,
 			json: request.json,
@@ -127,16 +98,16 @@ function propertiesFor(node: INodeType, version: number): INodeProperties[] {
 
 describe('the version plan', () => {
 	it('refuses a breaking change, then keeps version 1 for saved workflows once the version is raised', async () => {
-		const catalog = tempCatalog('versions');
+		const catalog = fixture.catalog('versions');
 		catalog.write('teams.yaml', `${HEADER}actions:${createAction(ROLES_AS_TEXT)}${GET}`);
-		const first = catalog.generate(sdk);
+		const first = catalog.generate(fixture.sdk);
 		const original = await catalog.load(first.outDir, 'AppwriteTeams');
 		expect(original.description.version).toBe(1);
 
 		// Roles become required choices: retyped, moved out of Additional Fields, required.
 		catalog.write('teams.yaml', `${HEADER}actions:${createAction(ROLES_AS_CHOICES)}${GET}`);
 		const file = `${catalog.catalogDir}/teams.yaml`;
-		expect(catalog.problems(sdk)).toEqual([
+		expect(catalog.problems(fixture.sdk)).toEqual([
 			`${file}: AppwriteTeams version 1, action team.create: parameter "additionalFields" was removed or renamed`,
 			`${file}: AppwriteTeams version 1, action team.create: parameter "additionalFields.roles" was removed or renamed`,
 			`${file}: AppwriteTeams version 1, action team.create: parameter "roles" is new and required`,
@@ -148,7 +119,7 @@ describe('the version plan', () => {
 			'teams.yaml',
 			`${HEADER}version: 2\nactions:${createAction(ROLES_AS_CHOICES)}${GET}`,
 		);
-		expect(catalog.problems(sdk)).toContain(
+		expect(catalog.problems(fixture.sdk)).toContain(
 			`${file}: AppwriteTeams version 1, action team.create: parameter "additionalFields.roles" was removed or renamed`,
 		);
 
@@ -156,7 +127,7 @@ describe('the version plan', () => {
 			'teams.yaml',
 			`${HEADER}version: 2\nactions:${createAction(`${ROLES_AS_TEXT.replace(' }', ', until: 1 }')}\n${ROLES_AS_CHOICES}\n        since: 2`)}${GET}`,
 		);
-		const second = catalog.generate(sdk);
+		const second = catalog.generate(fixture.sdk);
 		const versioned = await catalog.load(second.outDir, 'AppwriteTeams');
 		expect(versioned.description.version).toEqual([1, 2]);
 		expect(versioned.description.defaultVersion).toBe(2);
@@ -218,29 +189,29 @@ describe('the version plan', () => {
 			'teams.yaml',
 			`${HEADER}version: 2\nactions:${createAction(ROLES_AS_CHOICES)}${GET}`,
 		);
-		expect(catalog.problems(sdk)).toContain(
+		expect(catalog.problems(fixture.sdk)).toContain(
 			`${file}: AppwriteTeams version 1, action team.create: parameter "additionalFields.roles" was removed or renamed`,
 		);
 	});
 
 	it('accepts additions: a new optional field, a new operation', () => {
-		const catalog = tempCatalog('additions');
+		const catalog = fixture.catalog('additions');
 		const withoutRoles = createAction('').replace(
 			'    params:',
 			'    omit: { roles: added in the next test step }\n    params:',
 		);
 		catalog.write('teams.yaml', `${HEADER}actions:${withoutRoles}`);
-		catalog.generate(sdk);
+		catalog.generate(fixture.sdk);
 		catalog.write('teams.yaml', `${HEADER}actions:${createAction(ROLES_AS_TEXT)}${GET}`);
-		expect(catalog.problems(sdk)).toEqual([]);
+		expect(catalog.problems(fixture.sdk)).toEqual([]);
 	});
 
 	it('refuses to drop a published version or node', () => {
-		const catalog = tempCatalog('published');
+		const catalog = fixture.catalog('published');
 		catalog.write('teams.yaml', `${HEADER}version: 2\nactions:${GET}`);
-		catalog.generate(sdk);
+		catalog.generate(fixture.sdk);
 		catalog.write('teams.yaml', `${HEADER}actions:${GET}`);
-		expect(catalog.problems(sdk)).toEqual([
+		expect(catalog.problems(fixture.sdk)).toEqual([
 			`${catalog.catalogDir}/teams.yaml: AppwriteTeams version 2 was published; a node keeps every version it had, so saved workflows still load`,
 		]);
 	});
@@ -321,9 +292,9 @@ describe('changes n8n reads compatibly', () => {
 		expect(changed((params) => (params.teamId = locator))).toEqual([]);
 		expect(changed((params) => (params.teamId = { ...locator, type: 'number' }))).not.toEqual([]);
 
-		const catalog = tempCatalog('locator');
+		const catalog = fixture.catalog('locator');
 		catalog.write('teams.yaml', `${HEADER}actions:${GET}`);
-		const { outDir } = catalog.generate(sdk);
+		const { outDir } = catalog.generate(fixture.sdk);
 		const node = await catalog.load(outDir, 'AppwriteTeams');
 		const saved = { resource: 'team', operation: 'get', teamId: 'red' };
 		const before = await requestsOf(node, 1, saved);
