@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
@@ -15,37 +15,25 @@ const OPTIONS = require(path.join(ROOT, '.prettierrc.js')) as Record<string, unk
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const PRETTIER_VERSION = (require('prettier/package.json') as { version: string }).version;
 
-/**
- * Each file's last formatting, with a hash of what was formatted and of prettier's version and
- * settings: a file the catalog did not change is not formatted again (like prettier's own --cache).
- */
-const CACHE_FILE = path.join(ROOT, 'node_modules', '.cache', 'appwrite-codegen', 'prettier.json');
+/** The manifest's name in the folder of generated nodes. */
+export const FORMAT_MANIFEST = 'format-manifest.json';
 
-type Cache = Record<string, { hash: string; text: string }>;
+/** What each generated file was formatted from, and what came out, as short hashes. */
+type Manifest = Record<string, { source: string; output: string }>;
 
-function hashOf(file: string, source: string): string {
-	return createHash('sha256')
-		.update(JSON.stringify([PRETTIER_VERSION, OPTIONS, path.extname(file), source]))
-		.digest('hex');
+function hash(text: string): string {
+	return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
-function readCache(): Cache {
-	try {
-		return existsSync(CACHE_FILE) ? (JSON.parse(readFileSync(CACHE_FILE, 'utf8')) as Cache) : {};
-	} catch {
-		return {};
-	}
+/** Changes with the text to format and with prettier's version and settings. */
+function sourceHash(file: string, source: string): string {
+	return hash(JSON.stringify([PRETTIER_VERSION, OPTIONS, path.extname(file), source]));
 }
 
-/** Keeps the entries of files that still exist (tests generate into folders they delete), atomically. */
-function writeCache(cache: Cache): void {
-	const kept = Object.entries(cache).filter(([file]) =>
-		existsSync(path.join(ROOT, path.dirname(file))),
-	);
-	mkdirSync(path.dirname(CACHE_FILE), { recursive: true });
-	const staging = `${CACHE_FILE}.${process.pid}.${Date.now()}`;
-	writeFileSync(staging, JSON.stringify(Object.fromEntries(kept)));
-	renameSync(staging, CACHE_FILE);
+function readText(file: string): string | undefined {
+	return existsSync(path.join(ROOT, file))
+		? readFileSync(path.join(ROOT, file), 'utf8')
+		: undefined;
 }
 
 /** Splits the files into groups of about equal size, one per worker. */
@@ -68,51 +56,66 @@ const PARALLEL_FROM = 200_000;
 /**
  * Formats TypeScript and JSON files with prettier and n8n's settings. Prettier only formats
  * asynchronously, so worker threads format (in parallel, a share each) while this thread waits:
- * generation stays one synchronous, deterministic function. Without a cache to reuse, the workers
- * start at once, so that prettier loads while the catalog is resolved.
+ * generation stays one synchronous, deterministic function.
+ *
+ * A manifest written beside the files records, per file, hashes of what was formatted (with
+ * prettier's version and settings) and of the result. A file whose source is unchanged and whose
+ * committed text is still that result is taken as it is, so only what the catalog changed is
+ * formatted again, also in a fresh clone; a hand edit changes the text and is formatted over.
+ * Without a manifest the workers start at once, so that prettier loads while the catalog is
+ * resolved.
  */
 export class Formatter {
-	private readonly cache = readCache();
+	private readonly manifest: Manifest;
 	private workers: Array<{ worker: Worker; port: MessagePort }> = [];
 	private flags = new Int32Array(new SharedArrayBuffer(0));
 
-	constructor() {
-		if (Object.keys(this.cache).length === 0) this.start(Math.min(2, availableParallelism()));
+	/** `manifestFile` is relative to the repository root. */
+	constructor(readonly manifestFile: string) {
+		const text = readText(manifestFile);
+		this.manifest = text ? (JSON.parse(text) as Manifest) : {};
+		if (!text) this.start(Math.min(2, availableParallelism()));
 	}
 
-	/** Formats the files, keyed by path; a formatter formats once. */
+	/** Formats the files, keyed by path, and adds the manifest; a formatter formats once. */
 	format(files: Array<[string, string]>): Map<string, string> {
-		const hashes = new Map(files.map(([file, source]) => [file, hashOf(file, source)]));
+		const sources = new Map(files.map(([file, source]) => [file, sourceHash(file, source)]));
 		const formatted = new Map<string, string>();
 		const missing: Array<[string, string]> = [];
 		for (const [file, source] of files) {
-			const cached = this.cache[file];
-			if (cached?.hash === hashes.get(file)) formatted.set(file, cached.text);
+			const entry = this.manifest[file];
+			const committed = entry?.source === sources.get(file) ? readText(file) : undefined;
+			if (committed !== undefined && hash(committed) === entry.output)
+				formatted.set(file, committed);
 			else missing.push([file, source]);
 		}
-		if (missing.length === 0) return formatted;
-		const size = missing.reduce((total, [, source]) => total + source.length, 0);
-		if (this.workers.length === 0)
-			this.start(size > PARALLEL_FROM ? Math.min(2, availableParallelism()) : 1);
-		shares(missing, this.workers.length).forEach((group, index) =>
-			this.workers[index].port.postMessage(group),
-		);
-		this.workers.forEach(({ port }, index) => {
-			Atomics.wait(this.flags, index, 0);
-			const answer = receiveMessageOnPort(port)?.message as
-				| { formatted?: Array<[string, string]>; error?: string }
-				| undefined;
-			if (!answer?.formatted) {
-				throw new Error(
-					`prettier could not format the generated code: ${answer?.error ?? 'no answer'}`,
-				);
-			}
-			for (const [file, text] of answer.formatted) formatted.set(file, text);
-		});
-		for (const [file] of missing) {
-			this.cache[file] = { hash: hashes.get(file) as string, text: formatted.get(file) as string };
+		if (missing.length > 0) {
+			const size = missing.reduce((total, [, source]) => total + source.length, 0);
+			if (this.workers.length === 0)
+				this.start(size > PARALLEL_FROM ? Math.min(2, availableParallelism()) : 1);
+			shares(missing, this.workers.length).forEach((group, index) =>
+				this.workers[index].port.postMessage(group),
+			);
+			this.workers.forEach(({ port }, index) => {
+				Atomics.wait(this.flags, index, 0);
+				const answer = receiveMessageOnPort(port)?.message as
+					| { formatted?: Array<[string, string]>; error?: string }
+					| undefined;
+				if (!answer?.formatted) {
+					throw new Error(
+						`prettier could not format the generated code: ${answer?.error ?? 'no answer'}`,
+					);
+				}
+				for (const [file, text] of answer.formatted) formatted.set(file, text);
+			});
 		}
-		writeCache(this.cache);
+		const manifest = Object.fromEntries(
+			files.map(([file]) => [
+				file,
+				{ source: sources.get(file), output: hash(formatted.get(file) as string) },
+			]),
+		);
+		formatted.set(this.manifestFile, `${JSON.stringify(manifest, null, '\t')}\n`);
 		return formatted;
 	}
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 
 import type { CatalogService } from './catalog';
 import { CatalogError, loadCatalog, ROOT } from './catalog';
-import { Formatter } from './format';
+import { FORMAT_MANIFEST, Formatter } from './format';
 import { buildNodeModel } from './model';
 import { builtNodePath, GENERATED_DIR, renderNodes } from './render';
 import { resolveCatalog } from './resolve';
@@ -52,7 +52,7 @@ export function generateFiles(
 ): Map<string, string> {
 	const { outDir = GENERATED_DIR, surfaceDir = SURFACE_DIR } = options;
 	// Prettier loads in worker threads while the catalog is resolved.
-	const formatter = new Formatter();
+	const formatter = new Formatter(`${outDir}/${FORMAT_MANIFEST}`);
 	try {
 		const models = resolveCatalog(services, sdk)
 			.sort((a, b) => a.node.localeCompare(b.node))

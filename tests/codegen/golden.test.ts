@@ -9,6 +9,7 @@ import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { FORMAT_MANIFEST } from '../../codegen/format';
 import { useFixture } from './support';
 
 const GOLDEN = path.join(__dirname, 'golden');
@@ -39,7 +40,7 @@ function generated(feature: string): Map<string, string> {
 	);
 	const result = new Map<string, string>();
 	for (const [file, text] of files) {
-		if (file.endsWith('.svg')) continue;
+		if (file.endsWith('.svg') || file.endsWith(FORMAT_MANIFEST)) continue;
 		const name = file.startsWith(catalog.surfaceDir)
 			? `surface/${path.basename(file)}`
 			: path.relative(outDir, file);

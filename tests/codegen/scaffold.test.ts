@@ -77,7 +77,9 @@ describe('a new service, from catalog:scaffold to a working node', () => {
 				if (file !== 'webhooks.yaml') rmSync(path.join(ROOT, catalog.catalogDir, file));
 			}
 			const { outDir, files } = catalog.generate(fixture.sdk);
-			expect([...files.keys()].filter((file) => file.startsWith(outDir)).sort()).toEqual(
+			expect(
+				[...files.keys()].filter((file) => file.startsWith(`${outDir}/nodes/`)).sort(),
+			).toEqual(
 				[
 					'AppwriteWebhooks.node.json',
 					'AppwriteWebhooks.node.ts',
