@@ -443,44 +443,48 @@ function fingerprintOf(packageDir: string, version: string): string {
 		.slice(0, 16);
 }
 
-interface CachedFacts {
-	services: string[];
-	methods: Record<string, SdkMethod[]>;
+/** Writes a cache file whole or not at all: tests in parallel may write the same one. */
+function writeAtomically(file: string, value: unknown): void {
+	mkdirSync(path.dirname(file), { recursive: true });
+	const staging = `${file}.${process.pid}`;
+	writeFileSync(staging, JSON.stringify(value));
+	renameSync(staging, file);
+}
+
+function readJson<T>(file: string): T | undefined {
+	return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined;
 }
 
 /**
  * node-appwrite's declarations, the ground truth the catalog is checked against. Each service is
- * parsed once per package version, when first asked for, and kept in node_modules/.cache, so
- * generation need not parse it again.
+ * parsed once per package version, when first asked for, and kept in node_modules/.cache (one
+ * file per service), so generation need not parse it again.
  */
 export class SdkDeclarations {
 	readonly version: string;
-	private readonly cacheFile: string;
-	private readonly facts: CachedFacts;
+	private readonly cacheDir: string;
+	private readonly services: string[];
 	private readonly methods = new Map<string, Map<string, SdkMethod>>();
 	private reader?: DeclarationReader;
 
 	constructor(private readonly packageDir = PINNED_SDK_DIR) {
 		this.version = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')).version;
-		this.cacheFile = path.join(
+		this.cacheDir = path.join(
 			CACHE_DIR,
-			`sdk-${this.version}-${fingerprintOf(packageDir, this.version)}.json`,
+			`sdk-${this.version}-${fingerprintOf(packageDir, this.version)}`,
 		);
-		if (existsSync(this.cacheFile)) {
-			this.facts = JSON.parse(readFileSync(this.cacheFile, 'utf8')) as CachedFacts;
-		} else {
-			this.facts = { services: this.parsed().serviceNames(), methods: {} };
-			this.save();
-		}
+		const index = path.join(this.cacheDir, 'services.json');
+		this.services = readJson<string[]>(index) ?? this.parsed().serviceNames();
+		if (!existsSync(index)) writeAtomically(index, this.services);
 	}
 
 	/** Every service class node-appwrite exports, e.g. Users, TablesDB. */
 	serviceNames(): string[] {
-		return [...this.facts.services];
+		return [...this.services];
 	}
 
 	hasService(service: string): boolean {
-		return this.facts.services.includes(service);
+		return this.services.includes(service);
 	}
 
 	methodNames(service: string): string[] {
@@ -493,18 +497,17 @@ export class SdkDeclarations {
 
 	private methodsOf(service: string): Map<string, SdkMethod> | undefined {
 		if (!this.hasService(service)) return undefined;
-		if (!this.facts.methods[service]) {
-			const reader = this.parsed();
-			this.facts.methods[service] = reader
-				.methodNames(service)
-				.map((name) => reader.method(service, name) as SdkMethod);
-			this.save();
-		}
 		if (!this.methods.has(service)) {
-			this.methods.set(
-				service,
-				new Map(this.facts.methods[service].map((method) => [method.name, method])),
-			);
+			const file = path.join(this.cacheDir, `${service}.json`);
+			let methods = readJson<SdkMethod[]>(file);
+			if (!methods) {
+				const reader = this.parsed();
+				methods = reader
+					.methodNames(service)
+					.map((name) => reader.method(service, name) as SdkMethod);
+				writeAtomically(file, methods);
+			}
+			this.methods.set(service, new Map(methods.map((method) => [method.name, method])));
 		}
 		return this.methods.get(service);
 	}
@@ -512,12 +515,5 @@ export class SdkDeclarations {
 	private parsed(): DeclarationReader {
 		this.reader ??= new DeclarationReader(this.packageDir, this.version);
 		return this.reader;
-	}
-
-	private save(): void {
-		mkdirSync(CACHE_DIR, { recursive: true });
-		const staging = `${this.cacheFile}.${process.pid}`;
-		writeFileSync(staging, JSON.stringify(this.facts));
-		renameSync(staging, this.cacheFile);
 	}
 }
