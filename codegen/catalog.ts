@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import Ajv from 'ajv';
@@ -162,6 +162,7 @@ export function parseCatalogFile(file: string, text: string): CatalogService {
 }
 
 export function loadCatalog(dir = CATALOG_DIR): CatalogService[] {
+	if (!existsSync(dir)) throw new CatalogError([`${path.relative(ROOT, dir)}: no such catalog folder`]);
 	const problems: string[] = [];
 	const services: CatalogService[] = [];
 	for (const name of readdirSync(dir)

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { CatalogError, parseCatalogFile, ROOT } from './catalog';
@@ -10,6 +10,11 @@ function main(): number {
 	const files = process.argv.slice(2);
 	if (files.length === 0) {
 		console.error('usage: npm run catalog:check -- <catalog file> [...]');
+		return 2;
+	}
+	const missing = files.filter((file) => !existsSync(file));
+	if (missing.length) {
+		console.error(missing.map((file) => `${file}: no such file`).join('\n'));
 		return 2;
 	}
 	try {
