@@ -51,7 +51,7 @@ export function generateFiles(
 	options: GenerateOptions = {},
 ): Map<string, string> {
 	const { outDir = GENERATED_DIR, surfaceDir = SURFACE_DIR } = options;
-	// Prettier loads in worker threads while the catalog is resolved.
+	// First: when there is no manifest to reuse, prettier loads in worker threads meanwhile.
 	const formatter = new Formatter(`${outDir}/${FORMAT_MANIFEST}`);
 	try {
 		const models = resolveCatalog(services, sdk)

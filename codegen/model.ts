@@ -98,9 +98,9 @@ export function buildNodeModel(node: ResolvedNode): NodeModel {
 		version: versions.length === 1 ? current : versions,
 		defaultVersion: versions.length === 1 ? undefined : current,
 		resourceProperties: mergeProperties(
-			node.versions.map(({ version }) => ({
+			[...properties].map(([version, described]) => ({
 				version,
-				properties: [properties.get(version)?.resource ?? {}],
+				properties: [described.resource],
 			})),
 		),
 		resources,
