@@ -2,18 +2,8 @@
 // it early (prettier loads while the catalog is resolved) and waits for it synchronously, since
 // prettier only formats asynchronously.
 const { workerData } = require('node:worker_threads');
-const prettier = require('prettier');
 
 const { options, signal, index, port } = workerData;
-
-async function formatAll(files) {
-	const formatted = [];
-	for (const [file, source] of files) {
-		const parser = file.endsWith('.json') ? 'json' : 'babel-ts';
-		formatted.push([file, await prettier.format(source, { ...options, parser })]);
-	}
-	return formatted;
-}
 
 function answer(message) {
 	port.postMessage(message);
@@ -23,14 +13,35 @@ function answer(message) {
 	port.close();
 }
 
-// Warm up the parser and printer while the main thread is still busy.
-prettier
-	.format('const warm = { up: [1] };', { ...options, parser: 'babel-ts' })
-	.catch(() => undefined);
+function failure(error) {
+	return { error: String(error && error.message ? error.message : error) };
+}
 
-port.once('message', (files) => {
-	formatAll(files).then(
-		(formatted) => answer({ formatted }),
-		(error) => answer({ error: String(error && error.message ? error.message : error) }),
-	);
-});
+async function formatAll(prettier, files) {
+	const formatted = [];
+	for (const [file, source] of files) {
+		const parser = file.endsWith('.json') ? 'json' : 'babel-ts';
+		formatted.push([file, await prettier.format(source, { ...options, parser })]);
+	}
+	return formatted;
+}
+
+let prettier;
+try {
+	prettier = require('prettier');
+	// Warm up the parser and printer while the main thread is still busy.
+	prettier
+		.format('const warm = { up: [1] };', { ...options, parser: 'babel-ts' })
+		.catch(() => undefined);
+} catch (error) {
+	port.once('message', () => answer(failure(error)));
+}
+
+if (prettier) {
+	port.once('message', (files) => {
+		formatAll(prettier, files).then(
+			(formatted) => answer({ formatted }),
+			(error) => answer(failure(error)),
+		);
+	});
+}

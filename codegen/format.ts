@@ -50,6 +50,9 @@ function shares(files: Array<[string, string]>, count: number): Array<Array<[str
 	return groups.map((group) => group.files);
 }
 
+/** How long formatting may take, in milliseconds, before generation gives up. */
+const ANSWER_WITHIN = 300_000;
+
 /** Above this much code to format, two workers share it. */
 const PARALLEL_FROM = 200_000;
 
@@ -97,7 +100,9 @@ export class Formatter {
 				this.workers[index].port.postMessage(group),
 			);
 			this.workers.forEach(({ port }, index) => {
-				Atomics.wait(this.flags, index, 0);
+				if (Atomics.wait(this.flags, index, 0, ANSWER_WITHIN) === 'timed-out') {
+					throw new Error(`prettier did not answer within ${ANSWER_WITHIN / 1000} s`);
+				}
 				const answer = receiveMessageOnPort(port)?.message as
 					| { formatted?: Array<[string, string]>; error?: string }
 					| undefined;
