@@ -10,33 +10,14 @@ import { describe, expect, it } from 'vitest';
 
 import { ROOT } from '../../codegen/catalog';
 import { FORMAT_MANIFEST } from '../../codegen/format';
-import { useFixture } from './support';
+import { TEAM_GET, TEAMS, useFixture } from './support';
 
 const fixture = useFixture();
-
-const CATALOG = `service: Teams
-node: AppwriteTeams
-displayName: Appwrite Teams
-description: Teams, for the formatting tests
-icon: teams
-docs: https://appwrite.io/docs/references/cloud/server-nodejs/teams
-resources: [{ value: team, name: Team }]
-actions:
-  - resource: team
-    operation: get
-    name: Get
-    action: Get a team
-    description: Get a team by ID
-    method: get
-    output: object
-    params:
-      - { name: teamId, kind: string, required: true, description: ID of the team }
-`;
 
 describe('formatting', () => {
 	it("is prettier's, with n8n's settings, and a hand edit is formatted over while the rest is reused", async () => {
 		const catalog = fixture.catalog('format');
-		catalog.write('teams.yaml', CATALOG);
+		catalog.write('teams.yaml', `${TEAMS}actions:${TEAM_GET}`);
 		const outDir = `${catalog.dir}/nodes`;
 		const first = catalog.generate(fixture.sdk, outDir).files;
 		const module = `${outDir}/nodes/AppwriteTeams/resources/team.ts`;

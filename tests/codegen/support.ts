@@ -18,6 +18,30 @@ import { StubServer } from '../support/stub-server';
 
 const PACKAGE_JSON = readFileSync(path.join(ROOT, 'package.json'), 'utf8');
 
+/** A small Teams catalog for the generator's tests: its head, to be followed by `actions:`. */
+export const TEAMS = `service: Teams
+node: AppwriteTeams
+displayName: Appwrite Teams
+description: Teams, for the generator's tests
+icon: teams
+docs: https://appwrite.io/docs/references/cloud/server-nodejs/teams
+resources:
+  - { value: team, name: Team }
+`;
+
+/** The Get action of that catalog. */
+export const TEAM_GET = `
+  - resource: team
+    operation: get
+    name: Get
+    action: Get a team
+    description: Get a team by ID
+    method: get
+    output: object
+    params:
+      - { name: teamId, kind: string, required: true, description: ID of the team }
+`;
+
 export class TempCatalog {
 	readonly dir: string;
 	private runs = 0;

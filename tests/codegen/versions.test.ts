@@ -9,29 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { SurfaceParam, VersionSurface } from '../../codegen/versions';
 import { breakingChanges, COMPATIBLE_CHANGES } from '../../codegen/versions';
 import type { RecordedRequest } from '../support/stub-server';
-import { useFixture } from './support';
-
-const HEADER = `service: Teams
-node: AppwriteTeams
-displayName: Appwrite Teams
-description: Teams, for the version plan's tests
-icon: teams
-docs: https://appwrite.io/docs/references/cloud/server-nodejs/teams
-resources:
-  - { value: team, name: Team }
-`;
-
-const GET = `
-  - resource: team
-    operation: get
-    name: Get
-    action: Get a team
-    description: Get a team by ID
-    method: get
-    output: object
-    params:
-      - { name: teamId, kind: string, required: true, description: ID of the team }
-`;
+import { TEAM_GET as GET, TEAMS as HEADER, useFixture } from './support';
 
 function createAction(roles: string): string {
 	return `
