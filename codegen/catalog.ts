@@ -162,7 +162,8 @@ export function parseCatalogFile(file: string, text: string): CatalogService {
 }
 
 export function loadCatalog(dir = CATALOG_DIR): CatalogService[] {
-	if (!existsSync(dir)) throw new CatalogError([`${path.relative(ROOT, dir)}: no such catalog folder`]);
+	if (!existsSync(dir))
+		throw new CatalogError([`${path.relative(ROOT, dir)}: no such catalog folder`]);
 	const problems: string[] = [];
 	const services: CatalogService[] = [];
 	for (const name of readdirSync(dir)
