@@ -1,25 +1,36 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import Ajv from 'ajv';
-import { parse } from 'yaml';
+import yaml from 'js-yaml';
 
 import type { InputKind } from '../src/types';
+import { KIND_NAMES } from './kinds';
 
 export const ROOT = path.resolve(__dirname, '..');
 export const CATALOG_DIR = path.join(ROOT, 'spec', 'catalog');
 const SCHEMA_PATH = path.join(ROOT, 'spec', 'catalog.schema.json');
 
-export interface CatalogOption {
+/** An entry that exists in some versions of its node only: from `since` (default 1) to `until` (default: still current). */
+export interface Versioned {
+	since?: number;
+	until?: number;
+}
+
+export interface CatalogOption extends Versioned {
 	name: string;
 	value: string;
 	description?: string;
 }
 
-export interface CatalogParam {
+export interface CatalogParam extends Versioned {
 	name: string;
 	kind: InputKind;
 	required?: boolean;
+	/** Why the node's required-ness differs from node-appwrite's declaration. */
+	requiredReason?: string;
+	/** Offer an explicit "set to null", distinct from leaving the field out. */
+	nullable?: boolean;
 	label?: string;
 	description: string;
 	default?: unknown;
@@ -42,7 +53,7 @@ export type CatalogOutput =
 	| { kind: 'list'; key: string; pagination: 'cursor' | 'offset' | 'none' }
 	| { kind: 'binary'; fileName: string; metadataStep?: number };
 
-export interface CatalogAction {
+export interface CatalogAction extends Versioned {
 	resource: string;
 	operation: string;
 	name: string;
@@ -66,6 +77,8 @@ export interface CatalogService {
 	description: string;
 	icon: string;
 	docs: string;
+	/** The node's current version; raising it keeps the older versions for saved workflows. */
+	version?: number;
 	resources: Array<{ value: string; name: string; description?: string }>;
 	actions: CatalogAction[];
 }
@@ -73,7 +86,9 @@ export interface CatalogService {
 /** A problem found in the catalog, naming the file and the action it is in. */
 export class CatalogError extends Error {
 	constructor(readonly problems: string[]) {
-		super(`The catalog has ${problems.length} problem(s):\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+		super(
+			`The catalog has ${problems.length} problem(s):\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+		);
 	}
 }
 
@@ -85,13 +100,27 @@ export function stepsOf(action: CatalogAction): CatalogStep[] {
 	return action.steps ?? [{ method: action.method as string }];
 }
 
+export function isInVersion(entry: Versioned, version: number): boolean {
+	return (entry.since ?? 1) <= version && version <= (entry.until ?? Infinity);
+}
+
 let validator: ReturnType<Ajv['compile']> | undefined;
+
+/** The catalog schema, with the kinds the generator knows (codegen/kinds.ts). */
+function catalogSchema(): object {
+	const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'));
+	schema.definitions.param.properties.kind.enum = KIND_NAMES;
+	return schema;
+}
 
 function where(data: unknown, instancePath: string): string {
 	const parts = instancePath.split('/').slice(1);
 	if (parts[0] !== 'actions' || parts.length < 2) return instancePath || '(top level)';
 	const action = (data as { actions: Array<Partial<CatalogAction>> }).actions[Number(parts[1])];
-	const name = action?.resource && action.operation ? `action ${actionKey(action as CatalogAction)}` : `action #${parts[1]}`;
+	const name =
+		action?.resource && action.operation
+			? `action ${actionKey(action as CatalogAction)}`
+			: `action #${parts[1]}`;
 	const rest = parts.slice(2);
 	if (rest[0] === 'params' && rest.length >= 2) {
 		const param = action?.params?.[Number(rest[1])];
@@ -102,10 +131,11 @@ function where(data: unknown, instancePath: string): string {
 
 /** Parses and schema-checks one catalog file; every problem names the file and the action. */
 export function parseCatalogFile(file: string, text: string): CatalogService {
-	validator ??= new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
+	validator ??= new Ajv({ allErrors: true, strict: false }).compile(catalogSchema());
 	let data: unknown;
 	try {
-		data = parse(text);
+		// YAML 1.2's core schema: no dates or other types beyond JSON's.
+		data = yaml.load(text, { schema: yaml.CORE_SCHEMA, filename: file });
 	} catch (error) {
 		throw new CatalogError([`${file}: not valid YAML: ${(error as Error).message}`]);
 	}
@@ -115,23 +145,30 @@ export function parseCatalogFile(file: string, text: string): CatalogService {
 			// oneOf/if branches repeat the same complaint; keep the ones that say what to fix.
 			.filter((error) => !['oneOf', 'if', 'anyOf'].includes(error.keyword))
 			.map((error) => {
-				const detail = error.keyword === 'additionalProperties'
-					? `unknown field "${(error.params as { additionalProperty: string }).additionalProperty}"`
-					: error.keyword === 'enum'
-						? `${error.message}: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`
-						: error.message;
+				const detail =
+					error.keyword === 'additionalProperties'
+						? `unknown field "${(error.params as { additionalProperty: string }).additionalProperty}"`
+						: error.keyword === 'enum'
+							? `${error.message}: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`
+							: error.message;
 				return `${file}: ${where(data, error.instancePath)}: ${detail}`;
 			})
 			.filter((problem) => !seen.has(problem) && seen.add(problem));
-		throw new CatalogError(problems.length ? problems : [`${file}: does not match the catalog schema`]);
+		throw new CatalogError(
+			problems.length ? problems : [`${file}: does not match the catalog schema`],
+		);
 	}
 	return { file, ...(data as Omit<CatalogService, 'file'>) };
 }
 
 export function loadCatalog(dir = CATALOG_DIR): CatalogService[] {
+	if (!existsSync(dir))
+		throw new CatalogError([`${path.relative(ROOT, dir)}: no such catalog folder`]);
 	const problems: string[] = [];
 	const services: CatalogService[] = [];
-	for (const name of readdirSync(dir).filter((entry) => entry.endsWith('.yaml')).sort()) {
+	for (const name of readdirSync(dir)
+		.filter((entry) => entry.endsWith('.yaml'))
+		.sort()) {
 		const file = path.relative(ROOT, path.join(dir, name));
 		try {
 			services.push(parseCatalogFile(file, readFileSync(path.join(dir, name), 'utf8')));

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { CatalogError, parseCatalogFile, ROOT } from './catalog';
@@ -12,8 +12,15 @@ function main(): number {
 		console.error('usage: npm run catalog:check -- <catalog file> [...]');
 		return 2;
 	}
+	const missing = files.filter((file) => !existsSync(file));
+	if (missing.length) {
+		console.error(missing.map((file) => `${file}: no such file`).join('\n'));
+		return 2;
+	}
 	try {
-		const services = files.map((file) => parseCatalogFile(path.relative(ROOT, path.resolve(file)), readFileSync(file, 'utf8')));
+		const services = files.map((file) =>
+			parseCatalogFile(path.relative(ROOT, path.resolve(file)), readFileSync(file, 'utf8')),
+		);
 		checkCatalog(services, new SdkDeclarations());
 	} catch (error) {
 		if (!(error instanceof CatalogError)) throw error;

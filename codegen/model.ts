@@ -1,188 +1,28 @@
-import type { ActionSpec, OutputSpec, ParamSpec, StepSpec } from '../src/types';
-import type { CatalogAction, CatalogParam, CatalogService } from './catalog';
-import { actionKey, stepsOf } from './catalog';
-import { Verbatim } from './literal';
+import type { ActionSpec } from '../src/types';
+import { callTableEntry } from './calltable';
+import type { CatalogAction, CatalogService } from './catalog';
+import { actionKey } from './catalog';
+import type { Property } from './properties';
+import { nodeProperties } from './properties';
+import type { ResolvedNode } from './resolve';
+import { resolveCatalog } from './resolve';
 import type { SdkDeclarations } from './sdk';
+import { lowerFirst } from './text';
+import type { NodeSurface } from './versions';
+import { mergeProperties, mergeTables, surfaceOf } from './versions';
 
-const ACRONYMS: Record<string, string> = {
-	Id: 'ID', Ids: 'IDs', Url: 'URL', Json: 'JSON', Api: 'API', Sms: 'SMS', Qr: 'QR', Mfa: 'MFA', Jwt: 'JWT',
-	Smtp: 'SMTP', Apns: 'APNs', Fcm: 'FCM', Eu: 'EU', Ip: 'IP', Tls: 'TLS', Html: 'HTML', Cc: 'CC', Bcc: 'BCC',
-};
-
-/** `userId` → `User ID`, `scheduledAt` → `Scheduled At`. */
-export function humanize(name: string): string {
-	return name
-		.replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-		.split(' ')
-		.map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-		.map((word) => ACRONYMS[word] ?? word)
-		.join(' ');
-}
-
-export function labelOf(param: CatalogParam): string {
-	return param.label ?? (param.kind === 'binary' ? 'Input Binary Field' : humanize(param.name));
-}
-
-/**
- * n8n's lint wants a one-sentence description without a final period and a two-sentence one with
- * it; catalog authors write naturally, so settle it here.
- */
-export function n8nDescription(text: string): string {
-	const trimmed = text.trim().replace(/\.$/, '');
-	return trimmed.replace('e.g.', '').split('. ').length > 1 ? `${trimmed}.` : trimmed;
-}
-
-/** n8n masks inputs whose names suggest a secret, and its lint insists on it. */
-const SENSITIVE_NAME = /secret|password|token|apikey/i;
-
-function lowerFirst(text: string): string {
-	return text.charAt(0).toLowerCase() + text.slice(1);
-}
-
-/** Whether n8n shows the field at the top level rather than inside Additional Fields. */
-function isTopLevel(param: CatalogParam): boolean {
-	return Boolean(param.required) || param.kind === 'id' || param.kind === 'binary' || Boolean(param.selector);
-}
-
-const N8N_TYPES: Record<CatalogParam['kind'], string> = {
-	string: 'string', id: 'string', number: 'number', boolean: 'boolean', options: 'options',
-	multiOptions: 'multiOptions', json: 'json', jsonList: 'json', color: 'color', hexColor: 'color', stringList: 'string', dateTime: 'dateTime', binary: 'string',
-	queries: 'fixedCollection',
-};
-
-function defaultOf(param: CatalogParam): unknown {
-	if (param.default !== undefined) return param.default;
-	switch (param.kind) {
-		case 'boolean': return false;
-		case 'options': return param.options?.[0].value;
-		case 'multiOptions': return [];
-		case 'json': return '{}';
-		case 'jsonList': return '[]';
-		case 'queries': return {};
-		case 'binary': return 'data';
-		default: return '';
-	}
-}
-
-function descriptionOf(param: CatalogParam): string {
-	const notes: Record<string, string> = {
-		id: ' Leave empty to generate a unique ID.',
-		stringList: ' A comma-separated list, or an array from an expression.',
-		queries: ' Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
-		binary: ' The name of the input item\'s binary field that holds the file.',
-	};
-	return `${param.description}${notes[param.kind] ?? ''}`;
-}
-
-type Property = Record<string, unknown>;
-
-function fieldProperty(param: CatalogParam, show?: Record<string, string[]>): Property {
-	const typeOptions: Record<string, unknown> = {};
-	if (param.secret || (SENSITIVE_NAME.test(param.name) && N8N_TYPES[param.kind] === 'string')) typeOptions.password = true;
-	if (param.multiline) typeOptions.rows = 4;
-	if (param.kind === 'queries') typeOptions.multipleValues = true;
-	return {
-		displayName: labelOf(param),
-		name: param.name,
-		type: N8N_TYPES[param.kind],
-		typeOptions: Object.keys(typeOptions).length ? typeOptions : undefined,
-		required: isTopLevel(param) && param.required && param.kind !== 'id' ? true : undefined,
-		noDataExpression: param.selector ? true : undefined,
-		displayOptions: show ? { show } : undefined,
-		options: param.kind === 'queries' ? new Verbatim('queryBuilderOptions') : param.options
-			?.map((option) => ({ name: option.name, value: option.value, description: option.description && n8nDescription(option.description) }))
-			.sort((a, b) => a.name.localeCompare(b.name)),
-		default: defaultOf(param),
-		placeholder: param.placeholder,
-		description: n8nDescription(descriptionOf(param)),
-	};
-}
-
-/** Inside a collection, n8n resolves displayOptions against the collection unless the path starts at the root. */
-function rootPaths(show: Record<string, string[]> | undefined): Record<string, string[]> | undefined {
-	return show && Object.fromEntries(Object.entries(show).map(([name, values]) => [`/${name}`, values]));
-}
-
-function byDisplayName(a: Property, b: Property): number {
-	return String(a.displayName).localeCompare(String(b.displayName));
-}
-
-function fieldsOf(action: CatalogAction): Property[] {
-	const show = { resource: [action.resource], operation: [action.operation] };
-	const fields: Property[] = [];
-	for (const param of action.params.filter(isTopLevel)) {
-		fields.push(fieldProperty(param, { ...show, ...param.showWhen }));
-	}
-	const optional = action.params.filter((param) => !isTopLevel(param));
-	const output = action.output;
-	if (typeof output === 'object' && output.kind === 'list') {
-		fields.push(
-			{ displayName: 'Return All', name: 'returnAll', type: 'boolean', displayOptions: { show }, default: false, description: 'Whether to return all results or only up to a given limit' },
-			{ displayName: 'Limit', name: 'limit', type: 'number', typeOptions: { minValue: 1 }, displayOptions: { show: { ...show, returnAll: [false] } }, default: 50, description: 'Max number of results to return' },
-			{
-				displayName: 'Output', name: 'listOutput', type: 'options', displayOptions: { show },
-				options: [
-					{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
-					{ name: 'One Item per Page', value: 'pages', description: 'Each page Appwrite returns becomes an item, with its total' },
-				],
-				default: 'records',
-			},
-		);
-	}
-	if (typeof output === 'object' && output.kind === 'binary') {
-		fields.push({ displayName: 'Put Output File in Field', name: 'binaryProperty', type: 'string', required: true, displayOptions: { show }, default: 'data', description: 'The name of the output binary field to put the file in' });
-	}
-	if (optional.length) {
-		// Options shown only for some selector values stay in the collection; the runtime skips the rest.
-		fields.push({
-			displayName: 'Additional Fields', name: 'additionalFields', type: 'collection', placeholder: 'Add Field',
-			displayOptions: { show }, default: {},
-			options: optional.map((param) => fieldProperty(param, rootPaths(param.showWhen))).sort(byDisplayName),
-		});
-	}
-	return fields;
-}
-
-function paramSpec(param: CatalogParam): ParamSpec {
-	const [selector, values] = Object.entries(param.showWhen ?? {})[0] ?? [];
-	return {
-		name: param.name,
-		label: labelOf(param),
-		kind: param.kind,
-		location: isTopLevel(param) ? 'top' : 'additionalFields',
-		required: Boolean(param.required),
-		values: param.kind === 'options' || param.kind === 'multiOptions' ? param.options?.map((option) => option.value) : undefined,
-		showWhen: selector ? { param: selector, in: values } : undefined,
-	};
-}
-
-function outputSpec(action: CatalogAction): OutputSpec {
-	return typeof action.output === 'string' ? { kind: action.output } : action.output;
-}
-
-export function actionSpec(service: CatalogService, action: CatalogAction, sdk: SdkDeclarations): ActionSpec {
-	const steps: StepSpec[] = stepsOf(action).map((step) => {
-		const declared = new Set(sdk.method(service.service, step.method)?.params.map((param) => param.name));
-		return { method: step.method, args: action.params.filter((param) => declared.has(param.name)).map((param) => param.name), when: step.when };
-	});
-	// Selectors go first: the runtime needs their values to know which fields apply.
-	const params = [...action.params].sort((a, b) => Number(Boolean(b.selector)) - Number(Boolean(a.selector)));
-	return { params: params.map(paramSpec), steps, output: outputSpec(action) };
-}
-
-export interface ResourceModel {
-	value: string;
-	name: string;
+/** One module per resource: its operations, its fields and its part of the call table, every version merged. */
+export interface ResourceModule {
 	module: string;
 	operationsName: string;
 	fieldsName: string;
 	actionsName: string;
-	operations: Property;
+	operations: Property[];
 	fields: Property[];
 	actions: Record<string, ActionSpec>;
-	usesQueryBuilder: boolean;
 }
 
+/** What the templates print for one node. */
 export interface NodeModel {
 	className: string;
 	nodeName: string;
@@ -191,64 +31,107 @@ export interface NodeModel {
 	description: string;
 	docs: string;
 	icon: string;
-	resourceProperty: Property;
-	resources: ResourceModel[];
+	/** n8n's `version`: a number, or every version the node keeps. */
+	version: number | number[];
+	defaultVersion?: number;
+	resourceProperties: Property[];
+	resources: ResourceModule[];
 	sdkVersion: string;
 	catalogFile: string;
+	surface: NodeSurface;
 }
 
-export function buildNodeModel(service: CatalogService, sdk: SdkDeclarations): NodeModel {
-	const resources = service.resources.map((resource): ResourceModel => {
-		const actions = service.actions.filter((action) => action.resource === resource.value);
-		const ordered = [...actions].sort((a, b) => a.name.localeCompare(b.name));
+export function buildNodeModel(node: ResolvedNode): NodeModel {
+	const properties = nodeProperties(node);
+	const versions = node.versions.map((version) => version.version);
+	const current = versions[versions.length - 1];
+	// The current version's resources in its order, then those only older versions have.
+	const modules = [
+		...new Set(
+			[...node.versions]
+				.reverse()
+				.flatMap((version) =>
+					version.resources
+						.filter((resource) => resource.actions.length)
+						.map((resource) => resource.value),
+				),
+		),
+	];
+	const resources = modules.map((value): ResourceModule => {
+		const perVersion = node.versions.map((version) => ({
+			version: version.version,
+			module: properties
+				.get(version.version)
+				?.resources.find((resource) => resource.value === value),
+			actions: version.resources.find((resource) => resource.value === value)?.actions ?? [],
+		}));
 		return {
-			value: resource.value,
-			name: resource.name,
-			module: resource.value,
-			operationsName: `${resource.value}Operations`,
-			fieldsName: `${resource.value}Fields`,
-			actionsName: `${resource.value}Actions`,
-			operations: {
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: [resource.value] } },
-				options: ordered.map((action) => ({
-					name: action.name,
-					value: action.operation,
-					description: n8nDescription(
-						action.deprecated ? `${action.description}. Deprecated by Appwrite: use ${action.deprecated}` : action.description,
-					),
-					action: action.action,
+			module: value,
+			operationsName: `${value}Operations`,
+			fieldsName: `${value}Fields`,
+			actionsName: `${value}Actions`,
+			operations: mergeProperties(
+				perVersion.map(({ version, module }) => ({
+					version,
+					properties: module?.operations ?? [],
 				})),
-				default: actions[0]?.operation ?? '',
-			},
-			fields: actions.flatMap(fieldsOf),
-			actions: Object.fromEntries(actions.map((action) => [actionKey(action), actionSpec(service, action, sdk)])),
-			usesQueryBuilder: actions.some((action) => action.params.some((param) => param.kind === 'queries')),
+			),
+			fields: mergeProperties(
+				perVersion.map(({ version, module }) => ({ version, properties: module?.fields ?? [] })),
+			),
+			actions: mergeTables(
+				perVersion.map(({ version, actions }) => ({
+					version,
+					table: Object.fromEntries(actions.map((action) => [action.key, callTableEntry(action)])),
+				})),
+			),
 		};
 	});
 	return {
-		className: service.node,
-		nodeName: lowerFirst(service.node),
-		serviceClass: service.service,
-		displayName: service.displayName,
-		description: service.description,
-		docs: service.docs,
-		icon: service.icon,
-		resourceProperty: {
-			displayName: 'Resource',
-			name: 'resource',
-			type: 'options',
-			noDataExpression: true,
-			options: [...service.resources]
-				.sort((a, b) => a.name.localeCompare(b.name))
-				.map((resource) => ({ name: resource.name, value: resource.value, description: resource.description && n8nDescription(resource.description) })),
-			default: service.resources[0].value,
+		className: node.node,
+		nodeName: lowerFirst(node.node),
+		serviceClass: node.service,
+		displayName: node.displayName,
+		description: node.description,
+		docs: node.docs,
+		icon: node.icon,
+		version: versions.length === 1 ? current : versions,
+		defaultVersion: versions.length === 1 ? undefined : current,
+		resourceProperties: mergeProperties(
+			[...properties].map(([version, described]) => ({
+				version,
+				properties: [described.resource],
+			})),
+		),
+		resources,
+		sdkVersion: node.sdkVersion,
+		catalogFile: node.file,
+		surface: {
+			node: lowerFirst(node.node),
+			versions: Object.fromEntries(
+				[...properties].map(([version, described]) => [String(version), surfaceOf(described)]),
+			),
 		},
-		resources: resources.filter((resource) => Object.keys(resource.actions).length > 0),
-		sdkVersion: sdk.version,
-		catalogFile: service.file,
 	};
+}
+
+const resolved = new WeakMap<CatalogService, ResolvedNode>();
+
+/** The call table entry of one catalog action, as the current version of its node runs it. */
+export function actionSpec(
+	service: CatalogService,
+	action: CatalogAction,
+	sdk: SdkDeclarations,
+): ActionSpec {
+	if (!resolved.has(service)) resolved.set(service, resolveCatalog([service], sdk)[0]);
+	const node = resolved.get(service) as ResolvedNode;
+	const current = node.versions[node.versions.length - 1];
+	const found = current.resources
+		.flatMap((resource) => resource.actions)
+		.find((entry) => entry.key === actionKey(action));
+	if (!found)
+		throw new Error(
+			`${service.file}: no action ${actionKey(action)} in the current version of ${service.node}`,
+		);
+	return callTableEntry(found);
 }

@@ -19,7 +19,10 @@ const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 function enumOf(schema: Json | undefined): string[] | undefined {
 	const target = schema?.type === 'array' ? schema.items : schema;
 	if (Array.isArray(target?.enum)) return target.enum.map(String);
-	if (Array.isArray(target?.oneOf) && target.oneOf.every((entry: Json) => Array.isArray(entry.enum))) {
+	if (
+		Array.isArray(target?.oneOf) &&
+		target.oneOf.every((entry: Json) => Array.isArray(entry.enum))
+	) {
 		return target.oneOf.flatMap((entry: Json) => entry.enum.map(String));
 	}
 	return undefined;
@@ -33,7 +36,10 @@ function typeOf(schema: Json | undefined): string {
 }
 
 function serviceName(tag: string, services: readonly string[]): string {
-	return services.find((service) => service.toLowerCase() === tag.toLowerCase()) ?? tag.charAt(0).toUpperCase() + tag.slice(1);
+	return (
+		services.find((service) => service.toLowerCase() === tag.toLowerCase()) ??
+		tag.charAt(0).toUpperCase() + tag.slice(1)
+	);
 }
 
 /** Reads every server operation, one entry per SDK method name (aliases included). */
@@ -50,16 +56,31 @@ export function readSpec(file: string, services: readonly string[]): SpecOperati
 			const params: SpecOperation['params'] = new Map();
 			for (const param of op.parameters ?? []) {
 				if (param.in === 'header') continue;
-				params.set(param.name, { required: Boolean(param.required), type: typeOf(param.schema), enum: enumOf(param.schema) });
+				params.set(param.name, {
+					required: Boolean(param.required),
+					type: typeOf(param.schema),
+					enum: enumOf(param.schema),
+				});
 			}
-			const body = op.requestBody?.content?.['application/json']?.schema ?? op.requestBody?.content?.['multipart/form-data']?.schema;
+			const body =
+				op.requestBody?.content?.['application/json']?.schema ??
+				op.requestBody?.content?.['multipart/form-data']?.schema;
 			for (const [name, schema] of Object.entries<Json>(body?.properties ?? {})) {
-				params.set(name, { required: (body.required ?? []).includes(name), type: typeOf(schema), enum: enumOf(schema) });
+				params.set(name, {
+					required: (body.required ?? []).includes(name),
+					type: typeOf(schema),
+					enum: enumOf(schema),
+				});
 			}
 			const deprecatedBy = (value: Json | boolean | undefined) =>
-				value ? (typeof value === 'object' && value.replaceWith ? String(value.replaceWith) : true) : undefined;
+				value
+					? typeof value === 'object' && value.replaceWith
+						? String(value.replaceWith)
+						: true
+					: undefined;
 			// 1.8.x names the method in x-appwrite.method; 1.9.x only in operationId, as <tag><Method>.
-			const method = extension.method ?? String(op.operationId ?? '').replace(new RegExp(`^${tag}`, 'i'), '');
+			const method =
+				extension.method ?? String(op.operationId ?? '').replace(new RegExp(`^${tag}`, 'i'), '');
 			const base = { service: serviceName(tag, services), httpMethod, path };
 			const variants: Json[] = extension.methods ?? [];
 			if (variants.length === 0) {
@@ -76,7 +97,12 @@ export function readSpec(file: string, services: readonly string[]): SpecOperati
 					...base,
 					method: variant.name,
 					params: new Map(
-						names.filter((name) => params.has(name)).map((name) => [name, { ...params.get(name)!, required: (variant.required ?? []).includes(name) }]),
+						names
+							.filter((name) => params.has(name))
+							.map((name) => [
+								name,
+								{ ...params.get(name)!, required: (variant.required ?? []).includes(name) },
+							]),
 					),
 					deprecated: deprecatedBy(variant.deprecated),
 				});

@@ -3,17 +3,15 @@ import path from 'node:path';
 
 import Handlebars from 'handlebars';
 
-import type { CatalogService } from './catalog';
+import { ROOT } from './catalog';
+import type { Formatter } from './format';
 import { GLYPHS, THEMES } from './icons';
-import { literal } from './literal';
+import { literal, referencesIn } from './literal';
 import type { NodeModel } from './model';
-import { buildNodeModel } from './model';
-import type { SdkDeclarations } from './sdk';
+import { SURFACE_DIR } from './versions';
 
 const templates = Handlebars.create();
-templates.registerHelper('literal', (value: unknown, depth: unknown, prefix: unknown) =>
-	literal(value, typeof depth === 'number' ? depth : 0, typeof prefix === 'number' ? prefix : 0),
-);
+templates.registerHelper('literal', (value: unknown) => literal(value));
 templates.registerHelper('json', (value: unknown) => JSON.stringify(value));
 
 function template(name: string): Handlebars.TemplateDelegate {
@@ -28,28 +26,60 @@ const iconTemplate = template('icon.svg.hbs');
 
 export const GENERATED_DIR = 'generated';
 
-export function nodeDirectory(model: Pick<NodeModel, 'className'>): string {
-	return `${GENERATED_DIR}/nodes/${model.className}`;
+export function nodeDirectory(className: string, outDir = GENERATED_DIR): string {
+	return `${outDir}/nodes/${className}`;
 }
 
-/** Renders every file of one node, keyed by its path relative to the repository root. */
-export function renderNode(service: CatalogService, sdk: SdkDeclarations): Map<string, string> {
-	const model = buildNodeModel(service, sdk);
-	const dir = nodeDirectory(model);
+/** The runtime's index, as a module path relative to a generated file's folder. */
+function runtimeImport(dir: string): string {
+	return path.relative(path.join(ROOT, dir), path.join(ROOT, 'src')).split(path.sep).join('/');
+}
+
+/**
+ * Every file of the given nodes, keyed by path relative to the repository root: the node class,
+ * one module per resource, the codex file, the icons, and the snapshot of the node's surface.
+ * Code and JSON are formatted with prettier and n8n's settings.
+ */
+export function renderNodes(
+	models: NodeModel[],
+	formatter: Formatter,
+	outDir = GENERATED_DIR,
+	surfaceDir = SURFACE_DIR,
+): Map<string, string> {
+	const code: Array<[string, string]> = [];
 	const files = new Map<string, string>();
-	files.set(`${dir}/${model.className}.node.ts`, nodeTemplate({ model }));
-	files.set(`${dir}/${model.className}.node.json`, codexTemplate({ model }));
-	for (const resource of model.resources) {
-		files.set(`${dir}/resources/${resource.module}.ts`, resourceTemplate({ model, resource }));
+	for (const model of models) {
+		const dir = nodeDirectory(model.className, outDir);
+		code.push([
+			`${dir}/${model.className}.node.ts`,
+			nodeTemplate({ model, runtime: runtimeImport(dir) }),
+		]);
+		code.push([`${dir}/${model.className}.node.json`, codexTemplate({ model })]);
+		for (const resource of model.resources) {
+			const references = [
+				...referencesIn([resource.operations, resource.fields, resource.actions]),
+			].sort();
+			code.push([
+				`${dir}/resources/${resource.module}.ts`,
+				resourceTemplate({
+					model,
+					resource,
+					references,
+					runtime: runtimeImport(`${dir}/resources`),
+				}),
+			]);
+		}
+		const glyph = GLYPHS[model.icon];
+		files.set(`${dir}/${model.nodeName}.svg`, iconTemplate({ glyph, ...THEMES.light }));
+		files.set(`${dir}/${model.nodeName}.dark.svg`, iconTemplate({ glyph, ...THEMES.dark }));
+		// Prettier keeps what fits on a line, one parameter each: the snapshot reads well in a diff.
+		code.push([`${surfaceDir}/${model.className}.json`, JSON.stringify(model.surface)]);
 	}
-	const glyph = GLYPHS[model.icon];
-	if (!glyph) throw new Error(`${service.file}: no icon glyph named "${model.icon}" (known: ${Object.keys(GLYPHS).join(', ')})`);
-	files.set(`${dir}/${model.nodeName}.svg`, iconTemplate({ glyph, ...THEMES.light }));
-	files.set(`${dir}/${model.nodeName}.dark.svg`, iconTemplate({ glyph, ...THEMES.dark }));
+	for (const [file, text] of formatter.format(code)) files.set(file, text);
 	return files;
 }
 
 /** The built node files n8n loads, for package.json's `n8n.nodes`. */
-export function builtNodePath(service: CatalogService): string {
-	return `dist/${nodeDirectory({ className: service.node })}/${service.node}.node.js`;
+export function builtNodePath(className: string, outDir = GENERATED_DIR): string {
+	return `dist/${nodeDirectory(className, outDir)}/${className}.node.js`;
 }

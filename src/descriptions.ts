@@ -1,4 +1,73 @@
-import type { INodePropertyCollection } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyCollection } from 'n8n-workflow';
+
+/**
+ * The generated nodes' own fields, beside the Appwrite parameters: the generator builds them from
+ * these definitions and refuses catalog parameters with these names, and the runtime reads them by
+ * these names.
+ */
+export const NODE_FIELDS = {
+	resource: 'resource',
+	operation: 'operation',
+	additionalFields: 'additionalFields',
+	returnAll: 'returnAll',
+	limit: 'limit',
+	listOutput: 'listOutput',
+	binaryProperty: 'binaryProperty',
+} as const;
+
+/** The fields of every list action; the generator adds each action's display conditions. */
+export const listFields: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: NODE_FIELDS.returnAll,
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: NODE_FIELDS.limit,
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		displayOptions: { show: { [NODE_FIELDS.returnAll]: [false] } },
+		default: 50,
+		description: 'Max number of results to return',
+	},
+	{
+		displayName: 'Output',
+		name: NODE_FIELDS.listOutput,
+		type: 'options',
+		options: [
+			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
+			{ name: 'One Item per Page', value: 'pages', description: 'Each page Appwrite returns becomes an item, with its total' },
+		],
+		default: 'records',
+	},
+];
+
+/** Where an action that returns a file puts it. */
+export const binaryOutputField: INodeProperties = {
+	displayName: 'Put Output File in Field',
+	name: NODE_FIELDS.binaryProperty,
+	type: 'string',
+	required: true,
+	default: 'data',
+	description: 'The name of the output binary field to put the file in',
+};
+
+/** The collection that holds an action's optional parameters. */
+export const additionalFieldsCollection: INodeProperties = {
+	displayName: 'Additional Fields',
+	name: NODE_FIELDS.additionalFields,
+	type: 'collection',
+	placeholder: 'Add Field',
+	default: {},
+};
+
+/** The switch beside a nullable parameter that sends `null` for it, which no field value can say. */
+export function nullFieldName(parameter: string): string {
+	return `${parameter}SetToNull`;
+}
 
 // The query builder every generated list action shows under Queries: the common conditions, each
 // made with node-appwrite's Query helpers by queries.ts, plus raw JSON queries for the rest.

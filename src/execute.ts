@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { Client } from 'node-appwrite';
 
 import { createAppwriteClient, normalizeEndpoint } from './client';
+import { NODE_FIELDS } from './descriptions';
 import { errorItemJson, toNodeError } from './errors';
 import { readInputs } from './inputs';
 import { binaryItem, fillFileName, jsonItem } from './outputs';
@@ -46,8 +47,8 @@ async function runAction(
 
 	const { output } = action;
 	if (output.kind === 'list') {
-		const returnAll = context.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const limit = returnAll ? Infinity : (context.getNodeParameter('limit', itemIndex, 50) as number);
+		const returnAll = context.getNodeParameter(NODE_FIELDS.returnAll, itemIndex, false) as boolean;
+		const limit = returnAll ? Infinity : (context.getNodeParameter(NODE_FIELDS.limit, itemIndex, 50) as number);
 		const userQueries = (values.queries as string[] | undefined) ?? [];
 		const pages = await collectPages(output, {
 			returnAll,
@@ -58,7 +59,7 @@ async function runAction(
 				return (await callStep(service, lastStep, pageValues)) as Record<string, unknown>;
 			},
 		});
-		if (context.getNodeParameter('listOutput', itemIndex, 'records') === 'pages') {
+		if (context.getNodeParameter(NODE_FIELDS.listOutput, itemIndex, 'records') === 'pages') {
 			return pages.map((page) => jsonItem(page, itemIndex));
 		}
 		return recordsOfPages(pages, output)
@@ -76,7 +77,7 @@ async function runAction(
 				fileName: name,
 				mimeType: typeof metadata?.mimeType === 'string' ? metadata.mimeType : undefined,
 				json: metadata,
-				binaryProperty: String(context.getNodeParameter('binaryProperty', itemIndex, 'data')),
+				binaryProperty: String(context.getNodeParameter(NODE_FIELDS.binaryProperty, itemIndex, 'data')),
 			}),
 		];
 	}
@@ -107,9 +108,10 @@ export async function executeActions(
 	}
 
 	// Resource and operation take no expressions, so they are the same for every item.
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
-	const action = actions[`${resource}.${operation}`];
+	const resource = this.getNodeParameter(NODE_FIELDS.resource, 0) as string;
+	const operation = this.getNodeParameter(NODE_FIELDS.operation, 0) as string;
+	const key = `${resource}.${operation}`;
+	const action = actions[`${key}@${this.getNode().typeVersion}`] ?? actions[key];
 	if (!action) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 
 	const output: INodeExecutionData[] = [];

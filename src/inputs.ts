@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { ID } from 'node-appwrite';
 import { InputFile } from 'node-appwrite/file';
 
+import { NODE_FIELDS, nullFieldName } from './descriptions';
 import { QueryInputError, toQueryStrings } from './queries';
 import type { InputKind, ParamSpec } from './types';
 
@@ -23,6 +24,26 @@ function toNumber(value: unknown): number {
 		throw new InputError(`expected a number, got ${JSON.stringify(value)}`);
 	}
 	return number;
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** For node-appwrite's `number | bigint`: whole numbers, those beyond 2^53 kept exact as a BigInt. */
+function toInteger(value: unknown): number | bigint {
+	if (typeof value === 'number') {
+		if (!Number.isInteger(value)) throw new InputError(`expected a whole number, got ${value}`);
+		// A number field cannot hold more than 2^53 exactly: the digits may already be lost.
+		if (!Number.isSafeInteger(value)) {
+			throw new InputError(`is ${value}, beyond 2^53, where digits may be lost: give it as text, e.g. "9007199254740993"`);
+		}
+		return value;
+	}
+	const text = typeof value === 'bigint' ? value.toString() : String(value).trim();
+	if (!/^-?\d+$/.test(text)) throw new InputError(`expected a whole number, got ${JSON.stringify(String(value))}`);
+	const exact = BigInt(text);
+	if (exact < INT64_MIN || exact > INT64_MAX) throw new InputError(`is ${text}, outside Appwrite's 64-bit integers`);
+	return Number.isSafeInteger(Number(exact)) ? Number(exact) : exact;
 }
 
 function toBoolean(value: unknown): boolean {
@@ -81,7 +102,7 @@ function checkAllowed(value: string, spec: ParamSpec): string {
 const converters: Record<ConvertedKind, (value: unknown, spec: ParamSpec) => unknown> = {
 	string: (value) => (typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value)),
 	id: (value) => String(value).trim(),
-	number: toNumber,
+	number: (value, spec) => (spec.integer ? toInteger(value) : toNumber(value)),
 	boolean: toBoolean,
 	options: (value, spec) => checkAllowed(String(value), spec),
 	multiOptions: (value, spec) => toStringList(value).map((item) => checkAllowed(item, spec)),
@@ -95,10 +116,10 @@ const converters: Record<ConvertedKind, (value: unknown, spec: ParamSpec) => unk
 	queries: toQueryStrings,
 };
 
-function readRaw(context: IExecuteFunctions, spec: ParamSpec, itemIndex: number): unknown {
-	if (spec.location === 'top') return context.getNodeParameter(spec.name, itemIndex, undefined);
-	const fields = context.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-	return fields[spec.name];
+function readRaw(context: IExecuteFunctions, spec: ParamSpec, itemIndex: number, name = spec.name): unknown {
+	if (spec.location === 'top') return context.getNodeParameter(name, itemIndex, undefined);
+	const fields = context.getNodeParameter(NODE_FIELDS.additionalFields, itemIndex, {}) as IDataObject;
+	return fields[name];
 }
 
 async function readBinary(context: IExecuteFunctions, spec: ParamSpec, itemIndex: number): Promise<InputFile> {
@@ -111,6 +132,7 @@ async function readBinary(context: IExecuteFunctions, spec: ParamSpec, itemIndex
 /** One input, converted; undefined when the user left an optional field out. */
 async function readValue(context: IExecuteFunctions, spec: ParamSpec, itemIndex: number): Promise<unknown> {
 	if (spec.kind === 'binary') return await readBinary(context, spec, itemIndex);
+	if (spec.nullable && readRaw(context, spec, itemIndex, nullFieldName(spec.name)) === true) return null;
 	const raw = readRaw(context, spec, itemIndex);
 	// An empty list is a real value: it clears labels, targets and the like.
 	if (LIST_KINDS.has(spec.kind) && raw !== undefined && raw !== null) return converters[spec.kind as ConvertedKind](raw, spec);

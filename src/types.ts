@@ -34,6 +34,12 @@ export interface ParamSpec {
 	values?: readonly string[];
 	/** Read only when a selector parameter, read before it, has one of these values. */
 	showWhen?: { param: string; in: readonly string[] };
+	/** The parameter lands in the URL path of its SDK method. */
+	inPath?: boolean;
+	/** A switch beside the field (named by `nullFieldName`) sends `null`, distinct from leaving it out. */
+	nullable?: boolean;
+	/** node-appwrite takes `number | bigint`: whole numbers only, kept exact beyond 2^53 as a BigInt. */
+	integer?: boolean;
 }
 
 /** Run a step only when a parameter was given, or when a parameter has one of some values. */
@@ -62,9 +68,15 @@ export interface ActionSpec {
 	params: readonly ParamSpec[];
 	steps: readonly StepSpec[];
 	output: OutputSpec;
+	/** For a create action with a generated-ID parameter: the `get` method of the same resource and its ID args. */
+	readBack?: { method: string; args: readonly string[] };
 }
 
-/** Keyed by `<resource>.<operation>`, the values of the node's two selector parameters. */
+/**
+ * Keyed by `<resource>.<operation>`, the values of the node's two selector parameters. An action
+ * that behaves differently in an older version of the node has its own entry for that version,
+ * keyed `<resource>.<operation>@<version>`.
+ */
 export type ActionTable = Readonly<Record<string, ActionSpec>>;
 
 export interface AppwriteCredentials {

@@ -42,25 +42,41 @@ describe('catalog:diff', () => {
 	it('reports what node-appwrite 27 removed and changed', () => {
 		const next = new SdkDeclarations(path.join(ROOT, 'node_modules', 'node-appwrite-27'));
 		expect(next.version).toMatch(/^27\./);
-		const details = diff(next).map((difference) => `${difference.source} ${difference.kind} ${difference.detail}`);
+		const details = diff(next).map(
+			(difference) => `${difference.source} ${difference.kind} ${difference.detail}`,
+		);
 		expect(details).toContain('node-appwrite sdk node-appwrite 27.1.0 has no service class Health');
-		expect(details).toContain('node-appwrite sdk action message.getLogs: node-appwrite 27.1.0 has no method Messaging.listMessageLogs');
+		expect(details).toContain(
+			'node-appwrite sdk action message.getLogs: node-appwrite 27.1.0 has no method Messaging.listMessageLogs',
+		);
 		expect(details.some((detail) => /not in the catalog/.test(detail))).toBe(true);
 	});
 
 	it('reports operations added to, changed in and removed from an edited spec', () => {
 		const file = editedSpec((spec) => {
 			delete spec.paths['/users/{userId}/prefs'].get;
-			spec.paths['/users'].post.requestBody.content['application/json'].schema.properties.nickname = { type: 'string' };
-			spec.paths['/users'].post.requestBody.content['application/json'].schema.required.push('email');
+			spec.paths['/users'].post.requestBody.content['application/json'].schema.properties.nickname =
+				{ type: 'string' };
+			spec.paths['/users'].post.requestBody.content['application/json'].schema.required.push(
+				'email',
+			);
 			spec.paths['/avatars/browsers/{code}'].get.parameters[0].schema.enum.push('zz');
 			spec.paths['/tokens/{tokenId}'].get.deprecated = true;
-			spec.paths['/tokens/{tokenId}'].get['x-appwrite'].deprecated = { since: '1.9.0', replaceWith: 'tokens.read' };
+			spec.paths['/tokens/{tokenId}'].get['x-appwrite'].deprecated = {
+				since: '1.9.0',
+				replaceWith: 'tokens.read',
+			};
 			spec.paths['/users/{userId}/nickname'] = {
-				patch: { tags: ['users'], operationId: 'usersUpdateNickname', 'x-appwrite': { method: 'updateNickname', platforms: ['server'] } },
+				patch: {
+					tags: ['users'],
+					operationId: 'usersUpdateNickname',
+					'x-appwrite': { method: 'updateNickname', platforms: ['server'] },
+				},
 			};
 		});
-		const details = diff(pinned, file).filter((difference) => difference.source === 'spec').map((difference) => difference.detail);
+		const details = diff(pinned, file)
+			.filter((difference) => difference.source === 'spec')
+			.map((difference) => difference.detail);
 		expect(details).toEqual(
 			expect.arrayContaining([
 				'user.getPreferences calls Users.getPrefs, which the spec does not have',
@@ -81,14 +97,22 @@ describe('catalog:diff', () => {
 						tags: ['users'],
 						operationId: 'usersUpdateEmailVerification',
 						'x-appwrite': { platforms: ['console', 'server'], group: null },
-						parameters: [{ name: 'userId', in: 'path', required: true, schema: { type: 'string' } }],
+						parameters: [
+							{ name: 'userId', in: 'path', required: true, schema: { type: 'string' } },
+						],
 						requestBody: {
 							content: {
 								'application/json': {
 									schema: {
 										properties: {
 											emailVerification: { type: 'boolean' },
-											mode: { title: 'Mode', oneOf: [{ enum: ['fast'], title: 'Fast' }, { enum: ['slow'], title: 'Slow' }] },
+											mode: {
+												title: 'Mode',
+												oneOf: [
+													{ enum: ['fast'], title: 'Fast' },
+													{ enum: ['slow'], title: 'Slow' },
+												],
+											},
 										},
 										required: ['emailVerification'],
 									},
@@ -97,12 +121,22 @@ describe('catalog:diff', () => {
 						},
 					},
 				},
-				'/console/only': { get: { tags: ['users'], operationId: 'usersConsoleOnly', 'x-appwrite': { platforms: ['console'] } } },
+				'/console/only': {
+					get: {
+						tags: ['users'],
+						operationId: 'usersConsoleOnly',
+						'x-appwrite': { platforms: ['console'] },
+					},
+				},
 			};
 		});
 		const [operation, ...others] = readSpec(file, pinned.serviceNames());
 		expect(others).toEqual([]);
-		expect(operation).toMatchObject({ service: 'Users', method: 'updateEmailVerification', httpMethod: 'patch' });
+		expect(operation).toMatchObject({
+			service: 'Users',
+			method: 'updateEmailVerification',
+			httpMethod: 'patch',
+		});
 		expect(Object.fromEntries(operation.params)).toEqual({
 			userId: { required: true, type: 'string', enum: undefined },
 			emailVerification: { required: true, type: 'boolean', enum: undefined },

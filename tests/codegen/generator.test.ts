@@ -80,14 +80,16 @@ actions:
 		expect(problems).toContain(
 			'spec/catalog/bad.yaml: action user.get, param userId (kind): must be equal to one of the allowed values: string, number, boolean, options, multiOptions, json, jsonList, stringList, dateTime, color, hexColor, id, binary, queries',
 		);
-		expect(problems).toContain("spec/catalog/bad.yaml: action user.get, param limit: must have required property 'default'");
+		expect(problems).toContain(
+			"spec/catalog/bad.yaml: action user.get, param limit: must have required property 'default'",
+		);
 		expect(problems).toContain('spec/catalog/bad.yaml: action user.get: unknown field "colour"');
 	});
 
 	it('reports YAML syntax errors with the file name', () => {
-		expect(problemsOf(() => parseCatalogFile('spec/catalog/broken.yaml', 'actions: [unclosed'))[0]).toMatch(
-			/^spec\/catalog\/broken.yaml: not valid YAML/,
-		);
+		expect(
+			problemsOf(() => parseCatalogFile('spec/catalog/broken.yaml', 'actions: [unclosed'))[0],
+		).toMatch(/^spec\/catalog\/broken.yaml: not valid YAML/);
 	});
 });
 
@@ -98,9 +100,18 @@ describe('checking the catalog against node-appwrite', () => {
 
 	it('refuses a misspelled SDK parameter, naming it and the declared ones', () => {
 		const problems = problemsOf(() =>
-			checkCatalog([catalogWith({ params: [{ name: 'userID', kind: 'string', required: true, description: 'ID' }] })], sdk),
+			checkCatalog(
+				[
+					catalogWith({
+						params: [{ name: 'userID', kind: 'string', required: true, description: 'ID' }],
+					}),
+				],
+				sdk,
+			),
 		);
-		expect(problems).toContain('spec/catalog/test.yaml: action user.get: Users.get requires "userId", which the entry does not declare');
+		expect(problems).toContain(
+			'spec/catalog/test.yaml: action user.get: Users.get requires "userId", which the entry does not declare',
+		);
 		expect(problems).toContain(
 			'spec/catalog/test.yaml: action user.get: parameter "userID" is not a parameter of Users.get (it declares: userId)',
 		);
@@ -114,9 +125,14 @@ describe('checking the catalog against node-appwrite', () => {
 
 	it('refuses required-ness that disagrees with the SDK, both ways', () => {
 		const optionalId = problemsOf(() =>
-			checkCatalog([catalogWith({ params: [{ name: 'userId', kind: 'string', description: 'ID' }] })], sdk),
+			checkCatalog(
+				[catalogWith({ params: [{ name: 'userId', kind: 'string', description: 'ID' }] })],
+				sdk,
+			),
 		);
-		expect(optionalId).toEqual(['spec/catalog/test.yaml: action user.get: parameter "userId" must be required: Users.get requires it']);
+		expect(optionalId).toEqual([
+			'spec/catalog/test.yaml: action user.get: parameter "userId" must be required: Users.get requires it',
+		]);
 		const requiredSearch = problemsOf(() =>
 			checkCatalog(
 				[
@@ -138,7 +154,17 @@ describe('checking the catalog against node-appwrite', () => {
 
 	it('refuses optional SDK parameters left out without a reason', () => {
 		const problems = problemsOf(() =>
-			checkCatalog([catalogWith({ operation: 'getAll', method: 'list', output: { kind: 'list', key: 'users', pagination: 'cursor' }, params: [] })], sdk),
+			checkCatalog(
+				[
+					catalogWith({
+						operation: 'getAll',
+						method: 'list',
+						output: { kind: 'list', key: 'users', pagination: 'cursor' },
+						params: [],
+					}),
+				],
+				sdk,
+			),
 		);
 		expect(problems).toContain(
 			'spec/catalog/test.yaml: action user.getAll: Users.list takes "queries"; declare it, or list it under omit with the reason',
@@ -147,7 +173,16 @@ describe('checking the catalog against node-appwrite', () => {
 
 	it('refuses a kind that does not fit the declared type, and enum values the SDK does not know', () => {
 		const wrongKind = problemsOf(() =>
-			checkCatalog([catalogWith({ params: [{ name: 'userId', kind: 'number', required: true, default: 0, description: 'ID' }] })], sdk),
+			checkCatalog(
+				[
+					catalogWith({
+						params: [
+							{ name: 'userId', kind: 'number', required: true, default: 0, description: 'ID' },
+						],
+					}),
+				],
+				sdk,
+			),
 		);
 		expect(wrongKind).toEqual([
 			'spec/catalog/test.yaml: action user.get: parameter "userId" has kind number, but Users.get declares it as string',
@@ -167,7 +202,15 @@ describe('checking the catalog against node-appwrite', () => {
 					method: 'getBrowser',
 					output: { kind: 'binary', fileName: 'browser-{code}' },
 					omit: { width: 'test', height: 'test', quality: 'test' },
-					params: [{ name: 'code', kind: 'options', required: true, description: 'Browser', options: [{ name: 'Chrome', value: 'Chrome' }] }],
+					params: [
+						{
+							name: 'code',
+							kind: 'options',
+							required: true,
+							description: 'Browser',
+							options: [{ name: 'Chrome', value: 'Chrome' }],
+						},
+					],
 				},
 			],
 		};
@@ -178,7 +221,12 @@ describe('checking the catalog against node-appwrite', () => {
 
 	it('refuses outputs that do not match what the method returns', () => {
 		expect(
-			problemsOf(() => checkCatalog([catalogWith({ output: { kind: 'list', key: 'users', pagination: 'cursor' } })], sdk)),
+			problemsOf(() =>
+				checkCatalog(
+					[catalogWith({ output: { kind: 'list', key: 'users', pagination: 'cursor' } })],
+					sdk,
+				),
+			),
 		).toEqual([
 			expect.stringContaining('list key "users" is not in the result of Users.get'),
 			'spec/catalog/test.yaml: action user.get: pagination "cursor" needs queries, which Users.get does not take',
@@ -215,7 +263,9 @@ describe('generation', () => {
 	});
 
 	it('lists every generated node and every hand-written one in package.json for n8n to load', () => {
-		const manifest = JSON.parse(generateFiles(loadCatalog(), sdk, packageJson).get('package.json') as string);
+		const manifest = JSON.parse(
+			generateFiles(loadCatalog(), sdk, packageJson).get('package.json') as string,
+		);
 		expect(manifest.n8n.nodes).toEqual(
 			[
 				...loadCatalog().map((service) => `dist/generated/nodes/${service.node}/${service.node}.node.js`),

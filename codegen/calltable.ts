@@ -1,0 +1,32 @@
+import type { ActionSpec, ParamSpec } from '../src/types';
+import type { ResolvedAction, ResolvedParam } from './resolve';
+
+function paramSpec(param: ResolvedParam): ParamSpec {
+	return {
+		name: param.name,
+		label: param.label,
+		kind: param.kind,
+		location: param.location,
+		required: param.required,
+		values:
+			param.kind === 'options' || param.kind === 'multiOptions'
+				? param.options?.map((option) => option.value)
+				: undefined,
+		showWhen: param.showWhen,
+		inPath: param.sdk?.inPath || undefined,
+		nullable: param.nullable || undefined,
+		integer: param.sdk?.shape === 'integer' || undefined,
+	};
+}
+
+/** The runtime's entry for one action: what to read, which SDK methods to call with which arguments, and how to output. */
+export function callTableEntry(action: ResolvedAction): ActionSpec {
+	// Selectors go first: the runtime needs their values to know which fields apply.
+	const params = [...action.params].sort((a, b) => Number(b.selector) - Number(a.selector));
+	return {
+		params: params.map(paramSpec),
+		steps: action.steps.map((step) => ({ method: step.method, args: step.args, when: step.when })),
+		output: action.output,
+		readBack: action.readBack,
+	};
+}
