@@ -268,7 +268,9 @@ describe('generation', () => {
 		);
 		expect(manifest.n8n.nodes).toEqual(
 			[
-				...loadCatalog().map((service) => `dist/generated/nodes/${service.node}/${service.node}.node.js`),
+				...loadCatalog().map(
+					(service) => `dist/generated/nodes/${service.node}/${service.node}.node.js`,
+				),
 				'dist/nodes/AppwritePollingTrigger/AppwritePollingTrigger.node.js',
 				'dist/nodes/AppwriteTrigger/AppwriteTrigger.node.js',
 			].sort(),
