@@ -143,7 +143,7 @@ function fieldsOf(action: CatalogAction): Property[] {
 	return fields;
 }
 
-function paramSpec(param: CatalogParam): ParamSpec {
+function paramSpec(param: CatalogParam, inPath: boolean): ParamSpec {
 	const [selector, values] = Object.entries(param.showWhen ?? {})[0] ?? [];
 	return {
 		name: param.name,
@@ -153,7 +153,20 @@ function paramSpec(param: CatalogParam): ParamSpec {
 		required: Boolean(param.required),
 		values: param.kind === 'options' || param.kind === 'multiOptions' ? param.options?.map((option) => option.value) : undefined,
 		showWhen: selector ? { param: selector, in: values } : undefined,
+		inPath: inPath || undefined,
 	};
+}
+
+/**
+ * How to read back what a create made, for a retry that finds its own generated ID taken: the
+ * resource's Get action, called with the create's values of its parameters.
+ */
+function readBackOf(service: CatalogService, action: CatalogAction): ActionSpec['readBack'] {
+	if (!action.params.some((param) => param.kind === 'id')) return undefined;
+	const get = service.actions.find((other) => other.resource === action.resource && other.operation === 'get');
+	const given = new Set(action.params.map((param) => param.name));
+	if (!get?.method || get.params.some((param) => param.required && !given.has(param.name))) return undefined;
+	return { method: get.method, args: get.params.filter((param) => given.has(param.name)).map((param) => param.name) };
 }
 
 function outputSpec(action: CatalogAction): OutputSpec {
@@ -167,7 +180,13 @@ export function actionSpec(service: CatalogService, action: CatalogAction, sdk: 
 	});
 	// Selectors go first: the runtime needs their values to know which fields apply.
 	const params = [...action.params].sort((a, b) => Number(Boolean(b.selector)) - Number(Boolean(a.selector)));
-	return { params: params.map(paramSpec), steps, output: outputSpec(action) };
+	const inPath = new Set(steps.flatMap((step) => sdk.pathParams(service.service, step.method)));
+	return {
+		params: params.map((param) => paramSpec(param, inPath.has(param.name))),
+		steps,
+		output: outputSpec(action),
+		readBack: readBackOf(service, action),
+	};
 }
 
 export interface ResourceModel {

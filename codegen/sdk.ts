@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { ClassDeclaration, MethodDeclaration, Type } from 'ts-morph';
@@ -129,6 +129,7 @@ export class SdkDeclarations {
 	private readonly project: Project;
 	private readonly classes = new Map<string, ClassDeclaration | undefined>();
 	private readonly methods = new Map<string, SdkMethod | undefined>();
+	private pathTemplates?: Map<string, string[]>;
 
 	constructor(private readonly packageDir = PINNED_SDK_DIR) {
 		this.project = new Project({ skipAddingFilesFromTsConfig: true, compilerOptions: { strict: true } });
@@ -159,6 +160,31 @@ export class SdkDeclarations {
 			this.methods.set(key, overloads && overloads.length > 0 ? readMethod(service, overloads) : undefined);
 		}
 		return this.methods.get(key);
+	}
+
+	/**
+	 * Parameters the method puts in its URL path (`userId` in `/users/{userId}`). The declarations do
+	 * not say, so read the path templates from the SDK's built services.
+	 */
+	pathParams(service: string, method: string): string[] {
+		if (!this.pathTemplates) {
+			this.pathTemplates = new Map();
+			const dir = path.join(this.packageDir, 'dist', 'services');
+			for (const file of readdirSync(dir).filter((name) => name.endsWith('.js'))) {
+				let owner = '';
+				let current = '';
+				for (const line of readFileSync(path.join(dir, file), 'utf8').split('\n')) {
+					owner = /^class (\w+) \{/.exec(line)?.[1] ?? owner;
+					const name = /^ {2}(\w+)\(.*\) \{$/.exec(line)?.[1];
+					if (name) current = `${owner}.${name}`;
+					const template = /^ {4}const apiPath = "([^"]*)"/.exec(line)?.[1];
+					if (template !== undefined) {
+						this.pathTemplates.set(current, [...template.matchAll(/\{(\w+)\}/g)].map((match) => match[1]));
+					}
+				}
+			}
+		}
+		return this.pathTemplates.get(`${service}.${method}`) ?? [];
 	}
 
 	/** Every service class node-appwrite exports, e.g. Users, TablesDB. */

@@ -34,6 +34,8 @@ export interface ParamSpec {
 	values?: readonly string[];
 	/** Read only when a selector parameter, read before it, has one of these values. */
 	showWhen?: { param: string; in: readonly string[] };
+	/** A step puts the value in its URL path, so it is checked as an Appwrite ID before any request. */
+	inPath?: boolean;
 }
 
 /** Run a step only when a parameter was given, or when a parameter has one of some values. */
@@ -62,6 +64,11 @@ export interface ActionSpec {
 	params: readonly ParamSpec[];
 	steps: readonly StepSpec[];
 	output: OutputSpec;
+	/**
+	 * The Get method of the created resource and the action parameters it takes. A create retried
+	 * after an unanswered try, whose generated ID Appwrite reports taken, reads its record back.
+	 */
+	readBack?: { method: string; args: readonly string[] };
 }
 
 /** Keyed by `<resource>.<operation>`, the values of the node's two selector parameters. */

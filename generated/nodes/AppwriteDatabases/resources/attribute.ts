@@ -2402,8 +2402,22 @@ export const attributeFields: INodeProperties[] = [
 export const attributeActions: ActionTable = {
 	'attribute.getAll': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -2424,26 +2438,68 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.get': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 		],
 		steps: [{ method: 'getAttribute', args: ['databaseId', 'collectionId', 'key'] }],
 		output: { kind: 'object' },
 	},
 	'attribute.delete': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 		],
 		steps: [{ method: 'deleteAttribute', args: ['databaseId', 'collectionId', 'key'] }],
 		output: { kind: 'delete' },
 	},
 	'attribute.createBooleanAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
@@ -2465,9 +2521,23 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.updateBooleanAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
 				name: 'xdefault',
@@ -2494,8 +2564,22 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.createDatetimeAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
@@ -2517,9 +2601,23 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.updateDatetimeAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
 				name: 'xdefault',
@@ -2546,8 +2644,22 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.createEmailAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
@@ -2569,9 +2681,23 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.updateEmailAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
 				name: 'xdefault',
@@ -2598,8 +2724,22 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.createEnumAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'elements', label: 'Elements', kind: 'stringList', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
@@ -2622,9 +2762,23 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.updateEnumAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'elements', label: 'Elements', kind: 'stringList', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
@@ -2652,8 +2806,22 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.createFloatAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{ name: 'min', label: 'Minimum', kind: 'number', location: 'additionalFields', required: false },
@@ -2677,9 +2845,23 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.updateFloatAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{ name: 'min', label: 'Minimum', kind: 'number', location: 'additionalFields', required: false },
 			{ name: 'max', label: 'Maximum', kind: 'number', location: 'additionalFields', required: false },
@@ -2708,8 +2890,22 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.createIntegerAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{ name: 'array', label: 'Array', kind: 'boolean', location: 'additionalFields', required: false },
@@ -2724,8 +2920,22 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.createIpAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
@@ -2747,9 +2957,23 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.updateIpAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
 				name: 'xdefault',
@@ -2776,8 +3000,22 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.createLineAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
@@ -2798,9 +3036,23 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.updateLineAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
 				name: 'xdefault',
@@ -2827,8 +3079,22 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.createLongtextAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
@@ -2857,9 +3123,23 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.updateLongtextAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
 				name: 'xdefault',
@@ -2886,8 +3166,22 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.createMediumtextAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
@@ -2916,9 +3210,23 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.updateMediumtextAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
 				name: 'xdefault',
@@ -2945,8 +3253,22 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.createPointAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
@@ -2967,9 +3289,23 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.updatePointAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
 				name: 'xdefault',
@@ -2996,8 +3332,22 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.createPolygonAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
@@ -3018,9 +3368,23 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.updatePolygonAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
 				name: 'xdefault',
@@ -3047,8 +3411,22 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.createStringAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'size', label: 'Size', kind: 'number', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
@@ -3087,9 +3465,23 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.updateStringAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
 				name: 'xdefault',
@@ -3117,8 +3509,22 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.createTextAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
@@ -3147,9 +3553,23 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.updateTextAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
 				name: 'xdefault',
@@ -3176,8 +3596,22 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.createUrlAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
@@ -3199,9 +3633,23 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.updateUrlAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
 				name: 'xdefault',
@@ -3228,8 +3676,22 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.createVarcharAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'size', label: 'Size', kind: 'number', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
@@ -3268,9 +3730,23 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.updateVarcharAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
 				name: 'xdefault',
@@ -3298,8 +3774,22 @@ export const attributeActions: ActionTable = {
 	},
 	'attribute.createRelationshipAttribute': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'relatedCollectionId',
 				label: 'Related Collection ID',

@@ -296,7 +296,14 @@ export const collectionFields: INodeProperties[] = [
 export const collectionActions: ActionTable = {
 	'collection.getAll': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -318,7 +325,14 @@ export const collectionActions: ActionTable = {
 	},
 	'collection.create': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'collectionId', label: 'Collection ID', kind: 'id', location: 'top', required: true },
 			{ name: 'name', label: 'Name', kind: 'string', location: 'top', required: true },
 			{
@@ -373,19 +387,48 @@ export const collectionActions: ActionTable = {
 			},
 		],
 		output: { kind: 'object' },
+		readBack: { method: 'getCollection', args: ['databaseId', 'collectionId'] },
 	},
 	'collection.get': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'getCollection', args: ['databaseId', 'collectionId'] }],
 		output: { kind: 'object' },
 	},
 	'collection.update': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'name', label: 'Name', kind: 'string', location: 'additionalFields', required: false },
 			{
 				name: 'permissions',
@@ -434,8 +477,22 @@ export const collectionActions: ActionTable = {
 	},
 	'collection.delete': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'deleteCollection', args: ['databaseId', 'collectionId'] }],
 		output: { kind: 'delete' },

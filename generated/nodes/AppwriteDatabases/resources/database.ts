@@ -233,17 +233,32 @@ export const databaseActions: ActionTable = {
 		],
 		steps: [{ method: 'create', args: ['databaseId', 'name', 'enabled'] }],
 		output: { kind: 'object' },
+		readBack: { method: 'get', args: ['databaseId'] },
 	},
 	'database.get': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'get', args: ['databaseId'] }],
 		output: { kind: 'object' },
 	},
 	'database.update': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'name', label: 'Name', kind: 'string', location: 'additionalFields', required: false },
 			{
 				name: 'enabled',
@@ -258,7 +273,14 @@ export const databaseActions: ActionTable = {
 	},
 	'database.delete': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'delete', args: ['databaseId'] }],
 		output: { kind: 'delete' },

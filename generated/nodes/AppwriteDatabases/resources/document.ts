@@ -773,8 +773,22 @@ export const documentFields: INodeProperties[] = [
 export const documentActions: ActionTable = {
 	'document.create': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'documentId', label: 'Document ID', kind: 'id', location: 'top', required: true },
 			{ name: 'data', label: 'Data', kind: 'json', location: 'top', required: true },
 			{
@@ -799,12 +813,37 @@ export const documentActions: ActionTable = {
 			},
 		],
 		output: { kind: 'object' },
+		readBack: {
+			method: 'getDocument',
+			args: ['databaseId', 'collectionId', 'documentId', 'transactionId'],
+		},
 	},
 	'document.delete': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
-			{ name: 'documentId', label: 'Document ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'documentId',
+				label: 'Document ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'transactionId',
 				label: 'Transaction ID',
@@ -820,9 +859,30 @@ export const documentActions: ActionTable = {
 	},
 	'document.get': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
-			{ name: 'documentId', label: 'Document ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'documentId',
+				label: 'Document ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -848,8 +908,22 @@ export const documentActions: ActionTable = {
 	},
 	'document.getAll': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -889,9 +963,30 @@ export const documentActions: ActionTable = {
 	},
 	'document.update': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
-			{ name: 'documentId', label: 'Document ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'documentId',
+				label: 'Document ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'data', label: 'Data', kind: 'json', location: 'additionalFields', required: false },
 			{
 				name: 'permissions',
@@ -918,8 +1013,22 @@ export const documentActions: ActionTable = {
 	},
 	'document.createMany': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'documents', label: 'Documents', kind: 'jsonList', location: 'top', required: true },
 			{
 				name: 'transactionId',
@@ -936,9 +1045,30 @@ export const documentActions: ActionTable = {
 	},
 	'document.createOrUpdate': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
-			{ name: 'documentId', label: 'Document ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'documentId',
+				label: 'Document ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'data', label: 'Data', kind: 'json', location: 'additionalFields', required: false },
 			{
 				name: 'permissions',
@@ -965,8 +1095,22 @@ export const documentActions: ActionTable = {
 	},
 	'document.upsertMany': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'documents', label: 'Documents', kind: 'jsonList', location: 'top', required: true },
 			{
 				name: 'transactionId',
@@ -983,8 +1127,22 @@ export const documentActions: ActionTable = {
 	},
 	'document.updateMany': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'data', label: 'Data', kind: 'json', location: 'additionalFields', required: false },
 			{
 				name: 'queries',
@@ -1011,8 +1169,22 @@ export const documentActions: ActionTable = {
 	},
 	'document.deleteMany': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -1035,10 +1207,38 @@ export const documentActions: ActionTable = {
 	},
 	'document.increment': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
-			{ name: 'documentId', label: 'Document ID', kind: 'string', location: 'top', required: true },
-			{ name: 'attribute', label: 'Attribute', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'documentId',
+				label: 'Document ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'attribute',
+				label: 'Attribute',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'value', label: 'Value', kind: 'number', location: 'additionalFields', required: false },
 			{ name: 'max', label: 'Maximum', kind: 'number', location: 'additionalFields', required: false },
 			{
@@ -1067,10 +1267,38 @@ export const documentActions: ActionTable = {
 	},
 	'document.decrement': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
-			{ name: 'documentId', label: 'Document ID', kind: 'string', location: 'top', required: true },
-			{ name: 'attribute', label: 'Attribute', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'documentId',
+				label: 'Document ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'attribute',
+				label: 'Attribute',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'value', label: 'Value', kind: 'number', location: 'additionalFields', required: false },
 			{ name: 'min', label: 'Minimum', kind: 'number', location: 'additionalFields', required: false },
 			{

@@ -251,8 +251,22 @@ export const indexFields: INodeProperties[] = [
 export const indexActions: ActionTable = {
 	'index.getAll': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -273,8 +287,22 @@ export const indexActions: ActionTable = {
 	},
 	'index.create': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{
 				name: 'type',
@@ -311,18 +339,46 @@ export const indexActions: ActionTable = {
 	},
 	'index.get': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 		],
 		steps: [{ method: 'getIndex', args: ['databaseId', 'collectionId', 'key'] }],
 		output: { kind: 'object' },
 	},
 	'index.delete': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'collectionId', label: 'Collection ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 		],
 		steps: [{ method: 'deleteIndex', args: ['databaseId', 'collectionId', 'key'] }],
 		output: { kind: 'delete' },

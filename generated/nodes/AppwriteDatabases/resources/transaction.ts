@@ -234,6 +234,7 @@ export const transactionActions: ActionTable = {
 				kind: 'string',
 				location: 'top',
 				required: true,
+				inPath: true,
 			},
 		],
 		steps: [{ method: 'getTransaction', args: ['transactionId'] }],
@@ -247,6 +248,7 @@ export const transactionActions: ActionTable = {
 				kind: 'string',
 				location: 'top',
 				required: true,
+				inPath: true,
 			},
 			{
 				name: 'commit',
@@ -274,6 +276,7 @@ export const transactionActions: ActionTable = {
 				kind: 'string',
 				location: 'top',
 				required: true,
+				inPath: true,
 			},
 		],
 		steps: [{ method: 'deleteTransaction', args: ['transactionId'] }],
@@ -287,6 +290,7 @@ export const transactionActions: ActionTable = {
 				kind: 'string',
 				location: 'top',
 				required: true,
+				inPath: true,
 			},
 			{
 				name: 'operations',

@@ -489,7 +489,14 @@ export const deploymentFields: INodeProperties[] = [
 export const deploymentActions: ActionTable = {
 	'deployment.create': {
 		params: [
-			{ name: 'functionId', label: 'Function ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'functionId',
+				label: 'Function ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'code', label: 'Input Binary Field', kind: 'binary', location: 'top', required: true },
 			{ name: 'activate', label: 'Activate', kind: 'boolean', location: 'top', required: true },
 			{
@@ -514,7 +521,14 @@ export const deploymentActions: ActionTable = {
 	},
 	'deployment.createFromRepository': {
 		params: [
-			{ name: 'functionId', label: 'Function ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'functionId',
+				label: 'Function ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'type',
 				label: 'Reference Type',
@@ -537,7 +551,14 @@ export const deploymentActions: ActionTable = {
 	},
 	'deployment.createFromTemplate': {
 		params: [
-			{ name: 'functionId', label: 'Function ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'functionId',
+				label: 'Function ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'repository', label: 'Repository', kind: 'string', location: 'top', required: true },
 			{ name: 'owner', label: 'Owner', kind: 'string', location: 'top', required: true },
 			{
@@ -574,7 +595,14 @@ export const deploymentActions: ActionTable = {
 	},
 	'deployment.duplicate': {
 		params: [
-			{ name: 'functionId', label: 'Function ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'functionId',
+				label: 'Function ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'deploymentId', label: 'Deployment ID', kind: 'string', location: 'top', required: true },
 			{
 				name: 'buildId',
@@ -589,15 +617,36 @@ export const deploymentActions: ActionTable = {
 	},
 	'deployment.get': {
 		params: [
-			{ name: 'functionId', label: 'Function ID', kind: 'string', location: 'top', required: true },
-			{ name: 'deploymentId', label: 'Deployment ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'functionId',
+				label: 'Function ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'deploymentId',
+				label: 'Deployment ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'getDeployment', args: ['functionId', 'deploymentId'] }],
 		output: { kind: 'object' },
 	},
 	'deployment.getAll': {
 		params: [
-			{ name: 'functionId', label: 'Function ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'functionId',
+				label: 'Function ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -619,7 +668,14 @@ export const deploymentActions: ActionTable = {
 	},
 	'deployment.activate': {
 		params: [
-			{ name: 'functionId', label: 'Function ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'functionId',
+				label: 'Function ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'deploymentId', label: 'Deployment ID', kind: 'string', location: 'top', required: true },
 		],
 		steps: [{ method: 'updateFunctionDeployment', args: ['functionId', 'deploymentId'] }],
@@ -627,16 +683,44 @@ export const deploymentActions: ActionTable = {
 	},
 	'deployment.cancel': {
 		params: [
-			{ name: 'functionId', label: 'Function ID', kind: 'string', location: 'top', required: true },
-			{ name: 'deploymentId', label: 'Deployment ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'functionId',
+				label: 'Function ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'deploymentId',
+				label: 'Deployment ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'updateDeploymentStatus', args: ['functionId', 'deploymentId'] }],
 		output: { kind: 'object' },
 	},
 	'deployment.download': {
 		params: [
-			{ name: 'functionId', label: 'Function ID', kind: 'string', location: 'top', required: true },
-			{ name: 'deploymentId', label: 'Deployment ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'functionId',
+				label: 'Function ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'deploymentId',
+				label: 'Deployment ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'type',
 				label: 'Content',
@@ -654,8 +738,22 @@ export const deploymentActions: ActionTable = {
 	},
 	'deployment.delete': {
 		params: [
-			{ name: 'functionId', label: 'Function ID', kind: 'string', location: 'top', required: true },
-			{ name: 'deploymentId', label: 'Deployment ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'functionId',
+				label: 'Function ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'deploymentId',
+				label: 'Deployment ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'deleteDeployment', args: ['functionId', 'deploymentId'] }],
 		output: { kind: 'delete' },

@@ -219,7 +219,14 @@ export const executionFields: INodeProperties[] = [
 export const executionActions: ActionTable = {
 	'execution.create': {
 		params: [
-			{ name: 'functionId', label: 'Function ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'functionId',
+				label: 'Function ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'body', label: 'Body', kind: 'string', location: 'additionalFields', required: false },
 			{
 				name: 'async',
@@ -256,15 +263,36 @@ export const executionActions: ActionTable = {
 	},
 	'execution.get': {
 		params: [
-			{ name: 'functionId', label: 'Function ID', kind: 'string', location: 'top', required: true },
-			{ name: 'executionId', label: 'Execution ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'functionId',
+				label: 'Function ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'executionId',
+				label: 'Execution ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'getExecution', args: ['functionId', 'executionId'] }],
 		output: { kind: 'object' },
 	},
 	'execution.getAll': {
 		params: [
-			{ name: 'functionId', label: 'Function ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'functionId',
+				label: 'Function ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -285,8 +313,22 @@ export const executionActions: ActionTable = {
 	},
 	'execution.delete': {
 		params: [
-			{ name: 'functionId', label: 'Function ID', kind: 'string', location: 'top', required: true },
-			{ name: 'executionId', label: 'Execution ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'functionId',
+				label: 'Function ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'executionId',
+				label: 'Execution ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'deleteExecution', args: ['functionId', 'executionId'] }],
 		output: { kind: 'delete' },

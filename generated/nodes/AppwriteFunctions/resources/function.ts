@@ -944,7 +944,14 @@ export const functionFields: INodeProperties[] = [
 export const functionActions: ActionTable = {
 	'function.get': {
 		params: [
-			{ name: 'functionId', label: 'Function ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'functionId',
+				label: 'Function ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'get', args: ['functionId'] }],
 		output: { kind: 'object' },
@@ -1337,10 +1344,18 @@ export const functionActions: ActionTable = {
 			},
 		],
 		output: { kind: 'object' },
+		readBack: { method: 'get', args: ['functionId'] },
 	},
 	'function.update': {
 		params: [
-			{ name: 'functionId', label: 'Function ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'functionId',
+				label: 'Function ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'name', label: 'Name', kind: 'string', location: 'top', required: true },
 			{
 				name: 'runtime',
@@ -1708,7 +1723,14 @@ export const functionActions: ActionTable = {
 	},
 	'function.delete': {
 		params: [
-			{ name: 'functionId', label: 'Function ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'functionId',
+				label: 'Function ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'delete', args: ['functionId'] }],
 		output: { kind: 'delete' },

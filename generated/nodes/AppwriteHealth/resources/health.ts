@@ -437,6 +437,7 @@ export const healthActions: ActionTable = {
 					'v1-stats-usage',
 					'v1-webhooks',
 				],
+				inPath: true,
 			},
 			{
 				name: 'threshold',

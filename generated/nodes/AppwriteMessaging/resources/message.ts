@@ -1007,10 +1007,18 @@ export const messageActions: ActionTable = {
 			},
 		],
 		output: { kind: 'object' },
+		readBack: { method: 'getMessage', args: ['messageId'] },
 	},
 	'message.updateEmail': {
 		params: [
-			{ name: 'messageId', label: 'Message ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'messageId',
+				label: 'Message ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'topics',
 				label: 'Topic IDs',
@@ -1190,10 +1198,18 @@ export const messageActions: ActionTable = {
 			},
 		],
 		output: { kind: 'object' },
+		readBack: { method: 'getMessage', args: ['messageId'] },
 	},
 	'message.updatePush': {
 		params: [
-			{ name: 'messageId', label: 'Message ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'messageId',
+				label: 'Message ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'topics',
 				label: 'Topic IDs',
@@ -1325,10 +1341,18 @@ export const messageActions: ActionTable = {
 			},
 		],
 		output: { kind: 'object' },
+		readBack: { method: 'getMessage', args: ['messageId'] },
 	},
 	'message.updateSms': {
 		params: [
-			{ name: 'messageId', label: 'Message ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'messageId',
+				label: 'Message ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'topics',
 				label: 'Topic IDs',
@@ -1375,18 +1399,43 @@ export const messageActions: ActionTable = {
 		output: { kind: 'object' },
 	},
 	'message.get': {
-		params: [{ name: 'messageId', label: 'Message ID', kind: 'string', location: 'top', required: true }],
+		params: [
+			{
+				name: 'messageId',
+				label: 'Message ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+		],
 		steps: [{ method: 'getMessage', args: ['messageId'] }],
 		output: { kind: 'object' },
 	},
 	'message.delete': {
-		params: [{ name: 'messageId', label: 'Message ID', kind: 'string', location: 'top', required: true }],
+		params: [
+			{
+				name: 'messageId',
+				label: 'Message ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+		],
 		steps: [{ method: 'delete', args: ['messageId'] }],
 		output: { kind: 'delete' },
 	},
 	'message.getLogs': {
 		params: [
-			{ name: 'messageId', label: 'Message ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'messageId',
+				label: 'Message ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -1407,7 +1456,14 @@ export const messageActions: ActionTable = {
 	},
 	'message.getTargets': {
 		params: [
-			{ name: 'messageId', label: 'Message ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'messageId',
+				label: 'Message ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',

@@ -2453,10 +2453,18 @@ export const providerActions: ActionTable = {
 			},
 		],
 		output: { kind: 'object' },
+		readBack: { method: 'getProvider', args: ['providerId'] },
 	},
 	'provider.updateApns': {
 		params: [
-			{ name: 'providerId', label: 'Provider ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'providerId',
+				label: 'Provider ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'name', label: 'Name', kind: 'string', location: 'additionalFields', required: false },
 			{
 				name: 'enabled',
@@ -2541,10 +2549,18 @@ export const providerActions: ActionTable = {
 			{ method: 'createFCMProvider', args: ['providerId', 'name', 'serviceAccountJSON', 'enabled'] },
 		],
 		output: { kind: 'object' },
+		readBack: { method: 'getProvider', args: ['providerId'] },
 	},
 	'provider.updateFcm': {
 		params: [
-			{ name: 'providerId', label: 'Provider ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'providerId',
+				label: 'Provider ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'name', label: 'Name', kind: 'string', location: 'additionalFields', required: false },
 			{
 				name: 'enabled',
@@ -2639,10 +2655,18 @@ export const providerActions: ActionTable = {
 			},
 		],
 		output: { kind: 'object' },
+		readBack: { method: 'getProvider', args: ['providerId'] },
 	},
 	'provider.updateMailgun': {
 		params: [
-			{ name: 'providerId', label: 'Provider ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'providerId',
+				label: 'Provider ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'name', label: 'Name', kind: 'string', location: 'additionalFields', required: false },
 			{
 				name: 'apiKey',
@@ -2754,10 +2778,18 @@ export const providerActions: ActionTable = {
 			},
 		],
 		output: { kind: 'object' },
+		readBack: { method: 'getProvider', args: ['providerId'] },
 	},
 	'provider.updateMsg91': {
 		params: [
-			{ name: 'providerId', label: 'Provider ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'providerId',
+				label: 'Provider ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'name', label: 'Name', kind: 'string', location: 'additionalFields', required: false },
 			{
 				name: 'enabled',
@@ -2859,10 +2891,18 @@ export const providerActions: ActionTable = {
 			},
 		],
 		output: { kind: 'object' },
+		readBack: { method: 'getProvider', args: ['providerId'] },
 	},
 	'provider.updateResend': {
 		params: [
-			{ name: 'providerId', label: 'Provider ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'providerId',
+				label: 'Provider ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'name', label: 'Name', kind: 'string', location: 'additionalFields', required: false },
 			{
 				name: 'enabled',
@@ -2987,10 +3027,18 @@ export const providerActions: ActionTable = {
 			},
 		],
 		output: { kind: 'object' },
+		readBack: { method: 'getProvider', args: ['providerId'] },
 	},
 	'provider.updateSendgrid': {
 		params: [
-			{ name: 'providerId', label: 'Provider ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'providerId',
+				label: 'Provider ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'name', label: 'Name', kind: 'string', location: 'additionalFields', required: false },
 			{
 				name: 'enabled',
@@ -3146,10 +3194,18 @@ export const providerActions: ActionTable = {
 			},
 		],
 		output: { kind: 'object' },
+		readBack: { method: 'getProvider', args: ['providerId'] },
 	},
 	'provider.updateSmtp': {
 		params: [
-			{ name: 'providerId', label: 'Provider ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'providerId',
+				label: 'Provider ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'name', label: 'Name', kind: 'string', location: 'additionalFields', required: false },
 			{ name: 'host', label: 'Host', kind: 'string', location: 'additionalFields', required: false },
 			{ name: 'port', label: 'Port', kind: 'number', location: 'additionalFields', required: false },
@@ -3276,10 +3332,18 @@ export const providerActions: ActionTable = {
 			},
 		],
 		output: { kind: 'object' },
+		readBack: { method: 'getProvider', args: ['providerId'] },
 	},
 	'provider.updateTelesign': {
 		params: [
-			{ name: 'providerId', label: 'Provider ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'providerId',
+				label: 'Provider ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'name', label: 'Name', kind: 'string', location: 'additionalFields', required: false },
 			{
 				name: 'enabled',
@@ -3346,10 +3410,18 @@ export const providerActions: ActionTable = {
 			},
 		],
 		output: { kind: 'object' },
+		readBack: { method: 'getProvider', args: ['providerId'] },
 	},
 	'provider.updateTextmagic': {
 		params: [
-			{ name: 'providerId', label: 'Provider ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'providerId',
+				label: 'Provider ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'name', label: 'Name', kind: 'string', location: 'additionalFields', required: false },
 			{
 				name: 'enabled',
@@ -3416,10 +3488,18 @@ export const providerActions: ActionTable = {
 			},
 		],
 		output: { kind: 'object' },
+		readBack: { method: 'getProvider', args: ['providerId'] },
 	},
 	'provider.updateTwilio': {
 		params: [
-			{ name: 'providerId', label: 'Provider ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'providerId',
+				label: 'Provider ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'name', label: 'Name', kind: 'string', location: 'additionalFields', required: false },
 			{
 				name: 'enabled',
@@ -3486,10 +3566,18 @@ export const providerActions: ActionTable = {
 			},
 		],
 		output: { kind: 'object' },
+		readBack: { method: 'getProvider', args: ['providerId'] },
 	},
 	'provider.updateVonage': {
 		params: [
-			{ name: 'providerId', label: 'Provider ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'providerId',
+				label: 'Provider ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'name', label: 'Name', kind: 'string', location: 'additionalFields', required: false },
 			{
 				name: 'enabled',
@@ -3524,21 +3612,42 @@ export const providerActions: ActionTable = {
 	},
 	'provider.get': {
 		params: [
-			{ name: 'providerId', label: 'Provider ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'providerId',
+				label: 'Provider ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'getProvider', args: ['providerId'] }],
 		output: { kind: 'object' },
 	},
 	'provider.delete': {
 		params: [
-			{ name: 'providerId', label: 'Provider ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'providerId',
+				label: 'Provider ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'deleteProvider', args: ['providerId'] }],
 		output: { kind: 'delete' },
 	},
 	'provider.getLogs': {
 		params: [
-			{ name: 'providerId', label: 'Provider ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'providerId',
+				label: 'Provider ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -3920,6 +4029,7 @@ export const providerActions: ActionTable = {
 			},
 		],
 		output: { kind: 'object' },
+		readBack: { method: 'getProvider', args: ['providerId'] },
 	},
 	'provider.update': {
 		params: [
@@ -3943,7 +4053,14 @@ export const providerActions: ActionTable = {
 					'vonage',
 				],
 			},
-			{ name: 'providerId', label: 'Provider ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'providerId',
+				label: 'Provider ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'name', label: 'Name', kind: 'string', location: 'additionalFields', required: false },
 			{
 				name: 'enabled',

@@ -253,7 +253,14 @@ export const subscriberFields: INodeProperties[] = [
 export const subscriberActions: ActionTable = {
 	'subscriber.getLogs': {
 		params: [
-			{ name: 'subscriberId', label: 'Subscriber ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'subscriberId',
+				label: 'Subscriber ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -274,7 +281,14 @@ export const subscriberActions: ActionTable = {
 	},
 	'subscriber.getAll': {
 		params: [
-			{ name: 'topicId', label: 'Topic ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'topicId',
+				label: 'Topic ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -296,25 +310,61 @@ export const subscriberActions: ActionTable = {
 	},
 	'subscriber.create': {
 		params: [
-			{ name: 'topicId', label: 'Topic ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'topicId',
+				label: 'Topic ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'subscriberId', label: 'Subscriber ID', kind: 'id', location: 'top', required: true },
 			{ name: 'targetId', label: 'Target ID', kind: 'string', location: 'top', required: true },
 		],
 		steps: [{ method: 'createSubscriber', args: ['topicId', 'subscriberId', 'targetId'] }],
 		output: { kind: 'object' },
+		readBack: { method: 'getSubscriber', args: ['topicId', 'subscriberId'] },
 	},
 	'subscriber.get': {
 		params: [
-			{ name: 'topicId', label: 'Topic ID', kind: 'string', location: 'top', required: true },
-			{ name: 'subscriberId', label: 'Subscriber ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'topicId',
+				label: 'Topic ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'subscriberId',
+				label: 'Subscriber ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'getSubscriber', args: ['topicId', 'subscriberId'] }],
 		output: { kind: 'object' },
 	},
 	'subscriber.delete': {
 		params: [
-			{ name: 'topicId', label: 'Topic ID', kind: 'string', location: 'top', required: true },
-			{ name: 'subscriberId', label: 'Subscriber ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'topicId',
+				label: 'Topic ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'subscriberId',
+				label: 'Subscriber ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'deleteSubscriber', args: ['topicId', 'subscriberId'] }],
 		output: { kind: 'delete' },

@@ -306,15 +306,32 @@ export const topicActions: ActionTable = {
 		],
 		steps: [{ method: 'createTopic', args: ['topicId', 'name', 'subscribe'] }],
 		output: { kind: 'object' },
+		readBack: { method: 'getTopic', args: ['topicId'] },
 	},
 	'topic.get': {
-		params: [{ name: 'topicId', label: 'Topic ID', kind: 'string', location: 'top', required: true }],
+		params: [
+			{
+				name: 'topicId',
+				label: 'Topic ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+		],
 		steps: [{ method: 'getTopic', args: ['topicId'] }],
 		output: { kind: 'object' },
 	},
 	'topic.update': {
 		params: [
-			{ name: 'topicId', label: 'Topic ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'topicId',
+				label: 'Topic ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'name', label: 'Name', kind: 'string', location: 'additionalFields', required: false },
 			{
 				name: 'subscribe',
@@ -328,13 +345,29 @@ export const topicActions: ActionTable = {
 		output: { kind: 'object' },
 	},
 	'topic.delete': {
-		params: [{ name: 'topicId', label: 'Topic ID', kind: 'string', location: 'top', required: true }],
+		params: [
+			{
+				name: 'topicId',
+				label: 'Topic ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+		],
 		steps: [{ method: 'deleteTopic', args: ['topicId'] }],
 		output: { kind: 'delete' },
 	},
 	'topic.getLogs': {
 		params: [
-			{ name: 'topicId', label: 'Topic ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'topicId',
+				label: 'Topic ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',

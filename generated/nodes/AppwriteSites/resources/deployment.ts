@@ -478,7 +478,14 @@ export const deploymentFields: INodeProperties[] = [
 export const deploymentActions: ActionTable = {
 	'deployment.create': {
 		params: [
-			{ name: 'siteId', label: 'Site ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'siteId',
+				label: 'Site ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'code', label: 'Input Binary Field', kind: 'binary', location: 'top', required: true },
 			{
 				name: 'activate',
@@ -519,7 +526,14 @@ export const deploymentActions: ActionTable = {
 	},
 	'deployment.createFromRepository': {
 		params: [
-			{ name: 'siteId', label: 'Site ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'siteId',
+				label: 'Site ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'type',
 				label: 'Reference Type',
@@ -542,7 +556,14 @@ export const deploymentActions: ActionTable = {
 	},
 	'deployment.createFromTemplate': {
 		params: [
-			{ name: 'siteId', label: 'Site ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'siteId',
+				label: 'Site ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'repository', label: 'Repository', kind: 'string', location: 'top', required: true },
 			{ name: 'owner', label: 'Owner', kind: 'string', location: 'top', required: true },
 			{
@@ -579,7 +600,14 @@ export const deploymentActions: ActionTable = {
 	},
 	'deployment.duplicate': {
 		params: [
-			{ name: 'siteId', label: 'Site ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'siteId',
+				label: 'Site ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'deploymentId', label: 'Deployment ID', kind: 'string', location: 'top', required: true },
 		],
 		steps: [{ method: 'createDuplicateDeployment', args: ['siteId', 'deploymentId'] }],
@@ -587,15 +615,36 @@ export const deploymentActions: ActionTable = {
 	},
 	'deployment.get': {
 		params: [
-			{ name: 'siteId', label: 'Site ID', kind: 'string', location: 'top', required: true },
-			{ name: 'deploymentId', label: 'Deployment ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'siteId',
+				label: 'Site ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'deploymentId',
+				label: 'Deployment ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'getDeployment', args: ['siteId', 'deploymentId'] }],
 		output: { kind: 'object' },
 	},
 	'deployment.getAll': {
 		params: [
-			{ name: 'siteId', label: 'Site ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'siteId',
+				label: 'Site ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -617,7 +666,14 @@ export const deploymentActions: ActionTable = {
 	},
 	'deployment.activate': {
 		params: [
-			{ name: 'siteId', label: 'Site ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'siteId',
+				label: 'Site ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'deploymentId', label: 'Deployment ID', kind: 'string', location: 'top', required: true },
 		],
 		steps: [{ method: 'updateSiteDeployment', args: ['siteId', 'deploymentId'] }],
@@ -625,16 +681,44 @@ export const deploymentActions: ActionTable = {
 	},
 	'deployment.cancel': {
 		params: [
-			{ name: 'siteId', label: 'Site ID', kind: 'string', location: 'top', required: true },
-			{ name: 'deploymentId', label: 'Deployment ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'siteId',
+				label: 'Site ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'deploymentId',
+				label: 'Deployment ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'updateDeploymentStatus', args: ['siteId', 'deploymentId'] }],
 		output: { kind: 'object' },
 	},
 	'deployment.download': {
 		params: [
-			{ name: 'siteId', label: 'Site ID', kind: 'string', location: 'top', required: true },
-			{ name: 'deploymentId', label: 'Deployment ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'siteId',
+				label: 'Site ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'deploymentId',
+				label: 'Deployment ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'type',
 				label: 'Content',
@@ -652,8 +736,22 @@ export const deploymentActions: ActionTable = {
 	},
 	'deployment.delete': {
 		params: [
-			{ name: 'siteId', label: 'Site ID', kind: 'string', location: 'top', required: true },
-			{ name: 'deploymentId', label: 'Deployment ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'siteId',
+				label: 'Site ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'deploymentId',
+				label: 'Deployment ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'deleteDeployment', args: ['siteId', 'deploymentId'] }],
 		output: { kind: 'delete' },

@@ -136,15 +136,29 @@ export const logFields: INodeProperties[] = [
 export const logActions: ActionTable = {
 	'log.get': {
 		params: [
-			{ name: 'siteId', label: 'Site ID', kind: 'string', location: 'top', required: true },
-			{ name: 'logId', label: 'Log ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'siteId',
+				label: 'Site ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'logId', label: 'Log ID', kind: 'string', location: 'top', required: true, inPath: true },
 		],
 		steps: [{ method: 'getLog', args: ['siteId', 'logId'] }],
 		output: { kind: 'object' },
 	},
 	'log.getAll': {
 		params: [
-			{ name: 'siteId', label: 'Site ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'siteId',
+				label: 'Site ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -165,8 +179,15 @@ export const logActions: ActionTable = {
 	},
 	'log.delete': {
 		params: [
-			{ name: 'siteId', label: 'Site ID', kind: 'string', location: 'top', required: true },
-			{ name: 'logId', label: 'Log ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'siteId',
+				label: 'Site ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'logId', label: 'Log ID', kind: 'string', location: 'top', required: true, inPath: true },
 		],
 		steps: [{ method: 'deleteLog', args: ['siteId', 'logId'] }],
 		output: { kind: 'delete' },

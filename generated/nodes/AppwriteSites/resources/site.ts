@@ -1095,9 +1095,19 @@ export const siteActions: ActionTable = {
 			},
 		],
 		output: { kind: 'object' },
+		readBack: { method: 'get', args: ['siteId'] },
 	},
 	'site.get': {
-		params: [{ name: 'siteId', label: 'Site ID', kind: 'string', location: 'top', required: true }],
+		params: [
+			{
+				name: 'siteId',
+				label: 'Site ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+		],
 		steps: [{ method: 'get', args: ['siteId'] }],
 		output: { kind: 'object' },
 	},
@@ -1124,7 +1134,14 @@ export const siteActions: ActionTable = {
 	},
 	'site.update': {
 		params: [
-			{ name: 'siteId', label: 'Site ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'siteId',
+				label: 'Site ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'name', label: 'Name', kind: 'string', location: 'top', required: true },
 			{
 				name: 'framework',
@@ -1418,7 +1435,16 @@ export const siteActions: ActionTable = {
 		output: { kind: 'object' },
 	},
 	'site.delete': {
-		params: [{ name: 'siteId', label: 'Site ID', kind: 'string', location: 'top', required: true }],
+		params: [
+			{
+				name: 'siteId',
+				label: 'Site ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+		],
 		steps: [{ method: 'delete', args: ['siteId'] }],
 		output: { kind: 'delete' },
 	},

@@ -251,7 +251,14 @@ export const variableFields: INodeProperties[] = [
 export const variableActions: ActionTable = {
 	'variable.create': {
 		params: [
-			{ name: 'siteId', label: 'Site ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'siteId',
+				label: 'Site ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'variableId', label: 'Variable ID', kind: 'id', location: 'top', required: true },
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'value', label: 'Value', kind: 'string', location: 'top', required: true },
@@ -265,18 +272,40 @@ export const variableActions: ActionTable = {
 		],
 		steps: [{ method: 'createVariable', args: ['siteId', 'variableId', 'key', 'value', 'secret'] }],
 		output: { kind: 'object' },
+		readBack: { method: 'getVariable', args: ['siteId', 'variableId'] },
 	},
 	'variable.get': {
 		params: [
-			{ name: 'siteId', label: 'Site ID', kind: 'string', location: 'top', required: true },
-			{ name: 'variableId', label: 'Variable ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'siteId',
+				label: 'Site ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'variableId',
+				label: 'Variable ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'getVariable', args: ['siteId', 'variableId'] }],
 		output: { kind: 'object' },
 	},
 	'variable.getAll': {
 		params: [
-			{ name: 'siteId', label: 'Site ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'siteId',
+				label: 'Site ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -297,8 +326,22 @@ export const variableActions: ActionTable = {
 	},
 	'variable.update': {
 		params: [
-			{ name: 'siteId', label: 'Site ID', kind: 'string', location: 'top', required: true },
-			{ name: 'variableId', label: 'Variable ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'siteId',
+				label: 'Site ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'variableId',
+				label: 'Variable ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'additionalFields', required: false },
 			{ name: 'value', label: 'Value', kind: 'string', location: 'additionalFields', required: false },
 			{
@@ -314,8 +357,22 @@ export const variableActions: ActionTable = {
 	},
 	'variable.delete': {
 		params: [
-			{ name: 'siteId', label: 'Site ID', kind: 'string', location: 'top', required: true },
-			{ name: 'variableId', label: 'Variable ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'siteId',
+				label: 'Site ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'variableId',
+				label: 'Variable ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'deleteVariable', args: ['siteId', 'variableId'] }],
 		output: { kind: 'delete' },

@@ -421,15 +421,32 @@ export const bucketActions: ActionTable = {
 			},
 		],
 		output: { kind: 'object' },
+		readBack: { method: 'getBucket', args: ['bucketId'] },
 	},
 	'bucket.get': {
-		params: [{ name: 'bucketId', label: 'Bucket ID', kind: 'string', location: 'top', required: true }],
+		params: [
+			{
+				name: 'bucketId',
+				label: 'Bucket ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+		],
 		steps: [{ method: 'getBucket', args: ['bucketId'] }],
 		output: { kind: 'object' },
 	},
 	'bucket.update': {
 		params: [
-			{ name: 'bucketId', label: 'Bucket ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'bucketId',
+				label: 'Bucket ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'name', label: 'Name', kind: 'string', location: 'top', required: true },
 			{
 				name: 'permissions',
@@ -517,7 +534,16 @@ export const bucketActions: ActionTable = {
 		output: { kind: 'object' },
 	},
 	'bucket.delete': {
-		params: [{ name: 'bucketId', label: 'Bucket ID', kind: 'string', location: 'top', required: true }],
+		params: [
+			{
+				name: 'bucketId',
+				label: 'Bucket ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+		],
 		steps: [{ method: 'deleteBucket', args: ['bucketId'] }],
 		output: { kind: 'delete' },
 	},

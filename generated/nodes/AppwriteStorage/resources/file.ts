@@ -492,7 +492,14 @@ export const fileFields: INodeProperties[] = [
 export const fileActions: ActionTable = {
 	'file.getAll': {
 		params: [
-			{ name: 'bucketId', label: 'Bucket ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'bucketId',
+				label: 'Bucket ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -514,7 +521,14 @@ export const fileActions: ActionTable = {
 	},
 	'file.upload': {
 		params: [
-			{ name: 'bucketId', label: 'Bucket ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'bucketId',
+				label: 'Bucket ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'fileId', label: 'File ID', kind: 'id', location: 'top', required: true },
 			{ name: 'file', label: 'Input Binary Field', kind: 'binary', location: 'top', required: true },
 			{
@@ -527,19 +541,48 @@ export const fileActions: ActionTable = {
 		],
 		steps: [{ method: 'createFile', args: ['bucketId', 'fileId', 'file', 'permissions'] }],
 		output: { kind: 'object' },
+		readBack: { method: 'getFile', args: ['bucketId', 'fileId'] },
 	},
 	'file.get': {
 		params: [
-			{ name: 'bucketId', label: 'Bucket ID', kind: 'string', location: 'top', required: true },
-			{ name: 'fileId', label: 'File ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'bucketId',
+				label: 'Bucket ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'fileId',
+				label: 'File ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'getFile', args: ['bucketId', 'fileId'] }],
 		output: { kind: 'object' },
 	},
 	'file.update': {
 		params: [
-			{ name: 'bucketId', label: 'Bucket ID', kind: 'string', location: 'top', required: true },
-			{ name: 'fileId', label: 'File ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'bucketId',
+				label: 'Bucket ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'fileId',
+				label: 'File ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'name', label: 'Name', kind: 'string', location: 'additionalFields', required: false },
 			{
 				name: 'permissions',
@@ -554,16 +597,44 @@ export const fileActions: ActionTable = {
 	},
 	'file.delete': {
 		params: [
-			{ name: 'bucketId', label: 'Bucket ID', kind: 'string', location: 'top', required: true },
-			{ name: 'fileId', label: 'File ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'bucketId',
+				label: 'Bucket ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'fileId',
+				label: 'File ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'deleteFile', args: ['bucketId', 'fileId'] }],
 		output: { kind: 'delete' },
 	},
 	'file.download': {
 		params: [
-			{ name: 'bucketId', label: 'Bucket ID', kind: 'string', location: 'top', required: true },
-			{ name: 'fileId', label: 'File ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'bucketId',
+				label: 'Bucket ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'fileId',
+				label: 'File ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'token',
 				label: 'Access Token',
@@ -580,8 +651,22 @@ export const fileActions: ActionTable = {
 	},
 	'file.preview': {
 		params: [
-			{ name: 'bucketId', label: 'Bucket ID', kind: 'string', location: 'top', required: true },
-			{ name: 'fileId', label: 'File ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'bucketId',
+				label: 'Bucket ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'fileId',
+				label: 'File ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'width', label: 'Width', kind: 'number', location: 'additionalFields', required: false },
 			{ name: 'height', label: 'Height', kind: 'number', location: 'additionalFields', required: false },
 			{
@@ -692,8 +777,22 @@ export const fileActions: ActionTable = {
 	},
 	'file.view': {
 		params: [
-			{ name: 'bucketId', label: 'Bucket ID', kind: 'string', location: 'top', required: true },
-			{ name: 'fileId', label: 'File ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'bucketId',
+				label: 'Bucket ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'fileId',
+				label: 'File ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'token',
 				label: 'Access Token',

@@ -2319,8 +2319,22 @@ export const columnFields: INodeProperties[] = [
 export const columnActions: ActionTable = {
 	'column.createBooleanColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
@@ -2342,9 +2356,23 @@ export const columnActions: ActionTable = {
 	},
 	'column.updateBooleanColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
 				name: 'xdefault',
@@ -2371,8 +2399,22 @@ export const columnActions: ActionTable = {
 	},
 	'column.createDatetimeColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
@@ -2394,9 +2436,23 @@ export const columnActions: ActionTable = {
 	},
 	'column.updateDatetimeColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
 				name: 'xdefault',
@@ -2423,8 +2479,22 @@ export const columnActions: ActionTable = {
 	},
 	'column.createEmailColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
@@ -2446,9 +2516,23 @@ export const columnActions: ActionTable = {
 	},
 	'column.updateEmailColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
 				name: 'xdefault',
@@ -2475,8 +2559,22 @@ export const columnActions: ActionTable = {
 	},
 	'column.createIpColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
@@ -2498,9 +2596,23 @@ export const columnActions: ActionTable = {
 	},
 	'column.updateIpColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
 				name: 'xdefault',
@@ -2527,8 +2639,22 @@ export const columnActions: ActionTable = {
 	},
 	'column.createUrlColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
@@ -2550,9 +2676,23 @@ export const columnActions: ActionTable = {
 	},
 	'column.updateUrlColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
 				name: 'xdefault',
@@ -2579,8 +2719,22 @@ export const columnActions: ActionTable = {
 	},
 	'column.createTextColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
@@ -2609,9 +2763,23 @@ export const columnActions: ActionTable = {
 	},
 	'column.updateTextColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
 				name: 'xdefault',
@@ -2638,8 +2806,22 @@ export const columnActions: ActionTable = {
 	},
 	'column.createMediumtextColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
@@ -2668,9 +2850,23 @@ export const columnActions: ActionTable = {
 	},
 	'column.updateMediumtextColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
 				name: 'xdefault',
@@ -2697,8 +2893,22 @@ export const columnActions: ActionTable = {
 	},
 	'column.createLongtextColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
@@ -2727,9 +2937,23 @@ export const columnActions: ActionTable = {
 	},
 	'column.updateLongtextColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
 				name: 'xdefault',
@@ -2756,8 +2980,22 @@ export const columnActions: ActionTable = {
 	},
 	'column.createVarcharColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'size', label: 'Size', kind: 'number', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
@@ -2787,9 +3025,23 @@ export const columnActions: ActionTable = {
 	},
 	'column.updateVarcharColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
 				name: 'xdefault',
@@ -2817,8 +3069,22 @@ export const columnActions: ActionTable = {
 	},
 	'column.createEnumColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'elements', label: 'Allowed Values', kind: 'stringList', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
@@ -2841,9 +3107,23 @@ export const columnActions: ActionTable = {
 	},
 	'column.updateEnumColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'elements', label: 'Allowed Values', kind: 'stringList', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
@@ -2871,8 +3151,22 @@ export const columnActions: ActionTable = {
 	},
 	'column.createFloatColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{ name: 'min', label: 'Minimum', kind: 'number', location: 'additionalFields', required: false },
@@ -2896,9 +3190,23 @@ export const columnActions: ActionTable = {
 	},
 	'column.updateFloatColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
 				name: 'xdefault',
@@ -2927,8 +3235,22 @@ export const columnActions: ActionTable = {
 	},
 	'column.createIntegerColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{ name: 'array', label: 'Array', kind: 'boolean', location: 'additionalFields', required: false },
@@ -2940,8 +3262,22 @@ export const columnActions: ActionTable = {
 	},
 	'column.createPointColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
@@ -2959,9 +3295,23 @@ export const columnActions: ActionTable = {
 	},
 	'column.updatePointColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
 				name: 'xdefault',
@@ -2988,8 +3338,22 @@ export const columnActions: ActionTable = {
 	},
 	'column.createLineColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
@@ -3007,9 +3371,23 @@ export const columnActions: ActionTable = {
 	},
 	'column.updateLineColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
 				name: 'xdefault',
@@ -3036,8 +3414,22 @@ export const columnActions: ActionTable = {
 	},
 	'column.createPolygonColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
@@ -3055,9 +3447,23 @@ export const columnActions: ActionTable = {
 	},
 	'column.updatePolygonColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'required', label: 'Required', kind: 'boolean', location: 'top', required: true },
 			{
 				name: 'xdefault',
@@ -3084,8 +3490,22 @@ export const columnActions: ActionTable = {
 	},
 	'column.createRelationshipColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'relatedTableId',
 				label: 'Related Table ID',
@@ -3144,9 +3564,23 @@ export const columnActions: ActionTable = {
 	},
 	'column.updateRelationshipColumn': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 			{
 				name: 'onDelete',
 				label: 'On Delete',
@@ -3173,26 +3607,68 @@ export const columnActions: ActionTable = {
 	},
 	'column.delete': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 		],
 		steps: [{ method: 'deleteColumn', args: ['databaseId', 'tableId', 'key'] }],
 		output: { kind: 'delete' },
 	},
 	'column.get': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 		],
 		steps: [{ method: 'getColumn', args: ['databaseId', 'tableId', 'key'] }],
 		output: { kind: 'object' },
 	},
 	'column.getAll': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',

@@ -207,17 +207,32 @@ export const databaseActions: ActionTable = {
 		],
 		steps: [{ method: 'create', args: ['databaseId', 'name', 'enabled'] }],
 		output: { kind: 'object' },
+		readBack: { method: 'get', args: ['databaseId'] },
 	},
 	'database.delete': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'delete', args: ['databaseId'] }],
 		output: { kind: 'delete' },
 	},
 	'database.get': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'get', args: ['databaseId'] }],
 		output: { kind: 'object' },
@@ -245,7 +260,14 @@ export const databaseActions: ActionTable = {
 	},
 	'database.update': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'name', label: 'Name', kind: 'string', location: 'additionalFields', required: false },
 			{
 				name: 'enabled',

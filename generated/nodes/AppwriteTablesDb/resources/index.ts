@@ -245,8 +245,22 @@ export const indexFields: INodeProperties[] = [
 export const indexActions: ActionTable = {
 	'index.create': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
 			{
 				name: 'type',
@@ -283,26 +297,68 @@ export const indexActions: ActionTable = {
 	},
 	'index.delete': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 		],
 		steps: [{ method: 'deleteIndex', args: ['databaseId', 'tableId', 'key'] }],
 		output: { kind: 'delete' },
 	},
 	'index.get': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
-			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'key', label: 'Key', kind: 'string', location: 'top', required: true, inPath: true },
 		],
 		steps: [{ method: 'getIndex', args: ['databaseId', 'tableId', 'key'] }],
 		output: { kind: 'object' },
 	},
 	'index.getAll': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',

@@ -758,8 +758,22 @@ export const rowFields: INodeProperties[] = [
 export const rowActions: ActionTable = {
 	'row.create': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'rowId', label: 'Row ID', kind: 'id', location: 'top', required: true },
 			{ name: 'data', label: 'Data', kind: 'json', location: 'top', required: true },
 			{
@@ -784,11 +798,26 @@ export const rowActions: ActionTable = {
 			},
 		],
 		output: { kind: 'object' },
+		readBack: { method: 'getRow', args: ['databaseId', 'tableId', 'rowId', 'transactionId'] },
 	},
 	'row.createMany': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'rows', label: 'Rows', kind: 'jsonList', location: 'top', required: true },
 			{
 				name: 'transactionId',
@@ -803,9 +832,23 @@ export const rowActions: ActionTable = {
 	},
 	'row.delete': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
-			{ name: 'rowId', label: 'Row ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'rowId', label: 'Row ID', kind: 'string', location: 'top', required: true, inPath: true },
 			{
 				name: 'transactionId',
 				label: 'Transaction ID',
@@ -819,8 +862,22 @@ export const rowActions: ActionTable = {
 	},
 	'row.deleteMany': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -841,10 +898,24 @@ export const rowActions: ActionTable = {
 	},
 	'row.decrement': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
-			{ name: 'rowId', label: 'Row ID', kind: 'string', location: 'top', required: true },
-			{ name: 'column', label: 'Column', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'rowId', label: 'Row ID', kind: 'string', location: 'top', required: true, inPath: true },
+			{ name: 'column', label: 'Column', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'value', label: 'Value', kind: 'number', location: 'additionalFields', required: false },
 			{ name: 'min', label: 'Minimum', kind: 'number', location: 'additionalFields', required: false },
 			{
@@ -865,9 +936,23 @@ export const rowActions: ActionTable = {
 	},
 	'row.get': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
-			{ name: 'rowId', label: 'Row ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'rowId', label: 'Row ID', kind: 'string', location: 'top', required: true, inPath: true },
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -888,8 +973,22 @@ export const rowActions: ActionTable = {
 	},
 	'row.getAll': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -929,10 +1028,24 @@ export const rowActions: ActionTable = {
 	},
 	'row.increment': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
-			{ name: 'rowId', label: 'Row ID', kind: 'string', location: 'top', required: true },
-			{ name: 'column', label: 'Column', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'rowId', label: 'Row ID', kind: 'string', location: 'top', required: true, inPath: true },
+			{ name: 'column', label: 'Column', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'value', label: 'Value', kind: 'number', location: 'additionalFields', required: false },
 			{ name: 'max', label: 'Maximum', kind: 'number', location: 'additionalFields', required: false },
 			{
@@ -953,9 +1066,23 @@ export const rowActions: ActionTable = {
 	},
 	'row.update': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
-			{ name: 'rowId', label: 'Row ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'rowId', label: 'Row ID', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'data', label: 'Data', kind: 'json', location: 'additionalFields', required: false },
 			{
 				name: 'permissions',
@@ -982,8 +1109,22 @@ export const rowActions: ActionTable = {
 	},
 	'row.updateMany': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'data', label: 'Data', kind: 'json', location: 'additionalFields', required: false },
 			{
 				name: 'queries',
@@ -1005,9 +1146,23 @@ export const rowActions: ActionTable = {
 	},
 	'row.upsert': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
-			{ name: 'rowId', label: 'Row ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'rowId', label: 'Row ID', kind: 'string', location: 'top', required: true, inPath: true },
 			{ name: 'data', label: 'Data', kind: 'json', location: 'additionalFields', required: false },
 			{
 				name: 'permissions',
@@ -1034,8 +1189,22 @@ export const rowActions: ActionTable = {
 	},
 	'row.upsertMany': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'rows', label: 'Rows', kind: 'jsonList', location: 'top', required: true },
 			{
 				name: 'transactionId',

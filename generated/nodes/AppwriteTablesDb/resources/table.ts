@@ -296,7 +296,14 @@ export const tableFields: INodeProperties[] = [
 export const tableActions: ActionTable = {
 	'table.create': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'tableId', label: 'Table ID', kind: 'id', location: 'top', required: true },
 			{ name: 'name', label: 'Name', kind: 'string', location: 'top', required: true },
 			{
@@ -351,26 +358,62 @@ export const tableActions: ActionTable = {
 			},
 		],
 		output: { kind: 'object' },
+		readBack: { method: 'getTable', args: ['databaseId', 'tableId'] },
 	},
 	'table.delete': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'deleteTable', args: ['databaseId', 'tableId'] }],
 		output: { kind: 'delete' },
 	},
 	'table.get': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'getTable', args: ['databaseId', 'tableId'] }],
 		output: { kind: 'object' },
 	},
 	'table.getAll': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -392,8 +435,22 @@ export const tableActions: ActionTable = {
 	},
 	'table.update': {
 		params: [
-			{ name: 'databaseId', label: 'Database ID', kind: 'string', location: 'top', required: true },
-			{ name: 'tableId', label: 'Table ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'tableId',
+				label: 'Table ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'name', label: 'Name', kind: 'string', location: 'additionalFields', required: false },
 			{
 				name: 'permissions',

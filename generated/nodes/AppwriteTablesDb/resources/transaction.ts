@@ -208,6 +208,7 @@ export const transactionActions: ActionTable = {
 				kind: 'string',
 				location: 'top',
 				required: true,
+				inPath: true,
 			},
 			{
 				name: 'operations',
@@ -241,6 +242,7 @@ export const transactionActions: ActionTable = {
 				kind: 'string',
 				location: 'top',
 				required: true,
+				inPath: true,
 			},
 		],
 		steps: [{ method: 'deleteTransaction', args: ['transactionId'] }],
@@ -254,6 +256,7 @@ export const transactionActions: ActionTable = {
 				kind: 'string',
 				location: 'top',
 				required: true,
+				inPath: true,
 			},
 		],
 		steps: [{ method: 'getTransaction', args: ['transactionId'] }],
@@ -280,6 +283,7 @@ export const transactionActions: ActionTable = {
 				kind: 'string',
 				location: 'top',
 				required: true,
+				inPath: true,
 			},
 			{
 				name: 'commit',

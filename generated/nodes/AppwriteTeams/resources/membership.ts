@@ -247,7 +247,14 @@ export const membershipFields: INodeProperties[] = [
 export const membershipActions: ActionTable = {
 	'membership.create': {
 		params: [
-			{ name: 'teamId', label: 'Team ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'teamId',
+				label: 'Team ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'roles', label: 'Roles', kind: 'stringList', location: 'top', required: true },
 			{
 				name: 'userId',
@@ -277,23 +284,58 @@ export const membershipActions: ActionTable = {
 	},
 	'membership.delete': {
 		params: [
-			{ name: 'teamId', label: 'Team ID', kind: 'string', location: 'top', required: true },
-			{ name: 'membershipId', label: 'Membership ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'teamId',
+				label: 'Team ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'membershipId',
+				label: 'Membership ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'deleteMembership', args: ['teamId', 'membershipId'] }],
 		output: { kind: 'delete' },
 	},
 	'membership.get': {
 		params: [
-			{ name: 'teamId', label: 'Team ID', kind: 'string', location: 'top', required: true },
-			{ name: 'membershipId', label: 'Membership ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'teamId',
+				label: 'Team ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'membershipId',
+				label: 'Membership ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'getMembership', args: ['teamId', 'membershipId'] }],
 		output: { kind: 'object' },
 	},
 	'membership.getAll': {
 		params: [
-			{ name: 'teamId', label: 'Team ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'teamId',
+				label: 'Team ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -315,8 +357,22 @@ export const membershipActions: ActionTable = {
 	},
 	'membership.update': {
 		params: [
-			{ name: 'teamId', label: 'Team ID', kind: 'string', location: 'top', required: true },
-			{ name: 'membershipId', label: 'Membership ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'teamId',
+				label: 'Team ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'membershipId',
+				label: 'Membership ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'roles', label: 'Roles', kind: 'stringList', location: 'top', required: true },
 		],
 		steps: [{ method: 'updateMembership', args: ['teamId', 'membershipId', 'roles'] }],

@@ -187,14 +187,33 @@ export const teamActions: ActionTable = {
 		],
 		steps: [{ method: 'create', args: ['teamId', 'name', 'roles'] }],
 		output: { kind: 'object' },
+		readBack: { method: 'get', args: ['teamId'] },
 	},
 	'team.delete': {
-		params: [{ name: 'teamId', label: 'Team ID', kind: 'string', location: 'top', required: true }],
+		params: [
+			{
+				name: 'teamId',
+				label: 'Team ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+		],
 		steps: [{ method: 'delete', args: ['teamId'] }],
 		output: { kind: 'delete' },
 	},
 	'team.get': {
-		params: [{ name: 'teamId', label: 'Team ID', kind: 'string', location: 'top', required: true }],
+		params: [
+			{
+				name: 'teamId',
+				label: 'Team ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+		],
 		steps: [{ method: 'get', args: ['teamId'] }],
 		output: { kind: 'object' },
 	},
@@ -221,7 +240,14 @@ export const teamActions: ActionTable = {
 	},
 	'team.update': {
 		params: [
-			{ name: 'teamId', label: 'Team ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'teamId',
+				label: 'Team ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'name', label: 'Name', kind: 'string', location: 'top', required: true },
 		],
 		steps: [{ method: 'updateName', args: ['teamId', 'name'] }],

@@ -203,8 +203,22 @@ export const tokenFields: INodeProperties[] = [
 export const tokenActions: ActionTable = {
 	'token.create': {
 		params: [
-			{ name: 'bucketId', label: 'Bucket ID', kind: 'string', location: 'top', required: true },
-			{ name: 'fileId', label: 'File ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'bucketId',
+				label: 'Bucket ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'fileId',
+				label: 'File ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'expire',
 				label: 'Expires At',
@@ -217,19 +231,51 @@ export const tokenActions: ActionTable = {
 		output: { kind: 'object' },
 	},
 	'token.delete': {
-		params: [{ name: 'tokenId', label: 'Token ID', kind: 'string', location: 'top', required: true }],
+		params: [
+			{
+				name: 'tokenId',
+				label: 'Token ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+		],
 		steps: [{ method: 'delete', args: ['tokenId'] }],
 		output: { kind: 'delete' },
 	},
 	'token.get': {
-		params: [{ name: 'tokenId', label: 'Token ID', kind: 'string', location: 'top', required: true }],
+		params: [
+			{
+				name: 'tokenId',
+				label: 'Token ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+		],
 		steps: [{ method: 'get', args: ['tokenId'] }],
 		output: { kind: 'object' },
 	},
 	'token.getAll': {
 		params: [
-			{ name: 'bucketId', label: 'Bucket ID', kind: 'string', location: 'top', required: true },
-			{ name: 'fileId', label: 'File ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'bucketId',
+				label: 'Bucket ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'fileId',
+				label: 'File ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -250,7 +296,14 @@ export const tokenActions: ActionTable = {
 	},
 	'token.update': {
 		params: [
-			{ name: 'tokenId', label: 'Token ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'tokenId',
+				label: 'Token ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'expire',
 				label: 'Expires At',

@@ -129,20 +129,43 @@ export const mfaFields: INodeProperties[] = [
 export const mfaActions: ActionTable = {
 	'mfa.update': {
 		params: [
-			{ name: 'userId', label: 'User ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'userId',
+				label: 'User ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'mfa', label: 'MFA Enabled', kind: 'boolean', location: 'top', required: true },
 		],
 		steps: [{ method: 'updateMFA', args: ['userId', 'mfa'] }],
 		output: { kind: 'object' },
 	},
 	'mfa.getFactors': {
-		params: [{ name: 'userId', label: 'User ID', kind: 'string', location: 'top', required: true }],
+		params: [
+			{
+				name: 'userId',
+				label: 'User ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+		],
 		steps: [{ method: 'listMFAFactors', args: ['userId'] }],
 		output: { kind: 'object' },
 	},
 	'mfa.deleteAuthenticator': {
 		params: [
-			{ name: 'userId', label: 'User ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'userId',
+				label: 'User ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'type',
 				label: 'Type',
@@ -150,23 +173,51 @@ export const mfaActions: ActionTable = {
 				location: 'top',
 				required: true,
 				values: ['totp'],
+				inPath: true,
 			},
 		],
 		steps: [{ method: 'deleteMFAAuthenticator', args: ['userId', 'type'] }],
 		output: { kind: 'delete' },
 	},
 	'mfa.createRecoveryCodes': {
-		params: [{ name: 'userId', label: 'User ID', kind: 'string', location: 'top', required: true }],
+		params: [
+			{
+				name: 'userId',
+				label: 'User ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+		],
 		steps: [{ method: 'createMFARecoveryCodes', args: ['userId'] }],
 		output: { kind: 'object' },
 	},
 	'mfa.getRecoveryCodes': {
-		params: [{ name: 'userId', label: 'User ID', kind: 'string', location: 'top', required: true }],
+		params: [
+			{
+				name: 'userId',
+				label: 'User ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+		],
 		steps: [{ method: 'getMFARecoveryCodes', args: ['userId'] }],
 		output: { kind: 'object' },
 	},
 	'mfa.regenerateRecoveryCodes': {
-		params: [{ name: 'userId', label: 'User ID', kind: 'string', location: 'top', required: true }],
+		params: [
+			{
+				name: 'userId',
+				label: 'User ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+		],
 		steps: [{ method: 'updateMFARecoveryCodes', args: ['userId'] }],
 		output: { kind: 'object' },
 	},

@@ -138,7 +138,14 @@ export const sessionFields: INodeProperties[] = [
 export const sessionActions: ActionTable = {
 	'session.getAll': {
 		params: [
-			{ name: 'userId', label: 'User ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'userId',
+				label: 'User ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'total',
 				label: 'Count Total',
@@ -152,19 +159,51 @@ export const sessionActions: ActionTable = {
 	},
 	'session.delete': {
 		params: [
-			{ name: 'userId', label: 'User ID', kind: 'string', location: 'top', required: true },
-			{ name: 'sessionId', label: 'Session ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'userId',
+				label: 'User ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'sessionId',
+				label: 'Session ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'deleteSession', args: ['userId', 'sessionId'] }],
 		output: { kind: 'delete' },
 	},
 	'session.deleteAll': {
-		params: [{ name: 'userId', label: 'User ID', kind: 'string', location: 'top', required: true }],
+		params: [
+			{
+				name: 'userId',
+				label: 'User ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+		],
 		steps: [{ method: 'deleteSessions', args: ['userId'] }],
 		output: { kind: 'delete' },
 	},
 	'session.create': {
-		params: [{ name: 'userId', label: 'User ID', kind: 'string', location: 'top', required: true }],
+		params: [
+			{
+				name: 'userId',
+				label: 'User ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+		],
 		steps: [{ method: 'createSession', args: ['userId'] }],
 		output: { kind: 'object' },
 	},

@@ -266,7 +266,14 @@ export const targetFields: INodeProperties[] = [
 export const targetActions: ActionTable = {
 	'target.create': {
 		params: [
-			{ name: 'userId', label: 'User ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'userId',
+				label: 'User ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'targetId', label: 'Target ID', kind: 'id', location: 'top', required: true },
 			{
 				name: 'providerType',
@@ -293,26 +300,62 @@ export const targetActions: ActionTable = {
 			},
 		],
 		output: { kind: 'object' },
+		readBack: { method: 'getTarget', args: ['userId', 'targetId'] },
 	},
 	'target.delete': {
 		params: [
-			{ name: 'userId', label: 'User ID', kind: 'string', location: 'top', required: true },
-			{ name: 'targetId', label: 'Target ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'userId',
+				label: 'User ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'targetId',
+				label: 'Target ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'deleteTarget', args: ['userId', 'targetId'] }],
 		output: { kind: 'delete' },
 	},
 	'target.get': {
 		params: [
-			{ name: 'userId', label: 'User ID', kind: 'string', location: 'top', required: true },
-			{ name: 'targetId', label: 'Target ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'userId',
+				label: 'User ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'targetId',
+				label: 'Target ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'getTarget', args: ['userId', 'targetId'] }],
 		output: { kind: 'object' },
 	},
 	'target.getAll': {
 		params: [
-			{ name: 'userId', label: 'User ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'userId',
+				label: 'User ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -333,8 +376,22 @@ export const targetActions: ActionTable = {
 	},
 	'target.update': {
 		params: [
-			{ name: 'userId', label: 'User ID', kind: 'string', location: 'top', required: true },
-			{ name: 'targetId', label: 'Target ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'userId',
+				label: 'User ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'targetId',
+				label: 'Target ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'identifier',
 				label: 'Identifier',

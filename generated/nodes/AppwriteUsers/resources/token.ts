@@ -98,7 +98,14 @@ export const tokenFields: INodeProperties[] = [
 export const tokenActions: ActionTable = {
 	'token.create': {
 		params: [
-			{ name: 'userId', label: 'User ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'userId',
+				label: 'User ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'length', label: 'Length', kind: 'number', location: 'additionalFields', required: false },
 			{
 				name: 'expire',
@@ -113,7 +120,14 @@ export const tokenActions: ActionTable = {
 	},
 	'token.createJwt': {
 		params: [
-			{ name: 'userId', label: 'User ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'userId',
+				label: 'User ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'sessionId',
 				label: 'Session ID',

@@ -723,7 +723,7 @@ export const userFields: INodeProperties[] = [
 export const userActions: ActionTable = {
 	'user.create': {
 		params: [
-			{ name: 'userId', label: 'User ID', kind: 'id', location: 'top', required: true },
+			{ name: 'userId', label: 'User ID', kind: 'id', location: 'top', required: true, inPath: true },
 			{ name: 'email', label: 'Email', kind: 'string', location: 'additionalFields', required: false },
 			{ name: 'phone', label: 'Phone', kind: 'string', location: 'additionalFields', required: false },
 			{
@@ -780,14 +780,33 @@ export const userActions: ActionTable = {
 			{ method: 'get', args: ['userId'], when: 'prefs' },
 		],
 		output: { kind: 'object' },
+		readBack: { method: 'get', args: ['userId'] },
 	},
 	'user.delete': {
-		params: [{ name: 'userId', label: 'User ID', kind: 'string', location: 'top', required: true }],
+		params: [
+			{
+				name: 'userId',
+				label: 'User ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+		],
 		steps: [{ method: 'delete', args: ['userId'] }],
 		output: { kind: 'delete' },
 	},
 	'user.get': {
-		params: [{ name: 'userId', label: 'User ID', kind: 'string', location: 'top', required: true }],
+		params: [
+			{
+				name: 'userId',
+				label: 'User ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+		],
 		steps: [{ method: 'get', args: ['userId'] }],
 		output: { kind: 'object' },
 	},
@@ -814,7 +833,14 @@ export const userActions: ActionTable = {
 	},
 	'user.update': {
 		params: [
-			{ name: 'userId', label: 'User ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'userId',
+				label: 'User ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{ name: 'name', label: 'Name', kind: 'string', location: 'additionalFields', required: false },
 			{ name: 'email', label: 'Email', kind: 'string', location: 'additionalFields', required: false },
 			{ name: 'number', label: 'Phone', kind: 'string', location: 'additionalFields', required: false },
@@ -884,7 +910,16 @@ export const userActions: ActionTable = {
 		output: { kind: 'object' },
 	},
 	'user.getPreferences': {
-		params: [{ name: 'userId', label: 'User ID', kind: 'string', location: 'top', required: true }],
+		params: [
+			{
+				name: 'userId',
+				label: 'User ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+		],
 		steps: [{ method: 'getPrefs', args: ['userId'] }],
 		output: { kind: 'object' },
 	},
@@ -911,7 +946,14 @@ export const userActions: ActionTable = {
 	},
 	'user.getLogs': {
 		params: [
-			{ name: 'userId', label: 'User ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'userId',
+				label: 'User ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -932,7 +974,14 @@ export const userActions: ActionTable = {
 	},
 	'user.getMemberships': {
 		params: [
-			{ name: 'userId', label: 'User ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'userId',
+				label: 'User ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -1100,10 +1149,18 @@ export const userActions: ActionTable = {
 			},
 		],
 		output: { kind: 'object' },
+		readBack: { method: 'get', args: ['userId'] },
 	},
 	'user.deleteIdentity': {
 		params: [
-			{ name: 'identityId', label: 'Identity ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'identityId',
+				label: 'Identity ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
 		],
 		steps: [{ method: 'deleteIdentity', args: ['identityId'] }],
 		output: { kind: 'delete' },
