@@ -53,6 +53,15 @@ export class AppwriteApi implements ICredentialType {
 			description:
 				'Whether to accept a TLS certificate that no trusted authority signed, as on many self-hosted servers',
 		},
+		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 60,
+			description:
+				'How long to wait for a connection, for an answer, and for each pause while an answer arrives, before the item fails. Uploads apply it to each 5 MB chunk.',
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -79,4 +79,6 @@ export interface AppwriteCredentials {
 	projectId: string;
 	apiKey: string;
 	selfSigned?: boolean;
+	/** Seconds to wait for a connection, an answer, or more of an answer. */
+	timeout?: number;
 }
