@@ -21,15 +21,23 @@ export function normalizeEndpoint(raw: string): string {
 		throw new Error(`The API endpoint must start with http:// or https://, not ${url.protocol}//`);
 	}
 	if (url.username || url.password) {
-		throw new Error('The API endpoint must not contain a user name or password (the part before "@"): remove it, and put the API key in the API Key field');
+		throw new Error(
+			'The API endpoint must not contain a user name or password (the part before "@"): remove it, and put the API key in the API Key field',
+		);
 	}
-	if (/[?#]/.test(trimmed)) throw new Error(`The API endpoint must not contain a query string (?…) or a fragment (#…). ${EXAMPLE}`);
+	if (/[?#]/.test(trimmed))
+		throw new Error(
+			`The API endpoint must not contain a query string (?…) or a fragment (#…). ${EXAMPLE}`,
+		);
 	const path = url.pathname.replace(/\/+$/, '').replace(/\/v1$/i, '');
 	return `${url.protocol}//${url.host}${path}/v1`;
 }
 
 /** The client every node and the credential test use: node-appwrite's Client on the runtime's own transport. */
-export function createAppwriteClient(credentials: AppwriteCredentials, signal?: AbortSignal): AppwriteTransport {
+export function createAppwriteClient(
+	credentials: AppwriteCredentials,
+	signal?: AbortSignal,
+): AppwriteTransport {
 	const timeout = Number(credentials.timeout);
 	return new AppwriteTransport({
 		endpoint: normalizeEndpoint(credentials.endpoint),

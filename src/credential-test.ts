@@ -1,4 +1,8 @@
-import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import type {
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
 import { Health } from 'node-appwrite';
 
 import { createAppwriteClient, normalizeEndpoint } from './client';
@@ -35,7 +39,10 @@ export async function testAppwriteCredential(
 		return { status: 'OK', message: 'Connection successful' };
 	} catch (error) {
 		const { message, description } = explain(error, endpoint);
-		return { status: 'Error', message: description ? `${message.replace(/\.?$/, '.')} ${description}` : message };
+		return {
+			status: 'Error',
+			message: description ? `${message.replace(/\.?$/, '.')} ${description}` : message,
+		};
 	} finally {
 		client?.close();
 	}

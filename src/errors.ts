@@ -36,7 +36,12 @@ export class TransportError extends Error {
 
 /** An error answer in Appwrite's own JSON shape. */
 export class AppwriteApiError extends AppwriteException {
-	constructor(message: string, code: number, type: string, readonly retryAfter?: string) {
+	constructor(
+		message: string,
+		code: number,
+		type: string,
+		readonly retryAfter?: string,
+	) {
 		super(message, code, type);
 	}
 }
@@ -78,25 +83,33 @@ function hintFor(code: number, type: string, message: string, endpoint: string):
 		if (type === 'general_unauthorized_scope') {
 			return 'The API key is valid but lacks the scope named above. Add that scope to the key in the Appwrite console (Overview → Integrations → API keys).';
 		}
-		if (type === 'project_key_expired') return 'The API key has expired: create a new key in the Appwrite console.';
+		if (type === 'project_key_expired')
+			return 'The API key has expired: create a new key in the Appwrite console.';
 		return 'Appwrite refused the request: check the API key, its scopes, and whether this service is enabled for the project.';
 	}
 	if (code === 404) {
-		if (type === 'project_not_found') return `No project with this Project ID exists at ${endpoint}: check the Project ID in the credential.`;
+		if (type === 'project_not_found')
+			return `No project with this Project ID exists at ${endpoint}: check the Project ID in the credential.`;
 		if (type === 'general_route_not_found') {
 			return `${endpoint} answered, but not like an Appwrite API that has this action: check the API Endpoint in the credential (it usually ends in /v1) and the server's version.`;
 		}
 		return 'Nothing was found with the given IDs: check the IDs given to this node.';
 	}
-	if (code === 409) return 'Something with this ID or unique value already exists. Leave the ID empty to have Appwrite generate a unique one.';
-	if (code === 429) return 'Appwrite rate-limited the request. Slow the workflow down (for example with batching or a Wait node) or retry later.';
-	if (code >= 500) return 'Appwrite had an internal error. Retry later; if it persists, check the Appwrite server logs.';
+	if (code === 409)
+		return 'Something with this ID or unique value already exists. Leave the ID empty to have Appwrite generate a unique one.';
+	if (code === 429)
+		return 'Appwrite rate-limited the request. Slow the workflow down (for example with batching or a Wait node) or retry later.';
+	if (code >= 500)
+		return 'Appwrite had an internal error. Retry later; if it persists, check the Appwrite server logs.';
 	if (code === 400) return 'Appwrite rejected the input: check the fields named in the message.';
 	return 'Check the node parameters and the credential.';
 }
 
 const NETWORK_REASONS: Array<[RegExp, string]> = [
-	[/ECONNREFUSED/, 'the connection was refused (is Appwrite running there, and is the port right?)'],
+	[
+		/ECONNREFUSED/,
+		'the connection was refused (is Appwrite running there, and is the port right?)',
+	],
 	[/ENOTFOUND|EAI_AGAIN/, 'the host name could not be resolved (check the endpoint for typos)'],
 	[/EHOSTUNREACH|ENETUNREACH/, 'the host cannot be reached from this machine'],
 	[/ETIMEDOUT/, 'the connection timed out'],
@@ -109,10 +122,14 @@ const NETWORK_REASONS: Array<[RegExp, string]> = [
 ];
 
 function networkReason(code: string): string {
-	return NETWORK_REASONS.find(([pattern]) => pattern.test(code))?.[1] ?? `the request failed (${code})`;
+	return NETWORK_REASONS.find(([pattern]) => pattern.test(code))?.[1] ?? 'the request failed';
 }
 
-const STATUS_TEXT: Record<number, string> = { 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
+const STATUS_TEXT: Record<number, string> = {
+	502: 'Bad Gateway',
+	503: 'Service Unavailable',
+	504: 'Gateway Timeout',
+};
 
 /** `Retry-After` is seconds or an HTTP date. */
 function retrySentence(retryAfter: string | undefined): string {
@@ -132,7 +149,8 @@ export interface Explanation {
 
 const MAYBE_APPLIED = '; the write may or may not have been applied';
 const CHECK_WRITE = ' Before repeating a write, check whether it was applied.';
-const CHECK_ENDPOINT = 'Check the API Endpoint in the credential and that this machine can reach it.';
+const CHECK_ENDPOINT =
+	'Check the API Endpoint in the credential and that this machine can reach it.';
 
 function explainTransport(error: TransportError, endpoint: string): Explanation {
 	const { problem, request } = error;
@@ -153,19 +171,28 @@ function explainTransport(error: TransportError, endpoint: string): Explanation 
 						: `The request timed out after ${problem.seconds} s: Appwrite's answer to ${request} stopped arriving${applied}`,
 				description: `Check that Appwrite and any proxy in front of it are answering, or raise the Timeout in the Appwrite credential for slow operations.${check}`,
 			};
-		case 'network':
+		case 'network': {
+			// n8n swaps a message naming an error code such as ECONNRESET for a generic one, so codes go in the description.
+			const code = `Error code: ${problem.code}.`;
 			if (problem.phase === 'connect') {
-				return { message: `Could not reach Appwrite at ${endpoint}: ${networkReason(problem.code)}`, description: CHECK_ENDPOINT };
+				return {
+					message: `Could not reach Appwrite at ${endpoint}: ${networkReason(problem.code)}`,
+					description: `${code} ${CHECK_ENDPOINT}`,
+				};
 			}
 			return {
 				message:
 					problem.phase === 'answer'
-						? `The connection to Appwrite closed before the answer to ${request} arrived (${problem.code})${applied}`
-						: `The connection to Appwrite closed while the answer to ${request} was arriving (${problem.code})${applied}`,
-				description: `Appwrite or a proxy in front of it dropped the connection: check their logs and retry.${check}`,
+						? `The connection to Appwrite closed before the answer to ${request} arrived${applied}`
+						: `The connection to Appwrite closed while the answer to ${request} was arriving${applied}`,
+				description: `${code} Appwrite or a proxy in front of it dropped the connection: check their logs and retry.${check}`,
 			};
+		}
 		case 'cancelled':
-			return { message: `The execution was cancelled while waiting for Appwrite's answer to ${request}${applied}`, description: check.trim() };
+			return {
+				message: `The execution was cancelled while waiting for Appwrite's answer to ${request}${applied}`,
+				description: check.trim(),
+			};
 		case 'redirect':
 			return {
 				message: `The API endpoint redirects ${request} to ${problem.location} (HTTP ${problem.status}); the node does not follow redirects for writes or to another address, so nothing was sent there`,
@@ -225,7 +252,10 @@ function explainAnswer(
 export function explain(error: unknown, endpoint: string): Explanation {
 	if (error instanceof PartialProgressError) {
 		const inner = explain(error.cause, endpoint);
-		return { ...inner, message: capText(`${inner.message.replace(/\.$/, '')}. ${error.applied}`, 2 * MAX_MESSAGE) };
+		return {
+			...inner,
+			message: capText(`${inner.message.replace(/\.$/, '')}. ${error.applied}`, 2 * MAX_MESSAGE),
+		};
 	}
 	if (error instanceof TransportError) return explainTransport(error, endpoint);
 	if (error instanceof AppwriteException) {
@@ -239,11 +269,22 @@ export function explain(error: unknown, endpoint: string): Explanation {
 			type: error.type ?? '',
 		};
 	}
-	if (error instanceof Error) return { message: capText(error.message || error.name), description: '' };
-	return { message: capText(typeof error === 'object' ? JSON.stringify(error) ?? 'Unknown error' : String(error)), description: '' };
+	if (error instanceof Error)
+		return { message: capText(error.message || error.name), description: '' };
+	return {
+		message: capText(
+			typeof error === 'object' ? (JSON.stringify(error) ?? 'Unknown error') : String(error),
+		),
+		description: '',
+	};
 }
 
-export function toNodeError(node: INode, error: unknown, itemIndex: number, endpoint: string): NodeError {
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
+	endpoint: string,
+): NodeError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	const { message, description, httpCode, type } = explain(error, endpoint);
 	const options = { message, description: description || undefined, itemIndex };

@@ -65,7 +65,10 @@ export class RunMemory {
 	/** Whether a record with this ID can only have been made by this run: its ID was drawn here, or its upload acknowledged. */
 	owns(itemIndex: number, id: unknown): boolean {
 		const memory = this.item(itemIndex);
-		return [...memory.ids.values()].includes(id as string) || [...memory.uploads.values()].some((ledger) => ledger.owns(id as string));
+		return (
+			[...memory.ids.values()].includes(id as string) ||
+			[...memory.uploads.values()].some((ledger) => ledger.owns(id as string))
+		);
 	}
 
 	ledger(itemIndex: number, param: string): UploadLedger {

@@ -19,7 +19,12 @@ export function toJsonSafe(value: unknown): unknown {
 		if (value instanceof Date) return value.toISOString();
 		const copy: Record<string, unknown> = {};
 		for (const [key, entry] of Object.entries(value)) {
-			Object.defineProperty(copy, key, { value: toJsonSafe(entry), enumerable: true, writable: true, configurable: true });
+			Object.defineProperty(copy, key, {
+				value: toJsonSafe(entry),
+				enumerable: true,
+				writable: true,
+				configurable: true,
+			});
 		}
 		return copy;
 	}
@@ -28,7 +33,9 @@ export function toJsonSafe(value: unknown): unknown {
 
 export function jsonItem(value: unknown, itemIndex: number): INodeExecutionData {
 	const safe = toJsonSafe(value);
-	const json = (safe !== null && typeof safe === 'object' && !Array.isArray(safe) ? safe : { result: safe }) as IDataObject;
+	const json = (
+		safe !== null && typeof safe === 'object' && !Array.isArray(safe) ? safe : { result: safe }
+	) as IDataObject;
 	return { json, pairedItem: { item: itemIndex } };
 }
 
@@ -53,13 +60,26 @@ export async function binaryItem(
 ): Promise<INodeExecutionData> {
 	if (!(result instanceof BinaryAnswer)) {
 		const message =
-			result && typeof result === 'object' && 'message' in result ? String((result as IDataObject).message) : 'no file content';
-		throw new NodeOperationError(context.getNode(), `Appwrite answered without file content: ${message}`, { itemIndex });
+			result && typeof result === 'object' && 'message' in result
+				? String((result as IDataObject).message)
+				: 'no file content';
+		throw new NodeOperationError(
+			context.getNode(),
+			`Appwrite answered without file content: ${message}`,
+			{ itemIndex },
+		);
 	}
-	const mimeType = options.mimeType ?? (result.mimeType === 'application/octet-stream' ? undefined : result.mimeType);
+	const mimeType =
+		options.mimeType ??
+		(result.mimeType === 'application/octet-stream' ? undefined : result.mimeType);
 	const binary = await context.helpers.prepareBinaryData(result.data, options.fileName, mimeType);
 	// Without an extension in the name, n8n detects the type from the bytes; name the file after it.
-	if (!/\.\w+$/.test(options.fileName) && binary.fileExtension) binary.fileName = `${options.fileName}.${binary.fileExtension}`;
+	if (!/\.\w+$/.test(options.fileName) && binary.fileExtension)
+		binary.fileName = `${options.fileName}.${binary.fileExtension}`;
 	const item = options.json === undefined ? { json: {} } : jsonItem(options.json, itemIndex);
-	return { json: item.json, binary: { [options.binaryProperty]: binary }, pairedItem: { item: itemIndex } };
+	return {
+		json: item.json,
+		binary: { [options.binaryProperty]: binary },
+		pairedItem: { item: itemIndex },
+	};
 }

@@ -8,7 +8,13 @@ import type { Payload } from 'node-appwrite';
 import { Client } from 'node-appwrite';
 
 import type { Phase, TransportProblem } from './errors';
-import { AppwriteApiError, capText, maybeApplied, PartialProgressError, TransportError } from './errors';
+import {
+	AppwriteApiError,
+	capText,
+	maybeApplied,
+	PartialProgressError,
+	TransportError,
+} from './errors';
 import type { UploadLedger } from './ids';
 
 /** A file to upload, read one chunk at a time. */
@@ -80,14 +86,20 @@ export function parseJson(text: string): unknown {
 	const marker = `${randomUUID()}:`;
 	let marked = false;
 	// Strings are matched whole, so digits inside them are never taken for numbers.
-	const rewritten = text.replace(/"[^"\\]*(?:\\.[^"\\]*)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g, (token) => {
-		if (token.startsWith('"') || /[.eE]/.test(token) || Number.isSafeInteger(Number(token))) return token;
-		marked = true;
-		return `"${marker}${token}"`;
-	});
+	const rewritten = text.replace(
+		/"[^"\\]*(?:\\.[^"\\]*)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g,
+		(token) => {
+			if (token.startsWith('"') || /[.eE]/.test(token) || Number.isSafeInteger(Number(token)))
+				return token;
+			marked = true;
+			return `"${marker}${token}"`;
+		},
+	);
 	if (!marked) return JSON.parse(text);
 	return JSON.parse(rewritten, (_key, value: unknown) =>
-		typeof value === 'string' && value.startsWith(marker) ? BigInt(value.slice(marker.length)) : value,
+		typeof value === 'string' && value.startsWith(marker)
+			? BigInt(value.slice(marker.length))
+			: value,
 	);
 }
 
@@ -100,7 +112,11 @@ function multipart(params: Payload): { body: Buffer; contentType: string } {
 	const boundary = `----AppwriteN8n${randomBytes(12).toString('hex')}`;
 	const parts: Buffer[] = [];
 	const field = (name: string, value: unknown) =>
-		parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quoted(name)}"\r\n\r\n${String(value)}\r\n`));
+		parts.push(
+			Buffer.from(
+				`--${boundary}\r\nContent-Disposition: form-data; name="${quoted(name)}"\r\n\r\n${String(value)}\r\n`,
+			),
+		);
 	for (const [name, value] of Object.entries(params)) {
 		if (value instanceof FilePart) {
 			const head = `--${boundary}\r\nContent-Disposition: form-data; name="${quoted(name)}"; filename="${quoted(value.name)}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
@@ -123,23 +139,37 @@ function isJsonType(contentType: string): boolean {
 	return contentType === 'application/json' || contentType.endsWith('+json');
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+const ENTITIES: Record<string, string> = {
+	amp: '&',
+	lt: '<',
+	gt: '>',
+	quot: '"',
+	apos: "'",
+	nbsp: ' ',
+};
 
 /** A few readable words from a body that is not Appwrite's JSON: an HTML page's title, or its start. */
 function excerptOf(body: Buffer, contentType: string): string {
-	if (contentType && !/^text\/|html|xml|json|javascript/.test(contentType)) return `${body.length} bytes`;
+	if (contentType && !/^text\/|html|xml|json|javascript/.test(contentType))
+		return `${body.length} bytes`;
 	const text = body.toString('utf8');
 	const title = /<title[^>]*>([^<]*)</i.exec(text)?.[1]?.trim();
 	const words = (title || text.replace(/<[^>]*>/g, ' '))
 		.replace(/&(#\d+|\w+);/g, (entity, name: string) =>
-			name.startsWith('#') ? String.fromCharCode(Number(name.slice(1))) : (ENTITIES[name] ?? entity),
+			name.startsWith('#')
+				? String.fromCharCode(Number(name.slice(1)))
+				: (ENTITIES[name] ?? entity),
 		)
 		.replace(/[\u0000-\u001f\u007f]/g, ' ');
 	return capText(words, 120);
 }
 
 /** Runs tasks with at most `limit` in flight; after a failure starts no more, lets the rest settle, then throws it. */
-async function inParallel<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+async function inParallel<T>(
+	items: T[],
+	limit: number,
+	task: (item: T) => Promise<void>,
+): Promise<void> {
 	const queue = [...items];
 	const failures: unknown[] = [];
 	const worker = async () => {
@@ -200,7 +230,8 @@ class Exchange {
 	}
 
 	private problem(problem: TransportProblem): TransportError {
-		const sent = problem.kind !== 'redirect' && problem.kind !== 'answer' && this.watchdog.phase !== 'connect';
+		const sent =
+			problem.kind !== 'redirect' && problem.kind !== 'answer' && this.watchdog.phase !== 'connect';
 		return new TransportError(problem, this.label, this.request.method !== 'GET' && sent);
 	}
 
@@ -208,7 +239,9 @@ class Exchange {
 		if (this.failure) return this.failure;
 		if (error instanceof TransportError) return error;
 		if ((error as Error).name === 'AbortError') return this.problem({ kind: 'cancelled' });
-		const code = (error as NodeJS.ErrnoException).code ?? ((error as Error).message === 'aborted' ? 'ECONNRESET' : 'ERR_UNKNOWN');
+		const code =
+			(error as NodeJS.ErrnoException).code ??
+			((error as Error).message === 'aborted' ? 'ECONNRESET' : 'ERR_UNKNOWN');
 		return this.problem({ kind: 'network', phase: this.watchdog.phase, code });
 	}
 
@@ -313,16 +346,30 @@ export class AppwriteTransport extends Client {
 				return await this.interpret(exchange, response.statusCode ?? 0, label, responseType);
 			}
 			exchange.discard();
-			request = { ...request, url: this.redirectTarget(request, exchange, response.statusCode ?? 0, redirects, label) };
+			request = {
+				...request,
+				url: this.redirectTarget(request, exchange, response.statusCode ?? 0, redirects, label),
+			};
 		}
 	}
 
-	override async chunkedUpload(method: string, url: URL, headers: Headers = {}, payload: Payload = {}): Promise<any> {
-		const [field, upload] = Object.entries(payload).find(([, value]) => value instanceof Upload) ?? [];
+	override async chunkedUpload(
+		method: string,
+		url: URL,
+		headers: Headers = {},
+		payload: Payload = {},
+	): Promise<any> {
+		const [field, upload] =
+			Object.entries(payload).find(([, value]) => value instanceof Upload) ?? [];
 		if (!field || !(upload instanceof Upload)) throw new Error('The upload has no file to send');
 		const { source } = upload;
 		const send = async (start: number, end: number, extra: Headers) =>
-			await this.call(method, new URL(url), { ...headers, ...extra }, { ...payload, [field]: new FilePart(source.name, await source.read(start, end)) });
+			await this.call(
+				method,
+				new URL(url),
+				{ ...headers, ...extra },
+				{ ...payload, [field]: new FilePart(source.name, await source.read(start, end)) },
+			);
 		if (source.size <= Client.CHUNK_SIZE) return await send(0, source.size, {});
 
 		// Appwrite's chunk protocol: each chunk names its byte range; the first creates the upload,
@@ -330,19 +377,32 @@ export class AppwriteTransport extends Client {
 		const fileId = typeof payload.fileId === 'string' ? payload.fileId : undefined;
 		const total = Math.ceil(source.size / Client.CHUNK_SIZE);
 		const ledger = upload.ledger.begin(`${fileId ?? ''}/${source.size}`);
-		const bounds = (index: number) => [index * Client.CHUNK_SIZE, Math.min(source.size, (index + 1) * Client.CHUNK_SIZE)];
+		const bounds = (index: number) => [
+			index * Client.CHUNK_SIZE,
+			Math.min(source.size, (index + 1) * Client.CHUNK_SIZE),
+		];
 		let last: unknown;
 		let final: unknown;
 		const sendChunk = async (index: number) => {
 			const [start, end] = bounds(index);
 			const range = { 'content-range': `bytes ${start}-${end - 1}/${source.size}` };
-			const answer = (await send(start, end, ledger.uploadId ? { ...range, 'x-appwrite-id': ledger.uploadId } : range)) as Record<string, unknown>;
+			const answer = (await send(
+				start,
+				end,
+				ledger.uploadId ? { ...range, 'x-appwrite-id': ledger.uploadId } : range,
+			)) as Record<string, unknown>;
 			if (index === 0) ledger.uploadId = typeof answer?.$id === 'string' ? answer.$id : fileId;
 			ledger.acknowledged.add(index);
 			last = answer;
-			if (typeof answer?.chunksUploaded === 'number' && answer.chunksUploaded >= Number(answer.chunksTotal ?? total)) final = answer;
+			if (
+				typeof answer?.chunksUploaded === 'number' &&
+				answer.chunksUploaded >= Number(answer.chunksTotal ?? total)
+			)
+				final = answer;
 		};
-		const pending = Array.from({ length: total }, (_, index) => index).filter((index) => !ledger.acknowledged.has(index));
+		const pending = Array.from({ length: total }, (_, index) => index).filter(
+			(index) => !ledger.acknowledged.has(index),
+		);
 		try {
 			// The first chunk goes alone: it creates the upload the others join.
 			if (pending[0] === 0) await sendChunk(pending.shift() as number);
@@ -351,7 +411,10 @@ export class AppwriteTransport extends Client {
 			await inParallel(pending, CHUNKS_IN_FLIGHT, sendChunk);
 		} catch (error) {
 			if (ledger.acknowledged.size === 0 && !maybeApplied(error)) throw error;
-			const bytes = [...ledger.acknowledged].reduce((sum, index) => sum + bounds(index)[1] - bounds(index)[0], 0);
+			const bytes = [...ledger.acknowledged].reduce(
+				(sum, index) => sum + bounds(index)[1] - bounds(index)[0],
+				0,
+			);
 			const id = ledger.uploadId ?? fileId;
 			throw new PartialProgressError(
 				error,
@@ -365,12 +428,15 @@ export class AppwriteTransport extends Client {
 	private prepare(method: string, url: URL, headers: Headers, params: Payload): Outgoing {
 		const upper = method.toUpperCase();
 		if (url.search || url.hash) {
-			throw new Error(`A value in the path of ${upper} ${url.pathname} holds "?" or "#"; only plain IDs belong in a path`);
+			throw new Error(
+				`A value in the path of ${upper} ${url.pathname} holds "?" or "#"; only plain IDs belong in a path`,
+			);
 		}
 		const merged: Headers = { ...this.headers, ...headers };
 		let body: Buffer | undefined;
 		if (upper === 'GET') {
-			for (const [key, value] of Object.entries(Client.flatten(params))) url.searchParams.append(key, value);
+			for (const [key, value] of Object.entries(Client.flatten(params)))
+				url.searchParams.append(key, value);
 		} else if (merged['content-type'] === 'application/json') {
 			body = Buffer.from(JSON.stringify(params));
 		} else if (merged['content-type'] === 'multipart/form-data') {
@@ -383,19 +449,39 @@ export class AppwriteTransport extends Client {
 	}
 
 	/** Follows a redirect only for a read on the same origin; anything else fails, naming where it leads. */
-	private redirectTarget(request: Outgoing, exchange: Exchange, status: number, redirects: number, label: string): URL {
+	private redirectTarget(
+		request: Outgoing,
+		exchange: Exchange,
+		status: number,
+		redirects: number,
+		label: string,
+	): URL {
 		const location = exchange.header('location') ?? '';
-		const target = URL.canParse(location, request.url.href) ? new URL(location, request.url) : undefined;
-		if (target && request.method === 'GET' && target.origin === request.url.origin && redirects < MAX_REDIRECTS) return target;
+		const target = URL.canParse(location, request.url.href)
+			? new URL(location, request.url)
+			: undefined;
+		if (
+			target &&
+			request.method === 'GET' &&
+			target.origin === request.url.origin &&
+			redirects < MAX_REDIRECTS
+		)
+			return target;
 		const base = new URL(this.config.endpoint).pathname;
-		const suffix = request.url.pathname.startsWith(base) ? request.url.pathname.slice(base.length) : undefined;
+		const suffix = request.url.pathname.startsWith(base)
+			? request.url.pathname.slice(base.length)
+			: undefined;
 		const endpoint =
-			target && suffix && target.pathname.endsWith(suffix) ? `${target.origin}${target.pathname.slice(0, -suffix.length)}` : undefined;
+			target && suffix && target.pathname.endsWith(suffix)
+				? `${target.origin}${target.pathname.slice(0, -suffix.length)}`
+				: undefined;
 		throw new TransportError(
 			{
 				kind: 'redirect',
 				status,
-				location: target ? this.redact(`${target.origin}${target.pathname}`) : 'an address it does not give',
+				location: target
+					? this.redact(`${target.origin}${target.pathname}`)
+					: 'an address it does not give',
 				endpoint: endpoint && this.redact(endpoint),
 			},
 			label,
@@ -403,13 +489,28 @@ export class AppwriteTransport extends Client {
 		);
 	}
 
-	private async interpret(exchange: Exchange, status: number, label: string, responseType: string): Promise<unknown> {
+	private async interpret(
+		exchange: Exchange,
+		status: number,
+		label: string,
+		responseType: string,
+	): Promise<unknown> {
 		const contentType = mediaType(exchange.header('content-type'));
 		const success = status >= 200 && status < 300;
 		const retryAfter = exchange.header('retry-after');
-		const unusable = async (reason: 'notJson' | 'empty' | 'malformed' | 'tooLarge', excerpt: string) =>
+		const unusable = async (
+			reason: 'notJson' | 'empty' | 'malformed' | 'tooLarge',
+			excerpt: string,
+		) =>
 			new TransportError(
-				{ kind: 'answer', reason, status, contentType, excerpt: this.redact(excerpt), retryAfter: retryAfter && capText(retryAfter, 60) },
+				{
+					kind: 'answer',
+					reason,
+					status,
+					contentType,
+					excerpt: this.redact(excerpt),
+					retryAfter: retryAfter && capText(retryAfter, 60),
+				},
 				label,
 				!label.startsWith('GET ') && (success || status >= 500),
 			);
@@ -420,7 +521,10 @@ export class AppwriteTransport extends Client {
 			}
 			const { body } = await exchange.read(status === 204 ? 0 : EXCERPT_BYTES);
 			if (status === 204) return {};
-			throw await unusable(body.length === 0 && success ? 'empty' : 'notJson', excerptOf(body, contentType));
+			throw await unusable(
+				body.length === 0 && success ? 'empty' : 'notJson',
+				excerptOf(body, contentType),
+			);
 		}
 		const { body, whole } = await exchange.read(MAX_JSON_BYTES);
 		if (!whole) throw await unusable('tooLarge', `over ${MAX_JSON_BYTES / 1024 / 1024} MiB`);
@@ -438,9 +542,16 @@ export class AppwriteTransport extends Client {
 	}
 
 	/** Appwrite's error JSON (`message`, `code`, `type`); other JSON errors keep what words they have. */
-	private appwriteError(data: unknown, status: number, retryAfter: string | undefined, text: string): AppwriteApiError {
+	private appwriteError(
+		data: unknown,
+		status: number,
+		retryAfter: string | undefined,
+		text: string,
+	): AppwriteApiError {
 		const body = (data !== null && typeof data === 'object' ? data : {}) as Record<string, unknown>;
-		const words = [body.message, body.detail, body.title].find((value) => typeof value === 'string' && value.trim());
+		const words = [body.message, body.detail, body.title].find(
+			(value) => typeof value === 'string' && value.trim(),
+		);
 		const type = typeof body.type === 'string' && /^[a-z0-9_]+$/.test(body.type) ? body.type : '';
 		const message = this.redact(capText(typeof words === 'string' ? words : text));
 		return new AppwriteApiError(message, status, type, retryAfter && capText(retryAfter, 60));

@@ -56,7 +56,7 @@ describe('the credential test the nodes offer n8n', () => {
 		const result = await check(endpoint);
 		expect(result).toEqual({
 			status: 'Error',
-			message: `Could not reach Appwrite at ${endpoint}: the connection was refused (is Appwrite running there, and is the port right?). Check the API Endpoint in the credential and that this machine can reach it.`,
+			message: `Could not reach Appwrite at ${endpoint}: the connection was refused (is Appwrite running there, and is the port right?). Error code: ECONNREFUSED. Check the API Endpoint in the credential and that this machine can reach it.`,
 		});
 	});
 

@@ -130,6 +130,8 @@ export interface NodeSpec {
 	parameters: Record<string, unknown>;
 	name?: string;
 	continueOnFail?: boolean;
+	/** n8n's own Retry On Fail settings of the node. */
+	retry?: Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>;
 }
 
 export interface RunOptions {
@@ -159,6 +161,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		parameters: spec.parameters as INode['parameters'],
 		credentials: { appwriteApi: { id: 'test-credential', name: 'Appwrite test' } },
 		...(spec.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		...spec.retry,
 	}));
 	const connections: IConnections = {};
 	for (let index = 0; index < nodes.length - 1; index++) {
@@ -232,9 +235,12 @@ export async function runNode(options: {
 	credentials: Record<string, ICredentialDataDecryptedObject>;
 	items?: INodeExecutionData[];
 	continueOnFail?: boolean;
+	retry?: NodeSpec['retry'];
 }): Promise<RunResult> {
 	return await runWorkflow({
-		nodes: [{ type: options.type, parameters: options.parameters, continueOnFail: options.continueOnFail, name: 'Appwrite' }],
+		nodes: [
+			{ type: options.type, parameters: options.parameters, continueOnFail: options.continueOnFail, retry: options.retry, name: 'Appwrite' },
+		],
 		items: options.items,
 		credentials: options.credentials,
 	});
