@@ -38,7 +38,7 @@ function callStep(service: object, step: StepSpec, values: Record<string, unknow
  * this run's (drawn here, or its upload acknowledged), an earlier try made the record before its
  * answer was lost: read it back instead of failing or making another.
  */
-async function createOrReadBack(
+function createOrReadBack(
 	service: object,
 	action: ActionSpec,
 	step: StepSpec,
@@ -46,9 +46,7 @@ async function createOrReadBack(
 	itemIndex: number,
 	memory: RunMemory,
 ): Promise<unknown> {
-	try {
-		return await callStep(service, step, values);
-	} catch (error) {
+	return callStep(service, step, values).catch(async (error: unknown) => {
 		const cause = rootCause(error);
 		if (!(cause instanceof AppwriteException) || cause.code !== 409 || !action.readBack) throw error;
 		const ids = action.params.filter((param) => param.kind === 'id').map((param) => values[param.name]);
@@ -60,12 +58,20 @@ async function createOrReadBack(
 			error,
 			'An earlier try of this item got no answer from Appwrite, so the existing record may be the one that try created: check it before creating it again.',
 		);
-	}
+	});
 }
 
 /** `updateEmailVerification` → `update email verification`. */
 function stepWords(method: string): string {
 	return method.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+/** A later step's failure, naming what the earlier steps changed. */
+function afterApplied(error: unknown, applied: string[], first: unknown): unknown {
+	if (applied.length === 0) return error;
+	const id = (first as { $id?: unknown } | undefined)?.$id;
+	const record = typeof id === 'string' ? `; the record's ID is "${id}"` : '';
+	return new PartialProgressError(error, `Already applied before this failure: ${applied.join(', ')}${record}.`);
 }
 
 /** Runs the steps in order; when one fails after others changed something, the error says what. */
@@ -87,10 +93,7 @@ async function runSteps(
 					: await callStep(service, step, values),
 			);
 		} catch (error) {
-			if (applied.length === 0) throw error;
-			const id = (results[0] as { $id?: unknown } | undefined)?.$id;
-			const record = typeof id === 'string' ? `; the record's ID is "${id}"` : '';
-			throw new PartialProgressError(error, `Already applied before this failure: ${applied.join(', ')}${record}.`);
+			throw afterApplied(error, applied, results[0]);
 		}
 		if (!/^(get|list)/.test(step.method)) applied.push(stepWords(step.method));
 	}

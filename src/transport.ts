@@ -160,8 +160,28 @@ function excerptOf(body: Buffer, contentType: string): string {
 				? String.fromCharCode(Number(name.slice(1)))
 				: (ENTITIES[name] ?? entity),
 		)
-		.replace(/[\u0000-\u001f\u007f]/g, ' ');
+		.replace(/\p{Cc}/gu, ' ');
 	return capText(words, 120);
+}
+
+/** An upload's failure, naming what reached Appwrite when some of it may have. */
+function incomplete(
+	error: unknown,
+	ledger: UploadLedger,
+	total: number,
+	size: number,
+	fileId?: string,
+): unknown {
+	if (ledger.acknowledged.size === 0 && !maybeApplied(error)) return error;
+	const bytes = [...ledger.acknowledged].reduce(
+		(sum, index) => sum + Math.min(size - index * Client.CHUNK_SIZE, Client.CHUNK_SIZE),
+		0,
+	);
+	const id = ledger.uploadId ?? fileId;
+	return new PartialProgressError(
+		error,
+		`The upload${id ? ` "${id}"` : ''} is incomplete: ${ledger.acknowledged.size} of ${total} chunks (${bytes} of ${size} bytes) reached Appwrite. Retry On Fail resumes it under the same ID; otherwise delete the partial upload.`,
+	);
 }
 
 /** Runs tasks with at most `limit` in flight; after a failure starts no more, lets the rest settle, then throws it. */
@@ -335,7 +355,7 @@ export class AppwriteTransport extends Client {
 		headers: Headers = {},
 		params: Payload = {},
 		responseType = 'json',
-	): Promise<any> {
+	): Promise<unknown> {
 		let request = this.prepare(method, url, headers, params);
 		for (let redirects = 0; ; redirects++) {
 			const label = `${request.method} ${request.url.pathname}`;
@@ -358,7 +378,7 @@ export class AppwriteTransport extends Client {
 		url: URL,
 		headers: Headers = {},
 		payload: Payload = {},
-	): Promise<any> {
+	): Promise<unknown> {
 		const [field, upload] =
 			Object.entries(payload).find(([, value]) => value instanceof Upload) ?? [];
 		if (!field || !(upload instanceof Upload)) throw new Error('The upload has no file to send');
@@ -410,16 +430,7 @@ export class AppwriteTransport extends Client {
 			if (last === undefined && pending.length === 0) pending.push(total - 1);
 			await inParallel(pending, CHUNKS_IN_FLIGHT, sendChunk);
 		} catch (error) {
-			if (ledger.acknowledged.size === 0 && !maybeApplied(error)) throw error;
-			const bytes = [...ledger.acknowledged].reduce(
-				(sum, index) => sum + bounds(index)[1] - bounds(index)[0],
-				0,
-			);
-			const id = ledger.uploadId ?? fileId;
-			throw new PartialProgressError(
-				error,
-				`The upload${id ? ` "${id}"` : ''} is incomplete: ${ledger.acknowledged.size} of ${total} chunks (${bytes} of ${source.size} bytes) reached Appwrite. Retry On Fail resumes it under the same ID; otherwise delete the partial upload.`,
-			);
+			throw incomplete(error, ledger, total, source.size, fileId);
 		}
 		return final ?? last;
 	}
