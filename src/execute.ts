@@ -50,15 +50,24 @@ function createOrReadBack(
 		const cause = rootCause(error);
 		if (!(cause instanceof AppwriteException) || cause.code !== 409 || !action.readBack) throw error;
 		const ids = action.params.filter((param) => param.kind === 'id').map((param) => values[param.name]);
-		if (ids.some((id) => memory.owns(itemIndex, id))) {
-			return await callStep(service, action.readBack, values).catch(() => Promise.reject(error));
-		}
-		if (!memory.wasUnanswered(itemIndex)) throw error;
-		throw new PartialProgressError(
-			error,
-			'An earlier try of this item got no answer from Appwrite, so the existing record may be the one that try created: check it before creating it again.',
-		);
+		if (!ids.some((id) => memory.owns(itemIndex, id))) throw error;
+		return await callStep(service, action.readBack, values).catch(() => Promise.reject(error));
 	});
+}
+
+/**
+ * An item's failure, remembered for a retry: after a try whose write got no answer, a 404 or 409
+ * may be that try's doing, and the error says so.
+ */
+function noteFailure(error: unknown, itemIndex: number, memory: RunMemory): unknown {
+	const earlierUnanswered = memory.wasUnanswered(itemIndex);
+	if (maybeApplied(error)) memory.noteUnanswered(itemIndex);
+	const cause = rootCause(error);
+	if (!earlierUnanswered || !(cause instanceof AppwriteException) || ![404, 409].includes(cause.code)) return error;
+	return new PartialProgressError(
+		error,
+		'An earlier try of this item sent a write and got no answer: it may have been applied, which would explain this answer. Check before repeating it.',
+	);
 }
 
 /** `updateEmailVerification` → `update email verification`. */
@@ -194,8 +203,7 @@ export async function executeActions(
 				if (!service) throw setupError;
 				output.push(...(await runAction(this, service, action, itemIndex, memory)));
 			} catch (error) {
-				if (maybeApplied(error)) memory.noteUnanswered(itemIndex);
-				const nodeError = toNodeError(this.getNode(), error, itemIndex, endpoint);
+				const nodeError = toNodeError(this.getNode(), noteFailure(error, itemIndex, memory), itemIndex, endpoint);
 				if (!this.continueOnFail()) throw nodeError;
 				output.push({ json: errorItemJson(nodeError), pairedItem: { item: itemIndex } });
 			}

@@ -663,12 +663,31 @@ describe('Retry On Fail never duplicates', () => {
 		const observed = await users(createUser('bob'), { retries: 2 });
 		expect(observed.status).toBe('error');
 		expect(observed.error?.message).toBe(
-			'A user with the same id, email, or phone already exists in this project. An earlier try of this item got no answer from Appwrite, so the existing record may be the one that try created: check it before creating it again.',
+			'A user with the same id, email, or phone already exists in this project. An earlier try of this item sent a write and got no answer: it may have been applied, which would explain this answer. Check before repeating it.',
 		);
 		expect(server.users.size).toBe(1);
 		record(
 			task,
 			failureFigures('retry', 'create with a fixed ID retried after a reset', observed, 1),
+		);
+	});
+
+	it('a delete retried after an unanswered try that applied it fails, saying why Appwrite finds nothing', async ({
+		task,
+	}) => {
+		seedAnn();
+		server.inject(is('DELETE'), faults.applyThenReset());
+		const observed = await users(
+			{ resource: 'user', operation: 'delete', userId: 'ann' },
+			{ retries: 2 },
+		);
+		expect(observed.error?.message).toBe(
+			'User with the requested ID could not be found. An earlier try of this item sent a write and got no answer: it may have been applied, which would explain this answer. Check before repeating it.',
+		);
+		expect(server.users.size).toBe(0);
+		record(
+			task,
+			failureFigures('retry', 'delete retried after an applied, unanswered try', observed, 0),
 		);
 	});
 
