@@ -39,9 +39,10 @@ interface ItemMemory {
 /**
  * What a retry of the same node run must reuse: the IDs drawn for fields left empty and the upload
  * chunks Appwrite acknowledged, per item. n8n's Retry On Fail runs the node again with the same
- * execution data object, while a loop, another execution or another n8n instance has its own; so
- * the memory is keyed by that object. It lives as long as the run can be retried, is never shared
- * with another run, and is freed with it.
+ * execution data and the same input items; a loop, another node, another execution or another n8n
+ * instance has its own, and so does each call of the node as an AI tool (whose calls share the
+ * agent's execution data but not their items). So the memory is keyed by both objects: it lives as
+ * long as the run can be retried, is never shared with another run, and is freed with it.
  */
 export class RunMemory {
 	private readonly items = new Map<number, ItemMemory>();
@@ -86,15 +87,21 @@ export class RunMemory {
 	}
 }
 
-const memories = new WeakMap<object, RunMemory>();
+const memories = new WeakMap<object, WeakMap<object, RunMemory>>();
 
 /** The memory of the node run this context executes, shared by all of its tries. */
 export function runMemoryOf(context: IExecuteFunctions): RunMemory {
 	const run = context.getExecuteData();
-	let memory = memories.get(run);
+	const items = context.getInputData();
+	let byItems = memories.get(run);
+	if (!byItems) {
+		byItems = new WeakMap();
+		memories.set(run, byItems);
+	}
+	let memory = byItems.get(items);
 	if (!memory) {
 		memory = new RunMemory();
-		memories.set(run, memory);
+		byItems.set(items, memory);
 	}
 	return memory;
 }

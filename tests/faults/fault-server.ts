@@ -5,9 +5,12 @@
  * requests: redirects, hangs, stalled or reset answers, pages that are not Appwrite's, failed chunks
  * and writes applied before the connection drops.
  */
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 
 import { parseForm, readBody } from '../support/stub-server';
 
@@ -16,6 +19,8 @@ export const CHUNK = 5 * 1024 * 1024;
 export interface Seen {
 	method: string;
 	path: string;
+	/** The client's port: requests on one kept-alive connection share it. */
+	remotePort?: number;
 	headers: IncomingMessage['headers'];
 	body: Buffer;
 	json?: Record<string, unknown>;
@@ -139,16 +144,31 @@ export class FaultServer {
 		readonly origin: string,
 	) {}
 
-	static async start(): Promise<FaultServer> {
+	/** With `selfSigned`, serves HTTPS with a certificate no authority signed (a test-only fixture). */
+	static async start(options: { selfSigned?: boolean } = {}): Promise<FaultServer> {
 		let instance: FaultServer | undefined;
-		const server = createServer((request, response) => void instance?.handle(request, response));
+		const handler = (request: IncomingMessage, response: ServerResponse) =>
+			void instance?.handle(request, response);
+		const fixture = (name: string) => readFileSync(path.join(__dirname, 'fixtures', name));
+		const server = options.selfSigned
+			? createTlsServer(
+					{ key: fixture('test-only-self-signed.key'), cert: fixture('test-only-self-signed.crt') },
+					handler,
+				)
+			: createServer(handler);
 		server.keepAliveTimeout = 5_000;
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		instance = new FaultServer(
-			server,
-			`http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-		);
+		const scheme = options.selfSigned ? 'https' : 'http';
+		const port = (server.address() as AddressInfo).port;
+		instance = new FaultServer(server, `${scheme}://127.0.0.1:${port}`);
 		return instance;
+	}
+
+	/** Connections the client still holds open. */
+	openConnections(): Promise<number> {
+		return new Promise((resolve, reject) =>
+			this.server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+		);
 	}
 
 	get endpoint(): string {

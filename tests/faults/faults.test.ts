@@ -1024,6 +1024,57 @@ describe('endpoint hygiene', () => {
 	});
 });
 
+describe('TLS and connections', () => {
+	let tls: FaultServer;
+	beforeAll(async () => {
+		tls = await FaultServer.start({ selfSigned: true });
+	});
+	afterAll(async () => tls.close());
+
+	it('a self-signed certificate is refused unless the credential allows it, saying how', async ({
+		task,
+	}) => {
+		const observed = await users(getAnn, { endpoint: tls.endpoint });
+		expect(observed.error?.message).toBe(
+			`Could not reach Appwrite at ${tls.endpoint}: the TLS certificate was not accepted (for a self-signed certificate, turn on "Allow Self-Signed Certificates" in the credential)`,
+		);
+		expect(tls.requests).toHaveLength(0);
+		record(
+			task,
+			failureFigures('TLS and connections', 'self-signed certificate, not allowed', observed),
+		);
+	});
+
+	it('with self-signed certificates allowed, items share one kept-alive connection, closed when the node ends', async ({
+		task,
+	}) => {
+		tls.users.set('ann', {
+			$id: 'ann',
+			name: 'Ann',
+			email: 'ann@example.com',
+			labels: [],
+			prefs: {},
+		});
+		const observed = await observe({
+			type: 'appwriteUsers',
+			parameters: getAnn,
+			credentials: { appwriteApi: credential({ endpoint: tls.endpoint, selfSigned: true }) },
+			items: [{ json: {} }, { json: {} }, { json: {} }],
+		});
+		expect(observed.items.map((item) => item.json.$id)).toEqual(['ann', 'ann', 'ann']);
+		expect(new Set(tls.requests.map((request) => request.remotePort)).size).toBe(1);
+		await expect.poll(() => tls.openConnections(), { timeout: 2_000 }).toBe(0);
+		record(task, {
+			group: 'TLS and connections',
+			kind: 'self-signed certificate allowed; connection closed after the run',
+			silentSuccesses: 0,
+			duplicates: 0,
+			orphans: 0,
+			leaks: keyLeaks(observed),
+		});
+	});
+});
+
 describe('the credential test', () => {
 	it.for([
 		[
