@@ -56,12 +56,12 @@ export interface TransportOptions {
 	signal?: AbortSignal;
 }
 
-type Headers = Record<string, string>;
+type HeaderMap = Record<string, string>;
 
 interface Outgoing {
 	method: string;
 	url: URL;
-	headers: Headers;
+	headers: HeaderMap;
 	body?: Buffer;
 }
 
@@ -352,7 +352,7 @@ export class AppwriteTransport extends Client {
 	override async call(
 		method: string,
 		url: URL,
-		headers: Headers = {},
+		headers: HeaderMap = {},
 		params: Payload = {},
 		responseType = 'json',
 	): Promise<unknown> {
@@ -376,14 +376,14 @@ export class AppwriteTransport extends Client {
 	override async chunkedUpload(
 		method: string,
 		url: URL,
-		headers: Headers = {},
+		headers: HeaderMap = {},
 		payload: Payload = {},
 	): Promise<unknown> {
 		const [field, upload] =
 			Object.entries(payload).find(([, value]) => value instanceof Upload) ?? [];
 		if (!field || !(upload instanceof Upload)) throw new Error('The upload has no file to send');
 		const { source } = upload;
-		const send = async (start: number, end: number, extra: Headers) =>
+		const send = async (start: number, end: number, extra: HeaderMap) =>
 			await this.call(
 				method,
 				new URL(url),
@@ -436,14 +436,14 @@ export class AppwriteTransport extends Client {
 	}
 
 	/** The request as node-appwrite builds it: GET parameters in the query, a JSON or multipart body otherwise. */
-	private prepare(method: string, url: URL, headers: Headers, params: Payload): Outgoing {
+	private prepare(method: string, url: URL, headers: HeaderMap, params: Payload): Outgoing {
 		const upper = method.toUpperCase();
 		if (url.search || url.hash) {
 			throw new Error(
 				`A value in the path of ${upper} ${url.pathname} holds "?" or "#"; only plain IDs belong in a path`,
 			);
 		}
-		const merged: Headers = { ...this.headers, ...headers };
+		const merged: HeaderMap = { ...this.headers, ...headers };
 		let body: Buffer | undefined;
 		if (upper === 'GET') {
 			for (const [key, value] of Object.entries(Client.flatten(params)))
@@ -509,10 +509,7 @@ export class AppwriteTransport extends Client {
 		const contentType = mediaType(exchange.header('content-type'));
 		const success = status >= 200 && status < 300;
 		const retryAfter = exchange.header('retry-after');
-		const unusable = async (
-			reason: 'notJson' | 'empty' | 'malformed' | 'tooLarge',
-			excerpt: string,
-		) =>
+		const unusable = (reason: 'notJson' | 'empty' | 'malformed' | 'tooLarge', excerpt: string) =>
 			new TransportError(
 				{
 					kind: 'answer',
@@ -520,7 +517,7 @@ export class AppwriteTransport extends Client {
 					status,
 					contentType,
 					excerpt: this.redact(excerpt),
-					retryAfter: retryAfter && capText(retryAfter, 60),
+					retryAfter: retryAfter && this.redact(capText(retryAfter, 60)),
 				},
 				label,
 				!label.startsWith('GET ') && (success || status >= 500),
@@ -532,23 +529,23 @@ export class AppwriteTransport extends Client {
 			}
 			const { body } = await exchange.read(status === 204 ? 0 : EXCERPT_BYTES);
 			if (status === 204) return {};
-			throw await unusable(
+			throw unusable(
 				body.length === 0 && success ? 'empty' : 'notJson',
 				excerptOf(body, contentType),
 			);
 		}
 		const { body, whole } = await exchange.read(MAX_JSON_BYTES);
-		if (!whole) throw await unusable('tooLarge', `over ${MAX_JSON_BYTES / 1024 / 1024} MiB`);
+		if (!whole) throw unusable('tooLarge', `over ${MAX_JSON_BYTES / 1024 / 1024} MiB`);
 		const text = body.toString('utf8');
 		let data: unknown;
 		try {
 			data = parseJson(text);
 		} catch {
 			if (status === 204) return {};
-			throw await unusable(text.trim() ? 'malformed' : 'empty', excerptOf(body, 'text/plain'));
+			throw unusable(text.trim() ? 'malformed' : 'empty', excerptOf(body, 'text/plain'));
 		}
 		if (status >= 400) throw this.appwriteError(data, status, retryAfter, text);
-		if (!success) throw await unusable('notJson', excerptOf(body, 'text/plain'));
+		if (!success) throw unusable('notJson', excerptOf(body, 'text/plain'));
 		return data;
 	}
 
@@ -565,7 +562,12 @@ export class AppwriteTransport extends Client {
 		);
 		const type = typeof body.type === 'string' && /^[a-z0-9_]+$/.test(body.type) ? body.type : '';
 		const message = this.redact(capText(typeof words === 'string' ? words : text));
-		return new AppwriteApiError(message, status, type, retryAfter && capText(retryAfter, 60));
+		return new AppwriteApiError(
+			message,
+			status,
+			type,
+			retryAfter && this.redact(capText(retryAfter, 60)),
+		);
 	}
 
 	private noteWarnings(header: string | undefined): void {
