@@ -4,7 +4,13 @@ import type { Client } from 'node-appwrite';
 import { AppwriteException } from 'node-appwrite';
 
 import { createAppwriteClient } from './client';
-import { errorItemJson, maybeApplied, PartialProgressError, rootCause, toNodeError } from './errors';
+import {
+	errorItemJson,
+	maybeApplied,
+	PartialProgressError,
+	rootCause,
+	toNodeError,
+} from './errors';
 import type { RunMemory } from './ids';
 import { runMemoryOf } from './ids';
 import { readInputs } from './inputs';
@@ -49,7 +55,9 @@ function createOrReadBack(
 	return callStep(service, step, values).catch(async (error: unknown) => {
 		const cause = rootCause(error);
 		if (!(cause instanceof AppwriteException) || cause.code !== 409 || !action.readBack) throw error;
-		const ids = action.params.filter((param) => param.kind === 'id').map((param) => values[param.name]);
+		const ids = action.params
+			.filter((param) => param.kind === 'id')
+			.map((param) => values[param.name]);
 		if (!ids.some((id) => memory.owns(itemIndex, id))) throw error;
 		return await callStep(service, action.readBack, values).catch(() => Promise.reject(error));
 	});
@@ -63,10 +71,12 @@ function noteFailure(error: unknown, itemIndex: number, memory: RunMemory): unkn
 	const earlierUnanswered = memory.wasUnanswered(itemIndex);
 	if (maybeApplied(error)) memory.noteUnanswered(itemIndex);
 	const cause = rootCause(error);
-	if (!earlierUnanswered || !(cause instanceof AppwriteException) || ![404, 409].includes(cause.code)) return error;
+	const explained = cause instanceof AppwriteException && [404, 409].includes(cause.code);
+	if (!earlierUnanswered || !explained) return error;
 	return new PartialProgressError(
 		error,
-		'An earlier try of this item sent a write and got no answer: it may have been applied, which would explain this answer. Check before repeating it.',
+		'An earlier try of this item sent a write and got no answer: it may have been applied, ' +
+			'which would explain this answer. Check before repeating it.',
 	);
 }
 
@@ -80,7 +90,10 @@ function afterApplied(error: unknown, applied: string[], first: unknown): unknow
 	if (applied.length === 0) return error;
 	const id = (first as { $id?: unknown } | undefined)?.$id;
 	const record = typeof id === 'string' ? `; the record's ID is "${id}"` : '';
-	return new PartialProgressError(error, `Already applied before this failure: ${applied.join(', ')}${record}.`);
+	return new PartialProgressError(
+		error,
+		`Already applied before this failure: ${applied.join(', ')}${record}.`,
+	);
 }
 
 /** Runs the steps in order; when one fails after others changed something, the error says what. */
@@ -123,7 +136,9 @@ async function runAction(
 	}
 	const { output } = action;
 	const lastStep = steps[steps.length - 1];
-	const results = await runSteps(service, action, output.kind === 'list' ? steps.slice(0, -1) : steps, values, itemIndex, memory);
+	// A list's last step is called page by page below.
+	const once = output.kind === 'list' ? steps.slice(0, -1) : steps;
+	const results = await runSteps(service, action, once, values, itemIndex, memory);
 
 	if (output.kind === 'list') {
 		const returnAll = context.getNodeParameter('returnAll', itemIndex, false) as boolean;
@@ -203,15 +218,19 @@ export async function executeActions(
 				if (!service) throw setupError;
 				output.push(...(await runAction(this, service, action, itemIndex, memory)));
 			} catch (error) {
-				const nodeError = toNodeError(this.getNode(), noteFailure(error, itemIndex, memory), itemIndex, endpoint);
+				const failure = noteFailure(error, itemIndex, memory);
+				const nodeError = toNodeError(this.getNode(), failure, itemIndex, endpoint);
 				if (!this.continueOnFail()) throw nodeError;
 				output.push({ json: errorItemJson(nodeError), pairedItem: { item: itemIndex } });
 			}
 		}
 	} finally {
 		client?.close();
-		const warnings = [...(client?.warnings ?? [])];
-		this.addExecutionHints(...warnings.map((warning) => ({ message: `Appwrite warned: ${warning}`, type: 'warning' as const })));
+		const hints = [...(client?.warnings ?? [])].map((warning) => ({
+			message: `Appwrite warned: ${warning}`,
+			type: 'warning' as const,
+		}));
+		this.addExecutionHints(...hints);
 	}
 	return [output];
 }

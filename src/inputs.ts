@@ -101,7 +101,12 @@ function readRaw(context: IExecuteFunctions, spec: ParamSpec, itemIndex: number)
 	return fields[spec.name];
 }
 
-async function readBinary(context: IExecuteFunctions, spec: ParamSpec, itemIndex: number, memory: RunMemory): Promise<Upload> {
+async function readBinary(
+	context: IExecuteFunctions,
+	spec: ParamSpec,
+	itemIndex: number,
+	memory: RunMemory,
+): Promise<Upload> {
 	const property = String(context.getNodeParameter(spec.name, itemIndex, 'data')).trim();
 	const binary = context.helpers.assertBinaryData(itemIndex, property);
 	const buffer = await context.helpers.getBinaryDataBuffer(itemIndex, property);
@@ -109,26 +114,34 @@ async function readBinary(context: IExecuteFunctions, spec: ParamSpec, itemIndex
 	return new Upload(bufferSource(buffer, name), memory.ledger(itemIndex, spec.name));
 }
 
-/** Appwrite's rule for IDs and keys: up to 36 of a-z, A-Z, 0-9, period, hyphen, underscore, not starting with a special character. */
+/** Appwrite IDs and keys: up to 36 of a-z A-Z 0-9 . - _, not starting with a special character. */
 const APPWRITE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$/;
 
-/** A value that lands in a URL path must be a plain ID, so that no value can reach another route. */
+/** A value that lands in a URL path must be a plain ID, so no value can reach another route. */
 function checkPathSegment(value: unknown): unknown {
 	if (typeof value === 'string' && APPWRITE_ID.test(value)) return value;
 	const shown = JSON.stringify(String(value).slice(0, 40));
 	throw new InputError(
-		`must be an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a period, hyphen or underscore; got ${shown}`,
+		'must be an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, ' +
+			`not starting with a period, hyphen or underscore; got ${shown}`,
 	);
 }
 
 /** One input, converted; undefined when the user left an optional field out. */
-async function readValue(context: IExecuteFunctions, spec: ParamSpec, itemIndex: number, memory: RunMemory): Promise<unknown> {
+async function readValue(
+	context: IExecuteFunctions,
+	spec: ParamSpec,
+	itemIndex: number,
+	memory: RunMemory,
+): Promise<unknown> {
 	if (spec.kind === 'binary') return await readBinary(context, spec, itemIndex, memory);
 	const raw = readRaw(context, spec, itemIndex);
 	// An empty list is a real value: it clears labels, targets and the like.
 	if (LIST_KINDS.has(spec.kind) && raw !== undefined && raw !== null) return converters[spec.kind as ConvertedKind](raw, spec);
 	// `unique()` is Appwrite's own request for a generated ID; drawing it here lets a retry reuse it.
-	if (spec.kind === 'id' && (isBlank(raw) || String(raw).trim() === 'unique()')) return memory.idFor(itemIndex, spec.name);
+	if (spec.kind === 'id' && (isBlank(raw) || String(raw).trim() === 'unique()')) {
+		return memory.idFor(itemIndex, spec.name);
+	}
 	if (isBlank(raw)) {
 		if (spec.required) throw new InputError('is required but empty');
 		return undefined;

@@ -34,7 +34,7 @@ export interface ParamSpec {
 	values?: readonly string[];
 	/** Read only when a selector parameter, read before it, has one of these values. */
 	showWhen?: { param: string; in: readonly string[] };
-	/** A step puts the value in its URL path, so it is checked as an Appwrite ID before any request. */
+	/** A step puts the value in its URL path: it is checked as an Appwrite ID before any request. */
 	inPath?: boolean;
 }
 
