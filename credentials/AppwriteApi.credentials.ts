@@ -1,8 +1,4 @@
-import type {
-	IAuthenticateGeneric,
-	ICredentialType,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IAuthenticateGeneric, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 /**
  * A server API key for one Appwrite project. The nodes talk to Appwrite through node-appwrite;
@@ -52,6 +48,15 @@ export class AppwriteApi implements ICredentialType {
 			default: false,
 			description:
 				'Whether to accept a TLS certificate that no trusted authority signed, as on many self-hosted servers',
+		},
+		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 60,
+			description:
+				'How long to wait for a connection, for an answer, and for each pause while an answer arrives, before the item fails. Uploads apply it to each 5 MB chunk.',
 		},
 	];
 

@@ -1,13 +1,23 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import type { Client } from 'node-appwrite';
+import { AppwriteException } from 'node-appwrite';
 
-import { createAppwriteClient, normalizeEndpoint } from './client';
+import { createAppwriteClient } from './client';
 import { NODE_FIELDS } from './descriptions';
-import { errorItemJson, toNodeError } from './errors';
+import {
+	errorItemJson,
+	maybeApplied,
+	PartialProgressError,
+	rootCause,
+	toNodeError,
+} from './errors';
+import type { RunMemory } from './ids';
+import { runMemoryOf } from './ids';
 import { readInputs } from './inputs';
 import { binaryItem, fillFileName, jsonItem } from './outputs';
 import { collectPages, recordsOfPages } from './pagination';
+import type { AppwriteTransport } from './transport';
 import type { ActionSpec, ActionTable, AppwriteCredentials, StepCondition, StepSpec } from './types';
 
 /** A node-appwrite service class, such as `Users` or `Storage`. */
@@ -30,22 +40,107 @@ function callStep(service: object, step: StepSpec, values: Record<string, unknow
 	return method.call(service, params);
 }
 
+/**
+ * The first step of a create. When Appwrite reports the record's ID taken and that ID can only be
+ * this run's (drawn here, or its upload acknowledged), an earlier try made the record before its
+ * answer was lost: read it back instead of failing or making another.
+ */
+function createOrReadBack(
+	service: object,
+	action: ActionSpec,
+	step: StepSpec,
+	values: Record<string, unknown>,
+	itemIndex: number,
+	memory: RunMemory,
+): Promise<unknown> {
+	return callStep(service, step, values).catch(async (error: unknown) => {
+		const cause = rootCause(error);
+		if (!(cause instanceof AppwriteException) || cause.code !== 409 || !action.readBack) throw error;
+		const ids = action.params
+			.filter((param) => param.kind === 'id')
+			.map((param) => values[param.name]);
+		if (!ids.some((id) => memory.owns(itemIndex, id))) throw error;
+		return await callStep(service, action.readBack, values).catch(() => Promise.reject(error));
+	});
+}
+
+/**
+ * An item's failure, remembered for a retry: after a try whose write got no answer, a 404 or 409
+ * may be that try's doing, and the error says so.
+ */
+function noteFailure(error: unknown, itemIndex: number, memory: RunMemory): unknown {
+	const earlierUnanswered = memory.wasUnanswered(itemIndex);
+	if (maybeApplied(error)) memory.noteUnanswered(itemIndex);
+	const cause = rootCause(error);
+	const explained = cause instanceof AppwriteException && [404, 409].includes(cause.code);
+	if (!earlierUnanswered || !explained) return error;
+	return new PartialProgressError(
+		error,
+		'An earlier try of this item sent a write and got no answer: it may have been applied, ' +
+			'which would explain this answer. Check before repeating it.',
+	);
+}
+
+/** `updateEmailVerification` → `update email verification`. */
+function stepWords(method: string): string {
+	return method.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+/** A later step's failure, naming what the earlier steps changed. */
+function afterApplied(error: unknown, applied: string[], first: unknown): unknown {
+	if (applied.length === 0) return error;
+	const id = (first as { $id?: unknown } | undefined)?.$id;
+	const record = typeof id === 'string' ? `; the record's ID is "${id}"` : '';
+	return new PartialProgressError(
+		error,
+		`Already applied before this failure: ${applied.join(', ')}${record}.`,
+	);
+}
+
+/** Runs the steps in order; when one fails after others changed something, the error says what. */
+async function runSteps(
+	service: object,
+	action: ActionSpec,
+	steps: readonly StepSpec[],
+	values: Record<string, unknown>,
+	itemIndex: number,
+	memory: RunMemory,
+): Promise<unknown[]> {
+	const results: unknown[] = [];
+	const applied: string[] = [];
+	for (const [index, step] of steps.entries()) {
+		try {
+			results.push(
+				index === 0
+					? await createOrReadBack(service, action, step, values, itemIndex, memory)
+					: await callStep(service, step, values),
+			);
+		} catch (error) {
+			throw afterApplied(error, applied, results[0]);
+		}
+		if (!/^(get|list)/.test(step.method)) applied.push(stepWords(step.method));
+	}
+	return results;
+}
+
 async function runAction(
 	context: IExecuteFunctions,
 	service: object,
 	action: ActionSpec,
 	itemIndex: number,
+	memory: RunMemory,
 ): Promise<INodeExecutionData[]> {
-	const values = await readInputs(context, action.params, itemIndex);
+	const values = await readInputs(context, action.params, itemIndex, memory);
 	const steps = action.steps.filter((step) => shouldRun(step.when, values));
 	if (steps.length === 0) {
 		throw new NodeOperationError(context.getNode(), 'Nothing to do: none of the optional fields was given', { itemIndex });
 	}
-	const lastStep = steps[steps.length - 1];
-	const results: unknown[] = [];
-	for (const step of steps.slice(0, -1)) results.push(await callStep(service, step, values));
-
 	const { output } = action;
+	const lastStep = steps[steps.length - 1];
+	// A list's last step is called page by page below.
+	const once = output.kind === 'list' ? steps.slice(0, -1) : steps;
+	const results = await runSteps(service, action, once, values, itemIndex, memory);
+
 	if (output.kind === 'list') {
 		const returnAll = context.getNodeParameter(NODE_FIELDS.returnAll, itemIndex, false) as boolean;
 		const limit = returnAll ? Infinity : (context.getNodeParameter(NODE_FIELDS.limit, itemIndex, 50) as number);
@@ -67,7 +162,7 @@ async function runAction(
 			.map((record) => jsonItem(record, itemIndex));
 	}
 
-	const result = await callStep(service, lastStep, values);
+	const result = results[results.length - 1];
 	if (output.kind === 'delete') return [{ json: { success: true }, pairedItem: { item: itemIndex } }];
 	if (output.kind === 'binary') {
 		const metadata = output.metadataStep === undefined ? undefined : (results[output.metadataStep] as Record<string, unknown>);
@@ -87,7 +182,8 @@ async function runAction(
 /**
  * The execution loop shared by every generated node: one client per execution, each input item
  * read and run on its own, every output paired with its input, and with Continue On Fail exactly
- * one error item in place of each failed input item.
+ * one error item in place of each failed input item. The client's connections close when the
+ * execution of the node ends, and Appwrite's warnings become execution hints.
  */
 export async function executeActions(
 	this: IExecuteFunctions,
@@ -95,12 +191,12 @@ export async function executeActions(
 	actions: ActionTable,
 ): Promise<INodeExecutionData[][]> {
 	const credentials = await this.getCredentials<AppwriteCredentials & Record<string, unknown>>('appwriteApi');
+	let client: AppwriteTransport | undefined;
 	let service: object | undefined;
-	let endpoint = String(credentials.endpoint);
 	let setupError: unknown;
 	try {
-		endpoint = normalizeEndpoint(credentials.endpoint);
-		service = new Service(createAppwriteClient(credentials));
+		client = createAppwriteClient(credentials, this.getExecutionCancelSignal());
+		service = new Service(client);
 	} catch (error) {
 		setupError = new NodeOperationError(this.getNode(), (error as Error).message, {
 			description: 'Check the API Endpoint in the Appwrite credential.',
@@ -116,15 +212,27 @@ export async function executeActions(
 
 	const output: INodeExecutionData[] = [];
 	const items = this.getInputData();
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			if (!service) throw setupError;
-			output.push(...(await runAction(this, service, action, itemIndex)));
-		} catch (error) {
-			const nodeError = toNodeError(this.getNode(), error, itemIndex, endpoint);
-			if (!this.continueOnFail()) throw nodeError;
-			output.push({ json: errorItemJson(nodeError), pairedItem: { item: itemIndex } });
+	const memory = runMemoryOf(this);
+	const endpoint = client?.config.endpoint ?? '';
+	try {
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			try {
+				if (!service) throw setupError;
+				output.push(...(await runAction(this, service, action, itemIndex, memory)));
+			} catch (error) {
+				const failure = noteFailure(error, itemIndex, memory);
+				const nodeError = toNodeError(this.getNode(), failure, itemIndex, endpoint);
+				if (!this.continueOnFail()) throw nodeError;
+				output.push({ json: errorItemJson(nodeError), pairedItem: { item: itemIndex } });
+			}
 		}
+	} finally {
+		client?.close();
+		const hints = [...(client?.warnings ?? [])].map((warning) => ({
+			message: `Appwrite warned: ${warning}`,
+			type: 'warning' as const,
+		}));
+		this.addExecutionHints(...hints);
 	}
 	return [output];
 }

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { ID } from 'node-appwrite';
-import { InputFile } from 'node-appwrite/file';
 
 import { NODE_FIELDS, nullFieldName } from './descriptions';
+import type { RunMemory } from './ids';
 import { QueryInputError, toQueryStrings } from './queries';
+import { bufferSource, Upload } from './transport';
 import type { InputKind, ParamSpec } from './types';
 
 /** Thrown by a converter; turned into a NodeOperationError naming the field and item. */
@@ -122,26 +122,54 @@ function readRaw(context: IExecuteFunctions, spec: ParamSpec, itemIndex: number,
 	return fields[name];
 }
 
-async function readBinary(context: IExecuteFunctions, spec: ParamSpec, itemIndex: number): Promise<InputFile> {
+async function readBinary(
+	context: IExecuteFunctions,
+	spec: ParamSpec,
+	itemIndex: number,
+	memory: RunMemory,
+): Promise<Upload> {
 	const property = String(context.getNodeParameter(spec.name, itemIndex, 'data')).trim();
 	const binary = context.helpers.assertBinaryData(itemIndex, property);
 	const buffer = await context.helpers.getBinaryDataBuffer(itemIndex, property);
-	return InputFile.fromBuffer(buffer, binary.fileName ?? `${property}.${binary.fileExtension ?? 'bin'}`);
+	const name = binary.fileName ?? `${property}.${binary.fileExtension ?? 'bin'}`;
+	return new Upload(bufferSource(buffer, name), memory.ledger(itemIndex, spec.name));
+}
+
+/** Appwrite IDs and keys: up to 36 of a-z A-Z 0-9 . - _, not starting with a special character. */
+const APPWRITE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$/;
+
+/** A value that lands in a URL path must be a plain ID, so no value can reach another route. */
+function checkPathSegment(value: unknown): unknown {
+	if (typeof value === 'string' && APPWRITE_ID.test(value)) return value;
+	const shown = JSON.stringify(String(value).slice(0, 40));
+	throw new InputError(
+		'must be an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, ' +
+			`not starting with a period, hyphen or underscore; got ${shown}`,
+	);
 }
 
 /** One input, converted; undefined when the user left an optional field out. */
-async function readValue(context: IExecuteFunctions, spec: ParamSpec, itemIndex: number): Promise<unknown> {
-	if (spec.kind === 'binary') return await readBinary(context, spec, itemIndex);
+async function readValue(
+	context: IExecuteFunctions,
+	spec: ParamSpec,
+	itemIndex: number,
+	memory: RunMemory,
+): Promise<unknown> {
+	if (spec.kind === 'binary') return await readBinary(context, spec, itemIndex, memory);
 	if (spec.nullable && readRaw(context, spec, itemIndex, nullFieldName(spec.name)) === true) return null;
 	const raw = readRaw(context, spec, itemIndex);
 	// An empty list is a real value: it clears labels, targets and the like.
 	if (LIST_KINDS.has(spec.kind) && raw !== undefined && raw !== null) return converters[spec.kind as ConvertedKind](raw, spec);
+	// `unique()` is Appwrite's own request for a generated ID; drawing it here lets a retry reuse it.
+	if (spec.kind === 'id' && (isBlank(raw) || String(raw).trim() === 'unique()')) {
+		return memory.idFor(itemIndex, spec.name);
+	}
 	if (isBlank(raw)) {
-		if (spec.kind === 'id') return ID.unique();
 		if (spec.required) throw new InputError('is required but empty');
 		return undefined;
 	}
-	return converters[spec.kind as ConvertedKind](raw, spec);
+	const value = converters[spec.kind as ConvertedKind](raw, spec);
+	return spec.inPath ? checkPathSegment(value) : value;
 }
 
 /**
@@ -152,12 +180,13 @@ export async function readInputs(
 	context: IExecuteFunctions,
 	params: readonly ParamSpec[],
 	itemIndex: number,
+	memory: RunMemory,
 ): Promise<Record<string, unknown>> {
 	const values: Record<string, unknown> = {};
 	for (const spec of params) {
 		if (spec.showWhen && !spec.showWhen.in.includes(String(values[spec.showWhen.param]))) continue;
 		try {
-			const value = await readValue(context, spec, itemIndex);
+			const value = await readValue(context, spec, itemIndex, memory);
 			if (value !== undefined) values[spec.name] = value;
 		} catch (error) {
 			const badInput = error instanceof InputError || error instanceof QueryInputError;

@@ -34,7 +34,7 @@ export interface ParamSpec {
 	values?: readonly string[];
 	/** Read only when a selector parameter, read before it, has one of these values. */
 	showWhen?: { param: string; in: readonly string[] };
-	/** The parameter lands in the URL path of its SDK method. */
+	/** A step puts the value in its URL path: it is checked as an Appwrite ID before any request. */
 	inPath?: boolean;
 	/** A switch beside the field (named by `nullFieldName`) sends `null`, distinct from leaving it out. */
 	nullable?: boolean;
@@ -68,7 +68,10 @@ export interface ActionSpec {
 	params: readonly ParamSpec[];
 	steps: readonly StepSpec[];
 	output: OutputSpec;
-	/** For a create action with a generated-ID parameter: the `get` method of the same resource and its ID args. */
+	/**
+	 * The Get method of the created resource and the action parameters it takes. A create retried
+	 * after an unanswered try, whose generated ID Appwrite reports taken, reads its record back.
+	 */
 	readBack?: { method: string; args: readonly string[] };
 }
 
@@ -84,4 +87,6 @@ export interface AppwriteCredentials {
 	projectId: string;
 	apiKey: string;
 	selfSigned?: boolean;
+	/** Seconds to wait for a connection, an answer, or more of an answer. */
+	timeout?: number;
 }

@@ -37,12 +37,14 @@ describe('the credential test the nodes offer n8n', () => {
 		stub.error('GET', '/v1/health', 401, 'general_unauthorized_scope', 'User (role: guests) missing scope (health.read)');
 		const result = await check(stub.endpoint, 'wrong-key');
 		expect(result.status).toBe('Error');
-		expect(result.message).toBe('Appwrite did not recognise the API key: check that it belongs to this project and has not expired.');
+		expect(result.message).toBe(
+			'User (role: guests) missing scope (health.read). Appwrite error type: general_unauthorized_scope. Appwrite did not recognise the API key: check that it belongs to this project and has not expired.',
+		);
 	});
 
 	it('names a wrong project ID', async () => {
 		stub.error('GET', '/v1/health', 404, 'project_not_found', 'Project with the requested ID could not be found.');
-		expect((await check(stub.endpoint)).message).toBe(`No project with this Project ID exists at ${stub.endpoint}.`);
+		expect((await check(stub.endpoint)).message).toContain(`No project with this Project ID exists at ${stub.endpoint}: check the Project ID in the credential.`);
 	});
 
 	it('says when the endpoint is not an Appwrite API', async () => {
@@ -52,10 +54,37 @@ describe('the credential test the nodes offer n8n', () => {
 	it('says when nothing answers, without the key', async () => {
 		const endpoint = await refusedEndpoint();
 		const result = await check(endpoint);
-		expect(result).toEqual({ status: 'Error', message: `Could not reach ${endpoint} (ECONNREFUSED): check the API endpoint.` });
+		expect(result).toEqual({
+			status: 'Error',
+			message: `Could not reach Appwrite at ${endpoint}: the connection was refused (is Appwrite running there, and is the port right?). Error code: ECONNREFUSED. Check the API Endpoint in the credential and that this machine can reach it.`,
+		});
 	});
 
 	it('rejects an endpoint that is not a URL', async () => {
 		expect((await check('appwrite.example.com')).message).toMatch(/is not a URL/);
+	});
+
+	it('fails on a page that is not Appwrite, such as the console or a login page, naming its title', async () => {
+		stub.on('GET', '/v1/health', { body: '<!doctype html><html><head><title>Sign in – Example SSO</title></head><body>…</body></html>', headers: { 'content-type': 'text/html; charset=utf-8' } });
+		const result = await check(stub.endpoint);
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/^Appwrite's endpoint answered GET \/v1\/health with HTTP 200 with text\/html instead of JSON: "Sign in – Example SSO"\. HTTP 200, content type text\/html\./);
+	});
+
+	it('fails on JSON that is not the health status', async () => {
+		stub.on('GET', '/v1/health', { json: { ok: true } });
+		const result = await check(stub.endpoint);
+		expect(result).toEqual({
+			status: 'Error',
+			message: `${stub.endpoint} answered the health check, but not with Appwrite's health status: check the API Endpoint (it usually ends in /v1).`,
+		});
+	});
+
+	it('refuses an endpoint carrying the key, without repeating it and without a request', async () => {
+		const result = await check(stub.endpoint.replace('http://', `http://${API_KEY}@`));
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/must not contain a user name or password/);
+		expect(result.message).not.toContain(API_KEY);
+		expect(stub.requests).toHaveLength(0);
 	});
 });

@@ -132,6 +132,8 @@ export interface NodeSpec {
 	continueOnFail?: boolean;
 	/** The node version the workflow was saved with (1 unless given). */
 	typeVersion?: number;
+	/** n8n's own Retry On Fail settings of the node. */
+	retry?: Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>;
 }
 
 export interface RunOptions {
@@ -210,6 +212,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		parameters: spec.parameters as INode['parameters'],
 		credentials: { appwriteApi: { id: 'test-credential', name: 'Appwrite test' } },
 		...(spec.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		...spec.retry,
 	}));
 	const connections: IConnections = {};
 	for (let index = 0; index < nodes.length - 1; index++) {
@@ -245,6 +248,7 @@ export async function runNode(options: {
 	continueOnFail?: boolean;
 	typeVersion?: number;
 	nodeTypes?: INodeTypes;
+	retry?: NodeSpec['retry'];
 }): Promise<RunResult> {
 	return await runWorkflow({
 		nodes: [
@@ -254,6 +258,7 @@ export async function runNode(options: {
 				continueOnFail: options.continueOnFail,
 				name: 'Appwrite',
 				typeVersion: options.typeVersion,
+				retry: options.retry,
 			},
 		],
 		items: options.items,

@@ -66,7 +66,9 @@ export function sampleValue(spec: ParamSpec, defaults: Record<string, unknown>, 
 		case 'queries':
 			return { conditions: [{ method: 'equal', attribute: 'name', valueType: 'string', value: 'Ann' }] };
 		default:
-			return spec.name.endsWith('Id') ? `${spec.name.slice(0, -2)}-1` : `sample ${spec.name}`;
+			if (spec.name.endsWith('Id')) return `${spec.name.slice(0, -2)}-1`;
+			// A value in a URL path is an ID or a key, which has no spaces.
+			return spec.inPath ? `sample_${spec.name}` : `sample ${spec.name}`;
 	}
 }
 

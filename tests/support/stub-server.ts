@@ -47,14 +47,14 @@ function compile(path: string): { pattern: RegExp; names: string[] } {
 	return { pattern: new RegExp(`^${source}$`), names };
 }
 
-async function readBody(request: IncomingMessage): Promise<Buffer> {
+export async function readBody(request: IncomingMessage): Promise<Buffer> {
 	const chunks: Buffer[] = [];
 	for await (const chunk of request) chunks.push(chunk as Buffer);
 	return Buffer.concat(chunks);
 }
 
 /** Splits a multipart body into its parts (undici's own parser is too slow for multi-megabyte chunks). */
-function parseForm(body: Buffer, contentType: string): NonNullable<RecordedRequest['form']> {
+export function parseForm(body: Buffer, contentType: string): NonNullable<RecordedRequest['form']> {
 	const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
 	if (!boundary) return [];
 	const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);

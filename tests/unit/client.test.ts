@@ -11,6 +11,7 @@ describe('normalizeEndpoint', () => {
 		['  http://localhost:8080//  ', 'http://localhost:8080/v1'],
 		['https://example.com/appwrite/v1', 'https://example.com/appwrite/v1'],
 		['https://example.com/appwrite', 'https://example.com/appwrite/v1'],
+		['HTTPS://Appwrite.Example.COM/V1', 'https://appwrite.example.com/v1'],
 	])('%s → %s', (input, expected) => {
 		expect(normalizeEndpoint(input)).toBe(expected);
 	});
@@ -18,6 +19,18 @@ describe('normalizeEndpoint', () => {
 	it('rejects what is not an http(s) URL, naming the value', () => {
 		expect(() => normalizeEndpoint('cloud.appwrite.io')).toThrow(/"cloud.appwrite.io" is not a URL/);
 		expect(() => normalizeEndpoint('ftp://cloud.appwrite.io')).toThrow(/must start with http:\/\/ or https:\/\//);
+	});
+
+	it.each([
+		['http://secret-key@appwrite.example.com/v1', /must not contain a user name or password/],
+		['https://user:secret-key@appwrite.example.com', /must not contain a user name or password/],
+		['secret-key@appwrite.example.com', /^The API endpoint is not a URL/],
+		['https://appwrite.example.com/v1?key=secret-key', /must not contain a query string/],
+		['https://appwrite.example.com/v1#secret-key', /or a fragment/],
+		['https://appwrite.example.com/v1?', /must not contain a query string/],
+	])('refuses %s without repeating the secret', (endpoint, message) => {
+		expect(() => normalizeEndpoint(endpoint)).toThrow(message);
+		expect(() => normalizeEndpoint(endpoint)).not.toThrow(/secret-key/);
 	});
 });
 
@@ -33,5 +46,6 @@ describe('createAppwriteClient', () => {
 		expect(client.config.project).toBe('proj');
 		expect(client.config.key).toBe('secret-key');
 		expect(client.config.selfSigned).toBe(true);
+		client.close();
 	});
 });

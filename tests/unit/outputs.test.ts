@@ -14,6 +14,15 @@ describe('toJsonSafe', () => {
 		expect(() => JSON.stringify(safe)).not.toThrow();
 	});
 
+	it('copies a "__proto__" key of user data as data, changing no prototype', () => {
+		const data = JSON.parse('{"prefs":{"__proto__":{"isAdmin":true},"constructor":"x"}}');
+		const safe = toJsonSafe(data) as { prefs: Record<string, unknown> };
+		expect(Object.keys(safe.prefs)).toEqual(['__proto__', 'constructor']);
+		expect(Object.getPrototypeOf(safe.prefs)).toBe(Object.prototype);
+		expect(safe.prefs.isAdmin).toBeUndefined();
+		expect(JSON.stringify(safe)).toBe('{"prefs":{"__proto__":{"isAdmin":true},"constructor":"x"}}');
+	});
+
 	it('drops the non-enumerable helpers node-appwrite adds to results', () => {
 		const result = { $id: 'u1' };
 		Object.defineProperty(result, 'toString', { value: () => 'x', enumerable: false });
