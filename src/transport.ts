@@ -103,6 +103,20 @@ export function parseJson(text: string): unknown {
 	);
 }
 
+/** JSON.stringify with one difference: a BigInt is written as its digits, as node-appwrite sends it. */
+export function stringifyJson(value: unknown): string {
+	const marker = `${randomUUID()}:`;
+	let marked = false;
+	const text = JSON.stringify(value, function (this: Record<string, unknown>, key, entry: unknown) {
+		// The holder's own value: a BigInt.prototype.toJSON elsewhere would have turned it into text.
+		const own = this[key];
+		if (typeof own !== 'bigint') return entry;
+		marked = true;
+		return `${marker}${own}`;
+	});
+	return marked ? text.replace(new RegExp(`"${marker}(-?\\d+)"`, 'g'), '$1') : text;
+}
+
 function quoted(text: string): string {
 	return text.replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/"/g, '%22');
 }
@@ -449,7 +463,7 @@ export class AppwriteTransport extends Client {
 			for (const [key, value] of Object.entries(Client.flatten(params)))
 				url.searchParams.append(key, value);
 		} else if (merged['content-type'] === 'application/json') {
-			body = Buffer.from(JSON.stringify(params));
+			body = Buffer.from(stringifyJson(params));
 		} else if (merged['content-type'] === 'multipart/form-data') {
 			const form = multipart(params);
 			body = form.body;

@@ -194,6 +194,6 @@ describe('Appwrite Webhooks node against the recording stub (not in the vendored
 		});
 		expect(result.status).toBe('error');
 		expect((result.error as { httpCode?: string }).httpCode).toBe('404');
-		expect(result.error?.description).toMatch(/server version has this action/);
+		expect(result.error?.description).toMatch(/an Appwrite API that has this action/);
 	});
 });
