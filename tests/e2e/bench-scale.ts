@@ -10,10 +10,12 @@
  * Before each measurement a few executions warm the instances up. The clients keep IN_FLIGHT
  * webhook calls open at once. Executions per second come from n8n's execution records
  * (PostgreSQL): N over the time from the first execution's creation to the last one's end. Also
- * printed: how busy the machine's CPUs were, and the CPU seconds each n8n process used.
+ * printed, because on a shared 2-core machine the rate depends on what else runs: the CPU time n8n
+ * (main and workers) spent per execution, how busy the machine's CPUs were, the load average when
+ * the measurement began, and the CPU seconds of every process involved.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 
 import { startServer, type N8nInstance, RestClient } from './lib/n8n';
@@ -112,6 +114,8 @@ interface Measurement {
 	mode: string;
 	perSecond: number;
 	seconds: number;
+	/** The machine's 1-minute load average when the measurement started. */
+	load: number;
 	cpuBusy: number;
 	cpuSeconds: Array<{ process: string; seconds: number }>;
 	perWorker?: string;
@@ -142,6 +146,7 @@ async function measure(
 		(process.cpuUsage().user + process.cpuUsage().system) / 1e6,
 	];
 	const cpuBefore = cpuSeconds();
+	const [load] = loadavg();
 	const machineBefore = machineCpu();
 	await callAll(main.instance, path, EXECUTIONS);
 	const { succeeded, seconds } = await settle(services, mark, EXECUTIONS);
@@ -162,6 +167,7 @@ async function measure(
 		mode,
 		perSecond: EXECUTIONS / seconds,
 		seconds,
+		load,
 		cpuBusy: (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total),
 		cpuSeconds: cpuSeconds().map((after, i) => ({ process: processes[i]?.process ?? 'stub+clients', seconds: after - cpuBefore[i] })),
 		perWorker,
@@ -208,12 +214,19 @@ async function main(): Promise<void> {
 		`\nbench:scale: ${EXECUTIONS} production executions of webhook → Appwrite Users → Get, ${IN_FLIGHT} webhook calls in flight, ` +
 			`n8n 2.41.1, PostgreSQL + Redis on this machine, ${availableParallelism()} CPU(s)`,
 	);
-	console.log(`${'mode'.padEnd(20)} ${'exec/s'.padStart(7)} ${'span s'.padStart(7)} ${'CPU busy'.padStart(9)}  CPU seconds by process`);
+	const header = ['mode'.padEnd(18), 'exec/s'.padStart(6), 'span s'.padStart(6), 'n8n CPU ms/exec'.padStart(15), 'CPU busy'.padStart(8), 'load'.padStart(5)];
+	console.log(`${header.join('  ')}  CPU seconds by process`);
 	for (const r of results) {
-		const cpu = r.cpuSeconds.map((c) => `${c.process} ${c.seconds.toFixed(1)}`).join(', ');
-		console.log(
-			`${r.mode.padEnd(20)} ${r.perSecond.toFixed(1).padStart(7)} ${r.seconds.toFixed(1).padStart(7)} ${`${Math.round(r.cpuBusy * 100)}%`.padStart(9)}  ${cpu}`,
-		);
+		const n8nCpu = r.cpuSeconds.filter((c) => c.process === 'main' || c.process.startsWith('worker')).reduce((sum, c) => sum + c.seconds, 0);
+		const row = [
+			r.mode.padEnd(18),
+			r.perSecond.toFixed(1).padStart(6),
+			r.seconds.toFixed(1).padStart(6),
+			((n8nCpu * 1000) / EXECUTIONS).toFixed(0).padStart(15),
+			`${Math.round(r.cpuBusy * 100)}%`.padStart(8),
+			r.load.toFixed(1).padStart(5),
+		];
+		console.log(`${row.join('  ')}  ${r.cpuSeconds.map((c) => `${c.process} ${c.seconds.toFixed(1)}`).join(', ')}`);
 	}
 	const twoWorkers = results[2];
 	if (twoWorkers.perWorker) console.log(`executions per worker with 2 workers: ${twoWorkers.perWorker}`);

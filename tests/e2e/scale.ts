@@ -65,7 +65,7 @@ function binaryIds(run: RawRun): string[] {
  * Downloads every binary of a run from the main instance (`GET /rest/binary-data`, what the
  * editor's binary view calls): what a worker stored must be readable by another instance.
  */
-async function binariesFromMain(client: RestClient, run: RawRun): Promise<{ read: BinaryReader; unreadable: string[] }> {
+async function binariesFromMain(client: RestClient, run: RawRun): Promise<{ read: BinaryReader; problem?: string }> {
 	const bytes = new Map<string, Buffer>();
 	const unreadable: string[] = [];
 	for (const id of binaryIds(run)) {
@@ -78,7 +78,7 @@ async function binariesFromMain(client: RestClient, run: RawRun): Promise<{ read
 		if (!binary) return undefined;
 		return binary.id ? bytes.get(binary.id) : binary.data ? Buffer.from(binary.data, 'base64') : undefined;
 	};
-	return { read, unreadable };
+	return { read, problem: unreadable.length > 0 ? `main could not read binary data a worker stored: ${unreadable.join(', ')}` : undefined };
 }
 
 interface Ran {
@@ -167,11 +167,11 @@ async function main(): Promise<void> {
 			const mark = setup.gate.lastSeq();
 			const result = await runProduction(main, client, services.postgres, wf);
 			ran.push(result);
-			const { read, unreadable } = await binariesFromMain(client, result.run);
+			const binaries = await binariesFromMain(client, result.run);
 			const problem =
 				runDataProblem(wf.json.nodes, result.run) ??
-				(unreadable.length > 0 ? `main could not read binary data a worker stored: ${unreadable.join(', ')}` : undefined) ??
-				(await checkExpectation(wf, result.run, read, setup.gate.since(mark)));
+				binaries.problem ??
+				(await checkExpectation(wf, result.run, binaries.read, setup.gate.since(mark)));
 			if (problem) tally.fail(name, problem);
 			else tally.pass(name, `execution ${result.executionId}`);
 		} catch (error) {
@@ -183,7 +183,8 @@ async function main(): Promise<void> {
 		try {
 			const result = await runProduction(main, client, services.postgres, example);
 			ran.push(result);
-			const problem = runDataProblem(example.json.nodes, result.run, { noErrorItems: true });
+			const problem =
+				runDataProblem(example.json.nodes, result.run, { noErrorItems: true }) ?? (await binariesFromMain(client, result.run)).problem;
 			if (problem) tally.fail(name, problem);
 			else tally.pass(name, `execution ${result.executionId}`);
 		} catch (error) {
