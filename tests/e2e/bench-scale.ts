@@ -20,7 +20,7 @@ import { join } from 'node:path';
 
 import { startServer, type N8nInstance, RestClient } from './lib/n8n';
 import { WORKFLOWS_DIR } from './lib/paths';
-import { cleanupAll, installExitHandlers, log } from './lib/proc';
+import { cleanupAll, installExitHandlers, log, onCleanup } from './lib/proc';
 import {
 	asWebhookWorkflow,
 	callWebhook,
@@ -41,20 +41,30 @@ const EXECUTIONS = Number(process.argv[2] ?? 200);
 const WARM_UP = 20;
 const IN_FLIGHT = 20;
 
-/** CPU time (s) of every process in a process group, from /proc (the group leader's pid is its id). */
-function groupCpuSeconds(groupId: number): number {
+/**
+ * CPU time (s) of a process and all its descendants, from /proc: n8n's task runners and
+ * PostgreSQL's backends (which leave the server's process group) included, and the children they
+ * already reaped (cutime, cstime).
+ */
+function treeCpuSeconds(rootPid: number): number {
 	const tick = 100; // USER_HZ on Linux
-	let total = 0;
-	for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+	const processes = new Map<number, { parent: number; seconds: number }>();
+	for (const name of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
 		let stat: string;
 		try {
-			stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+			stat = readFileSync(`/proc/${name}/stat`, 'utf8');
 		} catch {
 			continue; // exited meanwhile
 		}
-		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the 3rd on
-		if (Number(fields[2]) !== groupId) continue; // 5th: process group
-		total += (Number(fields[11]) + Number(fields[12])) / tick; // 14th, 15th: utime, stime
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // from the 3rd field on
+		const [utime, stime, cutime, cstime] = fields.slice(11, 15).map(Number); // 14th to 17th
+		processes.set(Number(name), { parent: Number(fields[1]), seconds: (utime + stime + cutime + cstime) / tick });
+	}
+	let total = 0;
+	const pending = [rootPid];
+	for (let pid = pending.pop(); pid !== undefined; pid = pending.pop()) {
+		total += processes.get(pid)?.seconds ?? 0;
+		for (const [child, info] of processes) if (info.parent === pid) pending.push(child);
 	}
 	return total;
 }
@@ -124,7 +134,7 @@ interface Measurement {
 async function measure(
 	mode: string,
 	services: QueueServices,
-	main: { instance: N8nInstance; groupId: number },
+	main: { instance: N8nInstance; pid: number },
 	workers: Worker[],
 	path: string,
 ): Promise<Measurement> {
@@ -135,13 +145,13 @@ async function measure(
 
 	mark = await lastExecutionId(services);
 	const processes = [
-		{ process: 'main', groupId: main.groupId },
-		...workers.map((w) => ({ process: w.name, groupId: w.child.pid ?? -1 })),
-		{ process: 'postgres', groupId: services.postgres.child.pid ?? -1 },
-		{ process: 'redis', groupId: services.redis.child.pid ?? -1 },
+		{ process: 'main', pid: main.pid },
+		...workers.map((w) => ({ process: w.name, pid: w.child.pid ?? -1 })),
+		{ process: 'postgres', pid: services.postgres.child.pid ?? -1 },
+		{ process: 'redis', pid: services.redis.child.pid ?? -1 },
 	];
 	const cpuSeconds = () => [
-		...processes.map((p) => groupCpuSeconds(p.groupId)),
+		...processes.map((p) => treeCpuSeconds(p.pid)),
 		// this script: the Appwrite stub, the key gate and the webhook clients
 		(process.cpuUsage().user + process.cpuUsage().system) / 1e6,
 	];
@@ -190,10 +200,11 @@ async function main(): Promise<void> {
 
 	log('Measuring regular mode (main runs the executions)…');
 	const regular = await startServer(instance, { env: { EXECUTIONS_MODE: 'regular' } });
+	onCleanup(() => regular.stop()); // before PostgreSQL, which waits for its clients to leave
 	const client = new RestClient(instance.baseUrl);
 	await client.ownerLogin();
 	await publishWorkflow(client, workflow.id);
-	results.push(await measure('regular (main only)', services, { instance, groupId: regular.child.pid ?? -1 }, [], path));
+	results.push(await measure('regular (main only)', services, { instance, pid: regular.child.pid ?? -1 }, [], path));
 	await regular.stop();
 
 	log('Measuring queue mode with 1 worker…');
@@ -202,12 +213,13 @@ async function main(): Promise<void> {
 		startServer(instance, { env }),
 		startWorker({ name: 'worker-1', main: instance, env }),
 	]);
-	const queueMainGroup = { instance, groupId: queueMain.child.pid ?? -1 };
-	results.push(await measure('queue, 1 worker', services, queueMainGroup, [first], path));
+	onCleanup(() => queueMain.stop());
+	const queueMainProcess = { instance, pid: queueMain.child.pid ?? -1 };
+	results.push(await measure('queue, 1 worker', services, queueMainProcess, [first], path));
 
 	log('Measuring queue mode with 2 workers…');
 	const second = await startWorker({ name: 'worker-2', main: instance, env });
-	results.push(await measure('queue, 2 workers', services, queueMainGroup, [first, second], path));
+	results.push(await measure('queue, 2 workers', services, queueMainProcess, [first, second], path));
 	await Promise.all([queueMain.stop(), first.stop(), second.stop()]);
 
 	console.log(

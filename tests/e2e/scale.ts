@@ -24,7 +24,7 @@ import { checkExpectation, type BinaryReader } from './lib/check';
 import { badCredentials, checkCredentialTests, type BadCredentials } from './lib/credential-checks';
 import { blockedAttempts, RestClient, startServer, type N8nInstance, type N8nItem, type RawRun } from './lib/n8n';
 import { EXAMPLES_DIR, PACKAGE_NAME, WORKFLOWS_DIR } from './lib/paths';
-import { cleanupAll, installExitHandlers, log } from './lib/proc';
+import { cleanupAll, installExitHandlers, log, onCleanup } from './lib/proc';
 import {
 	asWebhookWorkflow,
 	callWebhook,
@@ -151,6 +151,7 @@ async function main(): Promise<void> {
 		startServer(main),
 		...Array.from({ length: WORKERS }, (_, i) => startWorker({ name: `scale-worker-${i + 1}`, main, env })),
 	]);
+	onCleanup(() => server.stop()); // before PostgreSQL, which waits for its clients to leave
 	log(`Main at ${main.baseUrl}, workers ${workers.map((w) => w.name).join(', ')} ready (${seconds(t)})`);
 	const client = new RestClient(main.baseUrl);
 	await client.ownerLogin();

@@ -78,10 +78,15 @@ function dataDir(prefix: string): string {
 	return mkdtempSync(join(tmpdir(), `appwrite-suite-${prefix}-`));
 }
 
-function asService(started: Started, port: number, dir: string): Service {
+/** `firstSignal`: what the server takes as "shut down now" when SIGTERM would wait (PostgreSQL). */
+function asService(started: Started, port: number, dir: string, firstSignal?: NodeJS.Signals): Service {
 	let stopped: Promise<void> | undefined;
 	const stop = () =>
-		(stopped ??= stopProcess(started.child, 10_000).finally(() => rmSync(dir, { recursive: true, force: true })));
+		(stopped ??= (async () => {
+			if (firstSignal) started.child.kill(firstSignal);
+			await stopProcess(started.child, 10_000);
+			rmSync(dir, { recursive: true, force: true });
+		})());
 	onCleanup(stop);
 	return { ...started, port, stop };
 }
@@ -192,7 +197,8 @@ export async function startPostgres(database = 'n8n'): Promise<Postgres> {
 		]),
 		{ cwd: dir, env: { ...process.env, HOME: dir } },
 	);
-	const service = asService(started, port, dir);
+	// SIGTERM makes PostgreSQL wait for its clients to disconnect; SIGINT ends their sessions first
+	const service = asService(started, port, dir, 'SIGINT');
 	const psqlEnv = { ...process.env, PGPASSWORD: PG_PASSWORD, PGCONNECT_TIMEOUT: '2' };
 	const query = async (sql: string, db = database): Promise<string[][]> => {
 		const { stdout } = await run(
