@@ -41,7 +41,7 @@ import {
 } from './lib/queue';
 import { runDataProblem } from './lib/report';
 import { setUp } from './lib/setup';
-import { createTally } from './lib/tally';
+import { createTally, errorText } from './lib/tally';
 import { loadWorkflowCases, loadWorkflowFiles, type WorkflowFile } from './lib/workflows';
 import { untestedTriggers } from './scale-triggers';
 
@@ -154,7 +154,12 @@ async function main(): Promise<void> {
 	onCleanup(() => server.stop()); // before PostgreSQL, which waits for its clients to leave
 	log(`Main at ${main.baseUrl}, workers ${workers.map((w) => w.name).join(', ')} ready (${seconds(t)})`);
 	const client = new RestClient(main.baseUrl);
-	await client.ownerLogin();
+	try {
+		await client.ownerLogin();
+	} catch (error) {
+		const state = server.child.exitCode === null ? 'running' : `exited with ${server.child.exitCode}`;
+		throw new Error(`${errorText(error)}\nn8n main (${state}) said:\n${server.output().slice(-3000)}`);
+	}
 
 	t = performance.now();
 	for (const workflow of [...cases, ...examples]) await publishWorkflow(client, workflow.json.id);

@@ -247,8 +247,9 @@ export async function startServer(
 			throw new Error(`n8n start exited early (code ${started.child.exitCode}):\n${started.output().slice(-4000)}`);
 		}
 		try {
-			// /healthz/readiness turns ok when the database is up; /rest/settings only once routes are mounted
-			const response = await fetch(`${instance.baseUrl}/rest/settings`, { signal: AbortSignal.timeout(2000) });
+			// n8n listens before its database migrations and routes: until then every path answers 200
+			// "n8n is starting up", then 404; /healthz/readiness says ok only once the routes are mounted
+			const response = await fetch(`${instance.baseUrl}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
 			if (response.ok) return server;
 		} catch {
 			/* not listening yet */

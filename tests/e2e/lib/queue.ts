@@ -106,6 +106,9 @@ export async function startWorker(options: {
 		cwd: instance.home,
 		env: {
 			...instance.env,
+			// every instance reports main's public URLs (the worker's own port serves nothing)
+			WEBHOOK_URL: options.main.env.WEBHOOK_URL,
+			N8N_EDITOR_BASE_URL: options.main.env.N8N_EDITOR_BASE_URL,
 			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
 			QUEUE_HEALTH_CHECK_PORT: String(healthPort),
 			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
