@@ -40,6 +40,7 @@ import {
 	type Worker,
 } from './lib/queue';
 import { runDataProblem } from './lib/report';
+import type { Postgres } from './lib/services';
 import { setUp } from './lib/setup';
 import { createTally, errorText } from './lib/tally';
 import { loadWorkflowCases, loadWorkflowFiles, type WorkflowFile } from './lib/workflows';
@@ -82,18 +83,17 @@ async function binariesFromMain(client: RestClient, run: RawRun): Promise<{ read
 }
 
 interface Ran {
-	workflow: WorkflowFile;
 	executionId: string;
 	run: RawRun;
 }
 
 /** Calls the workflow's production webhook on main and waits for its execution record to finish. */
-async function runProduction(main: N8nInstance, client: RestClient, postgres: Parameters<typeof finishedExecutions>[0], workflow: WorkflowFile): Promise<Ran> {
+async function runProduction(main: N8nInstance, client: RestClient, postgres: Postgres, workflow: WorkflowFile): Promise<Ran> {
 	const answer = await callWebhook(main, webhookPath(workflow.json.id));
 	if (answer.status !== 200) throw new Error(`POST /webhook/${webhookPath(workflow.json.id)} answered ${answer.status}: ${answer.text.slice(0, 500)}`);
 	const [record] = await finishedExecutions(postgres, workflow.json.id);
 	if (record.mode !== 'webhook') throw new Error(`execution ${record.id} has mode "${record.mode}", expected a production "webhook" execution`);
-	return { workflow, executionId: record.id, run: await loadExecution(client, record.id) };
+	return { executionId: record.id, run: await loadExecution(client, record.id) };
 }
 
 /** Which worker's event log records taking each execution off the queue (n8n.queue.job.dequeued). */
