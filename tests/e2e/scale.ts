@@ -6,7 +6,7 @@
  *    e2e test; starts the Appwrite stand-in behind the key gate;
  * 2. starts n8n 2.41.1 in queue mode: one main instance and two `n8n worker` processes, each with
  *    its own user folder, sharing the PostgreSQL database, Redis and the encryption key;
- * 3. publishes a webhook-started copy of every e2e workflow and example, calls each production
+ * 3. publishes a webhook-started copy of every e2e workflow and Manual Trigger example, calls each production
  *    webhook on main, and checks each run (n8n's execution record in PostgreSQL: mode `webhook`,
  *    finished; its data as the editor loads it, against workflows/<name>.expect.ts) — so every
  *    node, Continue On Fail and the binary round trip run as production executions on workers;
@@ -29,6 +29,7 @@ import {
 	asWebhookWorkflow,
 	callWebhook,
 	executionRecords,
+	MANUAL_TRIGGER,
 	finishedExecutions,
 	loadExecution,
 	publishWorkflow,
@@ -126,7 +127,8 @@ async function main(): Promise<void> {
 	installExitHandlers();
 	const started = performance.now();
 	const cases = await loadWorkflowCases(WORKFLOWS_DIR);
-	const examples = loadWorkflowFiles(EXAMPLES_DIR);
+	// examples started by a trigger of this package are for scale-triggers.ts; the others get a webhook copy
+	const examples = loadWorkflowFiles(EXAMPLES_DIR).filter((e) => e.json.nodes.some((n) => n.type === MANUAL_TRIGGER));
 
 	let t = performance.now();
 	const services = await startQueueServices();

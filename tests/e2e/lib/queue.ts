@@ -140,6 +140,8 @@ async function answers(url: string): Promise<boolean> {
 	}
 }
 
+export const MANUAL_TRIGGER = 'n8n-nodes-base.manualTrigger';
+
 /** The production URL path of a workflow's webhook copy. */
 export function webhookPath(workflowId: string): string {
 	return `scale-${workflowId.toLowerCase()}`;
@@ -154,7 +156,7 @@ export function webhookPath(workflowId: string): string {
 export function asWebhookWorkflow<T extends WorkflowFile['json']>(workflow: T): T {
 	const nodes = workflow.nodes.map(
 		(node): WorkflowNode =>
-			node.type === 'n8n-nodes-base.manualTrigger'
+			node.type === MANUAL_TRIGGER
 				? {
 						...node,
 						type: 'n8n-nodes-base.webhook',
