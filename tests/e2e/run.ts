@@ -16,24 +16,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-import { assert, multipartPart, type CheckContext } from './lib/expect';
+import { assert } from './lib/expect';
+import { checkExpectation } from './lib/check';
+import { badCredentials, checkCredentialTests, type BadCredentials } from './lib/credential-checks';
 import type { Exchange } from './lib/keygate';
-import {
-	blockedAttempts,
-	executeWorkflow,
-	nodeItems,
-	RestClient,
-	startServer,
-	testCredential,
-	type CredentialFile,
-	type ExecuteResult,
-	type N8nItem,
-} from './lib/n8n';
+import { blockedAttempts, executeWorkflow, RestClient, startServer, type ExecuteResult, type N8nItem } from './lib/n8n';
 import { EXAMPLES_DIR, WORKFLOWS_DIR } from './lib/paths';
 import { freePorts } from './lib/ports';
 import { cleanupAll, installExitHandlers, log } from './lib/proc';
 import { runProblem } from './lib/report';
-import { closedEndpoint, setUp, standInCredential } from './lib/setup';
+import { setUp } from './lib/setup';
+import { createTally, errorText } from './lib/tally';
 import { checkTriggers, loadTriggerWorkflows } from './lib/triggers';
 import { isTriggerWorkflow, loadWorkflowCases, loadWorkflowFiles, nodeTypeOfFile, packageNodeTypesUsed, type WorkflowCase } from './lib/workflows';
 
@@ -41,25 +34,8 @@ import { isTriggerWorkflow, loadWorkflowCases, loadWorkflowFiles, nodeTypeOfFile
 // lose a run on a loaded 2-core machine.
 const EXAMPLE_CONCURRENCY = Math.max(1, Number(process.env.E2E_EXAMPLE_CONCURRENCY ?? 1));
 
-let passed = 0;
-let failed = 0;
-const failures: string[] = [];
-
-function pass(name: string, detail = ''): void {
-	passed++;
-	console.log(`ok    ${name}${detail ? `  (${detail})` : ''}`);
-}
-
-function fail(name: string, reason: string): void {
-	failed++;
-	failures.push(name);
-	console.log(`FAIL  ${name}\n${reason.replace(/^/gm, '      ')}`);
-}
-
-function errorText(error: unknown): string {
-	if (error instanceof assert.AssertionError) return error.message;
-	return error instanceof Error ? (error.stack ?? error.message) : String(error);
-}
+const tally = createTally('e2e');
+const { pass, fail } = tally;
 
 /** Inline base64, or `filesystem-v2:<path>` under `<home>/.n8n/storage/` (n8n 2.x default mode). */
 function binaryReader(home: string) {
@@ -77,33 +53,9 @@ function binaryReader(home: string) {
 
 async function checkWorkflow(wf: WorkflowCase, result: ExecuteResult, home: string, traffic: Exchange[]): Promise<void> {
 	const name = `${wf.file}: ${wf.expectation.description}`;
-	const problem = runProblem(wf.json.nodes, result);
-	const run = result.run;
-	if (problem || !run) {
-		fail(name, problem ?? 'no run');
-		return;
-	}
-	const items = nodeItems(run, wf.expectation.node) ?? [];
-	const context: CheckContext = {
-		items,
-		json: items.map((i) => i.json),
-		run,
-		itemsOf: (nodeName) => nodeItems(run, nodeName) ?? [],
-		binaryOf: binaryReader(home),
-		traffic,
-		multipartPart,
-	};
-	try {
-		await wf.expectation.check(context);
-		pass(name, `${items.length} item(s), ${(result.durationMs / 1000).toFixed(1)} s`);
-	} catch (error) {
-		const shown = JSON.stringify(
-			items.slice(0, 3).map((i) => ({ json: i.json, binary: i.binary })),
-			null,
-			2,
-		);
-		fail(name, `${errorText(error)}\n${wf.expectation.node} output (first 3 items):\n${shown.slice(0, 3000)}`);
-	}
+	const problem = runProblem(wf.json.nodes, result) ?? (result.run && (await checkExpectation(wf, result.run, binaryReader(home), traffic)));
+	if (problem) fail(name, problem);
+	else pass(name, `${(result.durationMs / 1000).toFixed(1)} s`);
 }
 
 async function main(): Promise<void> {
@@ -122,16 +74,13 @@ async function main(): Promise<void> {
 	const clash = examples.find((e) => cases.some((c) => c.json.id === e.json.id));
 	if (clash) throw new Error(`examples/${clash.file}.json reuses the id ${clash.json.id} of a workflow in workflows/`);
 
-	const badKey: CredentialFile[] = [];
+	let bad: BadCredentials | undefined;
 	const setup = await setUp({
 		name: 'e2e-home',
 		workflows: [...cases, ...examples, ...e2eTriggerWorkflows].map((w) => w.json),
 		extraCredentials: async (endpoint) => {
-			badKey.push(
-				standInCredential(endpoint, { id: 'e2eAppwriteBadKy', name: 'Appwrite (stand-in, wrong key)' }, { apiKey: 'wrong-key-0000' }),
-				standInCredential(await closedEndpoint(), { id: 'e2eAppwriteDown1', name: 'Appwrite (nothing listening)' }),
-			);
-			return badKey;
+			bad = await badCredentials(endpoint);
+			return [bad.wrongKey, bad.unreachable];
 		},
 	});
 
@@ -186,27 +135,7 @@ async function main(): Promise<void> {
 				fail('editor: n8n lists the package nodes', errorText(error));
 			}
 
-			const credentialCases: Array<{ credential: CredentialFile; expect: 'OK' | 'Error'; message?: RegExp; label: string }> = [
-				{ credential: setup.credential, expect: 'OK', label: 'good key → OK' },
-				{
-					credential: badKey[0],
-					expect: 'Error',
-					message: /did not recognise the API key/i,
-					label: 'wrong key → "did not recognise the API key"',
-				},
-				{ credential: badKey[1], expect: 'Error', message: /Could not reach/i, label: 'nothing listening → "Could not reach"' },
-			];
-			for (const c of credentialCases) {
-				const name = `credential test: ${c.label}`;
-				try {
-					const result = await testCredential(client, c.credential);
-					assert.equal(result.status, c.expect, `status ${result.status}: ${result.message}`);
-					if (c.message) assert.match(result.message, c.message);
-					pass(name, `"${result.message}"`);
-				} catch (error) {
-					fail(name, errorText(error));
-				}
-			}
+			if (bad) await checkCredentialTests(client, setup.credential, bad, tally);
 
 			await checkTriggers({
 				setup,
@@ -242,7 +171,5 @@ main()
 	})
 	.finally(async () => {
 		await cleanupAll();
-		if (failures.length > 0) console.log(`\nFailed:\n  ${failures.join('\n  ')}`);
-		console.log(`e2e: ${passed} passed, ${failed} failed`);
-		process.exit(failed > 0 || passed === 0 ? 1 : 0);
+		process.exit(tally.finish());
 	});

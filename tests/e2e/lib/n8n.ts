@@ -41,6 +41,8 @@ export interface InstanceOptions {
 	workDir: string;
 	/** Editor/REST port; default: a free port picked by the OS. */
 	port?: number;
+	/** Further environment for every n8n command of this instance (e.g. queue mode, PostgreSQL). */
+	env?: NodeJS.ProcessEnv;
 }
 
 export async function createInstance(options: InstanceOptions): Promise<N8nInstance> {
@@ -90,6 +92,7 @@ export async function createInstance(options: InstanceOptions): Promise<N8nInsta
 		// the stand-in is plain http on 127.0.0.1; keep any machine proxy settings out of it
 		NO_PROXY: '127.0.0.1,localhost',
 		no_proxy: '127.0.0.1,localhost',
+		...options.env,
 	});
 	return { home, netGuardLog: join(home, 'net-guard.log'), port, brokerPort, env, baseUrl: `http://127.0.0.1:${port}` };
 }
@@ -269,6 +272,25 @@ export class RestClient {
 
 	/** `path` is under /rest unless it starts with `//` (then it is taken from the root: `//types/nodes.json`). */
 	async request<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; data: T; raw: unknown }> {
+		const response = await this.send(method, path, body);
+		const text = await response.text();
+		let raw: unknown = text;
+		try {
+			raw = JSON.parse(text);
+		} catch {
+			/* not JSON */
+		}
+		const data = (raw && typeof raw === 'object' && 'data' in raw ? (raw as { data: T }).data : raw) as T;
+		return { status: response.status, data, raw };
+	}
+
+	/** A GET whose answer is bytes (e.g. `/binary-data?id=…&action=download`). */
+	async download(path: string): Promise<{ status: number; body: Buffer }> {
+		const response = await this.send('GET', path);
+		return { status: response.status, body: Buffer.from(await response.arrayBuffer()) };
+	}
+
+	private async send(method: string, path: string, body?: unknown): Promise<Response> {
 		const url = path.startsWith('//') ? `${this.baseUrl}${path.slice(1)}` : `${this.baseUrl}/rest${path}`;
 		const response = await fetch(url, {
 			method,
@@ -283,15 +305,7 @@ export class RestClient {
 		const setCookie = response.headers.getSetCookie?.() ?? [];
 		const auth = setCookie.map((c) => c.split(';')[0]).find((c) => c.startsWith('n8n-auth='));
 		if (auth) this.cookie = auth;
-		const text = await response.text();
-		let raw: unknown = text;
-		try {
-			raw = JSON.parse(text);
-		} catch {
-			/* not JSON */
-		}
-		const data = (raw && typeof raw === 'object' && 'data' in raw ? (raw as { data: T }).data : raw) as T;
-		return { status: response.status, data, raw };
+		return response;
 	}
 
 	/** Creates the instance owner (first run) or logs in as it (later runs). */

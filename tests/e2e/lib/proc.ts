@@ -86,12 +86,15 @@ export function installExitHandlers(options: { signalExitCode?: number } = {}): 
 	if (handlersInstalled) return;
 	handlersInstalled = true;
 	const onSignal = (signal: NodeJS.Signals) => {
+		if (isShuttingDown()) return;
 		log(`\n${signal} received, stopping everything…`);
 		void cleanupAll().finally(() => process.exit(options.signalExitCode ?? (signal === 'SIGINT' ? 130 : 143)));
 	};
-	process.once('SIGINT', onSignal);
-	process.once('SIGTERM', onSignal);
-	process.once('SIGHUP', onSignal);
+	// `on`, not `once`: a terminal's Ctrl-C reaches npm, tsx and this script, and tsx passes it on
+	// again; a second signal with no listener left would end the script in the middle of cleaning up
+	process.on('SIGINT', onSignal);
+	process.on('SIGTERM', onSignal);
+	process.on('SIGHUP', onSignal);
 	const onCrash = (error: unknown) => {
 		log(`\nUnexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 		void cleanupAll().finally(() => process.exit(1));

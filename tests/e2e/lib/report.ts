@@ -1,5 +1,5 @@
 /** Checks every workflow run must pass, and a readable summary of a run (for the demo). */
-import type { ExecuteResult, N8nItem } from './n8n';
+import type { ExecuteResult, N8nItem, RawRun } from './n8n';
 import type { WorkflowNode } from './workflows';
 
 function tail(text: string, lines = 25): string {
@@ -16,6 +16,11 @@ export function runProblem(nodes: WorkflowNode[], result: ExecuteResult, options
 	if (result.exitCode !== 0 || !run) {
 		return `n8n execute failed (exit ${result.exitCode}, ${(result.durationMs / 1000).toFixed(1)} s):\n${tail(result.log)}`;
 	}
+	return runDataProblem(nodes, run, options);
+}
+
+/** The part of runProblem that looks at the execution itself, however it was run (CLI, webhook, queue). */
+export function runDataProblem(nodes: WorkflowNode[], run: RawRun, options: { noErrorItems?: boolean } = {}): string | undefined {
 	const resultData = run.data?.resultData;
 	if (resultData?.error) return `the workflow failed: ${resultData.error.message ?? JSON.stringify(resultData.error)}`;
 	for (const node of nodes) {

@@ -62,6 +62,8 @@ export interface SetupOptions {
 	port?: number;
 	/** Further credentials to import next to the stand-in one (built once the endpoint is known). */
 	extraCredentials?: (endpoint: string) => Promise<CredentialFile[]> | CredentialFile[];
+	/** Further environment for the instance's n8n commands (see InstanceOptions.env). */
+	env?: NodeJS.ProcessEnv;
 }
 
 function seconds(since: number): string {
@@ -83,7 +85,7 @@ export async function setUp(options: SetupOptions): Promise<Setup> {
 	standInPromise.catch(() => undefined);
 
 	t = Date.now();
-	const instance = await createInstance({ name: options.name, workDir: WORK_DIR, port: options.port });
+	const instance = await createInstance({ name: options.name, workDir: WORK_DIR, port: options.port, env: options.env });
 	await installIntoN8n(instance.home, pkg);
 	log(`Installed it into ${join(instance.home, '.n8n', 'nodes', 'node_modules', pkg.name)} (${seconds(t)})`);
 

@@ -22,6 +22,8 @@ export interface WorkflowNode {
 	credentials?: Record<string, { id: string; name: string }>;
 	onError?: string;
 	continueOnFail?: boolean;
+	/** Webhook and trigger nodes: the id n8n registers the node's webhook under. */
+	webhookId?: string;
 }
 
 export interface WorkflowFile {
