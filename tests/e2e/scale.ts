@@ -37,15 +37,14 @@ import {
 	startQueueServices,
 	startWorker,
 	webhookPath,
-	workerEvents,
-	type Worker,
+	workerOfExecutions,
 } from './lib/queue';
 import { runDataProblem } from './lib/report';
 import type { Postgres } from './lib/services';
 import { setUp } from './lib/setup';
 import { createTally, errorText } from './lib/tally';
 import { loadWorkflowCases, loadWorkflowFiles, type WorkflowFile } from './lib/workflows';
-import { untestedTriggers } from './scale-triggers';
+import { checkQueueTriggers, queueTriggerWorkflows, untestedTriggers } from './scale-triggers';
 
 const WORKERS = 2;
 const tally = createTally('scale');
@@ -97,23 +96,6 @@ async function runProduction(main: N8nInstance, client: RestClient, postgres: Po
 	return { executionId: record.id, run: await loadExecution(client, record.id) };
 }
 
-/** Which worker's event log records taking each execution off the queue (n8n.queue.job.dequeued). */
-async function workerOfExecutions(workers: Worker[], executionIds: string[]): Promise<Map<string, string[]>> {
-	const deadline = Date.now() + 30_000;
-	for (;;) {
-		const takenBy = new Map<string, string[]>(executionIds.map((id) => [id, []]));
-		for (const worker of workers) {
-			for (const event of workerEvents(worker)) {
-				if (event.eventName !== 'n8n.queue.job.dequeued') continue;
-				takenBy.get(String(event.payload.executionId))?.push(worker.name);
-			}
-		}
-		// the event log is written asynchronously: give the last lines a moment
-		if ([...takenBy.values()].every((names) => names.length > 0) || Date.now() > deadline) return takenBy;
-		await new Promise((r) => setTimeout(r, 300));
-	}
-}
-
 /** Files under a user folder's local binary-data storage (there should be none in database mode). */
 function localBinaryFiles(instance: N8nInstance): string[] {
 	const storage = join(instance.home, '.n8n', 'storage');
@@ -129,6 +111,7 @@ async function main(): Promise<void> {
 	const cases = await loadWorkflowCases(WORKFLOWS_DIR);
 	// examples started by a trigger of this package are for scale-triggers.ts; the others get a webhook copy
 	const examples = loadWorkflowFiles(EXAMPLES_DIR).filter((e) => e.json.nodes.some((n) => n.type === MANUAL_TRIGGER));
+	const triggerWorkflows = queueTriggerWorkflows().all;
 
 	let t = performance.now();
 	const services = await startQueueServices();
@@ -138,7 +121,7 @@ async function main(): Promise<void> {
 	let bad: BadCredentials | undefined;
 	const setup = await setUp({
 		name: 'scale-main',
-		workflows: [...cases, ...examples].map((w) => asWebhookWorkflow(w.json)),
+		workflows: [...[...cases, ...examples].map((w) => asWebhookWorkflow(w.json)), ...triggerWorkflows.map((w) => w.json)],
 		extraCredentials: async (endpoint) => {
 			bad = await badCredentials(endpoint);
 			return [bad.wrongKey, bad.unreachable];
@@ -234,6 +217,10 @@ async function main(): Promise<void> {
 	}
 
 	if (bad) await checkCredentialTests(client, setup.credential, bad, tally);
+
+	t = performance.now();
+	await checkQueueTriggers({ setup, client, postgres: services.postgres, main: server, workers, tally });
+	log(`Trigger checks took ${seconds(t)}`);
 
 	try {
 		const untested = await untestedTriggers(client, PACKAGE_NAME);
