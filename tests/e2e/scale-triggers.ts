@@ -4,8 +4,8 @@
  *
  * The e2e's trigger checks (lib/triggers.ts) run unchanged through main's REST API: automatic
  * registration, a signed delivery and forged ones, deactivation, manual registration, polling.
- * Meanwhile the key gate names the process behind every Appwrite call (lib/queue.ts
- * connectionOwner: main, a worker, or neither) and when it arrived. From that traffic, n8n's
+ * The key gate records when each Appwrite call arrived and which process made it (scale.ts has it
+ * ask lib/queue.ts connectionOwner: main, a worker, or neither). From that traffic, n8n's
  * execution records in PostgreSQL and the workers' event logs, this file then checks that:
  * - the workers made no Appwrite call of their own: registering, checking, deleting webhooks and
  *   polling are main's work;
@@ -21,11 +21,12 @@
 import assert from 'node:assert/strict';
 
 import type { Exchange } from './lib/keygate';
-import type { N8nServer, RestClient } from './lib/n8n';
+import type { RestClient } from './lib/n8n';
 import { EXAMPLES_DIR, PACKAGE_NAME } from './lib/paths';
 import {
-	connectionOwner,
+	callerName,
 	executionRecords,
+	MAIN_INSTANCE,
 	workerOfExecutions,
 	type ExecutionRecord,
 	type Worker,
@@ -42,7 +43,6 @@ const QUEUE_CHECKED_TRIGGERS = new Set([
 	`${PACKAGE_NAME}.appwritePollingTrigger`,
 ]);
 
-const MAIN = 'main';
 /** tests/e2e/triggers/polling-fast.json polls at every fifth second of the minute. */
 const POLL_INTERVAL_MS = 5_000;
 /** The fast polling check keeps its workflow active for several intervals; fewer polls prove nothing. */
@@ -58,7 +58,6 @@ export interface QueueTriggerContext {
 	setup: Setup;
 	client: RestClient;
 	postgres: Postgres;
-	main: N8nServer;
 	workers: Worker[];
 	tally: Tally;
 }
@@ -74,12 +73,8 @@ function byFile(workflows: WorkflowFile[], file: string): WorkflowFile {
 	return found;
 }
 
-function sender(exchange: Exchange): string {
-	return exchange.client ?? 'an unidentified process';
-}
-
 function described(exchanges: Exchange[]): string {
-	return exchanges.map((e) => `${sender(e)}: ${e.method} ${e.path}`).join('; ') || 'none';
+	return exchanges.map((e) => `${callerName(e)}: ${e.method} ${e.path}`).join('; ') || 'none';
 }
 
 /**
@@ -119,7 +114,7 @@ function scheduledPollSlots(polls: Exchange[], windows: CheckWindow[]): number[]
 }
 
 export async function checkQueueTriggers(context: QueueTriggerContext): Promise<void> {
-	const { setup, client, main, workers, tally } = context;
+	const { setup, client, tally } = context;
 	const check = async (name: string, body: () => Promise<string | void> | string | void) => {
 		try {
 			tally.pass(name, (await body()) ?? '');
@@ -133,9 +128,6 @@ export async function checkQueueTriggers(context: QueueTriggerContext): Promise<
 	const polling = byFile(all, 'trigger-polling');
 	const fastPolling = byFile(all, 'polling-fast');
 
-	setup.gate.identifyClients(
-		connectionOwner([{ name: MAIN, child: main.child }, ...workers], setup.gate.port),
-	);
 	const mark = setup.gate.lastSeq();
 	const windows: CheckWindow[] = [];
 	await checkTriggers({
@@ -154,7 +146,7 @@ export async function checkQueueTriggers(context: QueueTriggerContext): Promise<
 	const polls = traffic.filter((e) => e.method === 'GET' && e.path.startsWith(rowsPath));
 
 	await check('queue triggers: main made every Appwrite call, the workers none', () => {
-		const notMain = traffic.filter((e) => e.client !== MAIN);
+		const notMain = traffic.filter((e) => e.client !== MAIN_INSTANCE);
 		assert.equal(notMain.length, 0, `calls not made by main: ${described(notMain)}`);
 		assert.ok(webhookCalls.length > 0 && polls.length > 0, 'no webhook call or poll was made');
 		return `${webhookCalls.length} Webhooks API calls and ${polls.length} polls, all by main`;
@@ -169,7 +161,7 @@ export async function checkQueueTriggers(context: QueueTriggerContext): Promise<
 			);
 			assert.equal(registrations.length, 1, `registrations: ${described(registrations)}`);
 			const [registration] = registrations;
-			assert.equal(sender(registration), MAIN);
+			assert.equal(callerName(registration), MAIN_INSTANCE);
 			const sent = JSON.parse(registration.requestBody.toString('utf8')) as {
 				url: string;
 				events: string[];
@@ -184,8 +176,8 @@ export async function checkQueueTriggers(context: QueueTriggerContext): Promise<
 	await check('queue trigger (webhook): deactivation deleted the webhook once, by main', () => {
 		const deletions = webhookCalls.filter((e) => e.method === 'DELETE');
 		assert.deepEqual(
-			deletions.map((e) => `${sender(e)}: ${e.method} ${e.path} → ${e.status}`),
-			[`${MAIN}: DELETE /v1/webhooks/${webhookId} → 204`],
+			deletions.map((e) => `${callerName(e)}: ${e.method} ${e.path} → ${e.status}`),
+			[`${MAIN_INSTANCE}: DELETE /v1/webhooks/${webhookId} → 204`],
 		);
 		assert.equal(setup.appwrite.webhooks.has(webhookId), false, 'the webhook is still in Appwrite');
 	});
@@ -215,7 +207,10 @@ export async function checkQueueTriggers(context: QueueTriggerContext): Promise<
 				run,
 				run.map((_, index) => run[0] + index),
 				`not one poll per ${POLL_INTERVAL_MS / 1000} s interval: ${polls
-					.map((poll) => `${new Date(poll.receivedAt).toISOString().slice(11, 23)} ${sender(poll)}`)
+					.map(
+						(poll) =>
+							`${new Date(poll.receivedAt).toISOString().slice(11, 23)} ${callerName(poll)}`,
+					)
 					.join(', ')}`,
 			);
 		}

@@ -10,9 +10,12 @@
  *    webhook on main, and checks each run (n8n's execution record in PostgreSQL: mode `webhook`,
  *    finished; its data as the editor loads it, against workflows/<name>.expect.ts) — so every
  *    node, Continue On Fail and the binary round trip run as production executions on workers;
- * 4. checks from n8n's own records which worker ran each execution, and that both did; that the
- *    binary data the workers wrote lives in the database and main serves it; the credential
- *    test through main's REST API; the trigger checks of scale-triggers.ts; no non-loopback traffic.
+ * 4. checks from n8n's own records which worker ran each execution, and that both did; that each
+ *    execution's Appwrite calls came from that worker (the key gate names the process behind each
+ *    connection); that the binary data the workers wrote lives in the database and main serves it;
+ *    the credential test through main's REST API; the trigger checks of scale-triggers.ts (webhook
+ *    registration and polling by main only, deliveries and polled rows run by workers); no
+ *    non-loopback traffic.
  * The last line is `scale: N passed, M failed`; the exit code is 1 on any failure. Everything
  * started is stopped by process group on success, failure, Ctrl-C and crashes.
  */
@@ -21,17 +24,21 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 import { checkExpectation, type BinaryReader } from './lib/check';
+import type { Exchange, KeyGate } from './lib/keygate';
 import { badCredentials, checkCredentialTests, type BadCredentials } from './lib/credential-checks';
 import { blockedAttempts, RestClient, startServer, type N8nInstance, type N8nItem, type RawRun } from './lib/n8n';
 import { EXAMPLES_DIR, PACKAGE_NAME, WORKFLOWS_DIR } from './lib/paths';
 import { cleanupAll, installExitHandlers, log, onCleanup } from './lib/proc';
 import {
 	asWebhookWorkflow,
+	callerName,
 	callWebhook,
+	connectionOwner,
 	executionRecords,
 	MANUAL_TRIGGER,
 	finishedExecutions,
 	loadExecution,
+	MAIN_INSTANCE,
 	publishWorkflow,
 	queueEnv,
 	startQueueServices,
@@ -85,15 +92,18 @@ async function binariesFromMain(client: RestClient, run: RawRun): Promise<{ read
 interface Ran {
 	executionId: string;
 	run: RawRun;
+	/** What n8n sent the stand-in meanwhile, each call with the process that made it. */
+	calls: Exchange[];
 }
 
 /** Calls the workflow's production webhook on main and waits for its execution record to finish. */
-async function runProduction(main: N8nInstance, client: RestClient, postgres: Postgres, workflow: WorkflowFile): Promise<Ran> {
+async function runProduction(main: N8nInstance, client: RestClient, postgres: Postgres, gate: KeyGate, workflow: WorkflowFile): Promise<Ran> {
+	const mark = gate.lastSeq();
 	const answer = await callWebhook(main, webhookPath(workflow.json.id));
 	if (answer.status !== 200) throw new Error(`POST /webhook/${webhookPath(workflow.json.id)} answered ${answer.status}: ${answer.text.slice(0, 500)}`);
 	const [record] = await finishedExecutions(postgres, workflow.json.id);
 	if (record.mode !== 'webhook') throw new Error(`execution ${record.id} has mode "${record.mode}", expected a production "webhook" execution`);
-	return { executionId: record.id, run: await loadExecution(client, record.id) };
+	return { executionId: record.id, run: await loadExecution(client, record.id), calls: gate.since(mark) };
 }
 
 /** Files under a user folder's local binary-data storage (there should be none in database mode). */
@@ -137,6 +147,7 @@ async function main(): Promise<void> {
 		...Array.from({ length: WORKERS }, (_, i) => startWorker({ name: `scale-worker-${i + 1}`, main, env })),
 	]);
 	onCleanup(() => server.stop()); // before PostgreSQL, which waits for its clients to leave
+	setup.gate.identifyClients(connectionOwner([{ name: MAIN_INSTANCE, child: server.child }, ...workers], setup.gate.port));
 	log(`Main at ${main.baseUrl}, workers ${workers.map((w) => w.name).join(', ')} ready (${seconds(t)})`);
 	const client = new RestClient(main.baseUrl);
 	try {
@@ -155,14 +166,13 @@ async function main(): Promise<void> {
 	for (const wf of cases) {
 		const name = `production run of ${wf.file}: ${wf.expectation.description}`;
 		try {
-			const mark = setup.gate.lastSeq();
-			const result = await runProduction(main, client, services.postgres, wf);
+			const result = await runProduction(main, client, services.postgres, setup.gate, wf);
 			ran.push(result);
 			const binaries = await binariesFromMain(client, result.run);
 			const problem =
 				runDataProblem(wf.json.nodes, result.run) ??
 				binaries.problem ??
-				(await checkExpectation(wf, result.run, binaries.read, setup.gate.since(mark)));
+				(await checkExpectation(wf, result.run, binaries.read, result.calls));
 			if (problem) tally.fail(name, problem);
 			else tally.pass(name, `execution ${result.executionId}`);
 		} catch (error) {
@@ -172,7 +182,7 @@ async function main(): Promise<void> {
 	for (const example of examples) {
 		const name = `production run of example ${example.file}: "${example.json.name}"`;
 		try {
-			const result = await runProduction(main, client, services.postgres, example);
+			const result = await runProduction(main, client, services.postgres, setup.gate, example);
 			ran.push(result);
 			const problem =
 				runDataProblem(example.json.nodes, result.run, { noErrorItems: true }) ?? (await binariesFromMain(client, result.run)).problem;
@@ -203,6 +213,18 @@ async function main(): Promise<void> {
 		tally.fail('queue: executions are spread over the workers', tally.errorText(error));
 	}
 
+	// the gate names the process behind each call: an execution's calls are the worker's that ran it, never main's
+	try {
+		const takenBy = await workerOfExecutions(workers, ran.map((r) => r.executionId));
+		const callers = ran.map((r) => ({ id: r.executionId, ranBy: takenBy.get(r.executionId)?.[0], from: [...new Set(r.calls.map(callerName))] }));
+		const elsewhere = callers.filter((c) => c.from.some((name) => name !== c.ranBy));
+		if (elsewhere.length > 0) throw new Error(`calls not made by the worker that ran the execution: ${elsewhere.map((c) => `${c.id} (run by ${c.ranBy}) ← ${c.from.join(', ')}`).join('; ')}`);
+		const perCaller = workers.map((w) => `${w.name}: ${ran.flatMap((r) => r.calls).filter((call) => call.client === w.name).length}`);
+		tally.pass("queue: each execution's Appwrite calls came from the worker that ran it", `calls by ${perCaller.join(', ')}`);
+	} catch (error) {
+		tally.fail("queue: each execution's Appwrite calls came from the worker that ran it", tally.errorText(error));
+	}
+
 	// binary data in queue mode lives in the shared database, never on one instance's disk
 	try {
 		const ids = ran.flatMap((r) => binaryIds(r.run));
@@ -219,7 +241,7 @@ async function main(): Promise<void> {
 	if (bad) await checkCredentialTests(client, setup.credential, bad, tally);
 
 	t = performance.now();
-	await checkQueueTriggers({ setup, client, postgres: services.postgres, main: server, workers, tally });
+	await checkQueueTriggers({ setup, client, postgres: services.postgres, workers, tally });
 	log(`Trigger checks took ${seconds(t)}`);
 
 	try {

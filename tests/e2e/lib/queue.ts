@@ -10,6 +10,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, readlinkSync } from 'nod
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
+import type { Exchange } from './keygate';
 import { createInstance, type N8nInstance, type RawRun, type RestClient } from './n8n';
 import { N8N_BIN, NODE24_NODE, WORK_DIR } from './paths';
 import { freePort } from './ports';
@@ -187,6 +188,14 @@ function holds(pid: number, target: string): boolean {
 /** 127.0.0.1:<port> as /proc/net/tcp writes it. */
 function procTcpAddress(port: number): string {
 	return `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** The name `connectionOwner` gives the main instance (the workers go by their own names). */
+export const MAIN_INSTANCE = 'main';
+
+/** Who made a recorded call: its `client`, as `connectionOwner` named it. */
+export function callerName(call: Exchange): string {
+	return call.client ?? 'an unidentified process';
 }
 
 /**
