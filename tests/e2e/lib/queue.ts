@@ -185,7 +185,7 @@ function holds(pid: number, target: string): boolean {
 	return listOrNone(() => readdirSync(`/proc/${pid}/fd`)).some((fd) => listOrNone(() => [readlinkSync(`/proc/${pid}/fd/${fd}`)])[0] === target);
 }
 
-/** 127.0.0.1:<port> as /proc/net/tcp writes it. */
+/** 127.0.0.1:<port> as /proc/net/tcp writes it (the address in host byte order: little-endian x86-64 and arm64). */
 function procTcpAddress(port: number): string {
 	return `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
 }
