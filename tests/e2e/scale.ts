@@ -10,9 +10,12 @@
  *    webhook on main, and checks each run (n8n's execution record in PostgreSQL: mode `webhook`,
  *    finished; its data as the editor loads it, against workflows/<name>.expect.ts) — so every
  *    node, Continue On Fail and the binary round trip run as production executions on workers;
- * 4. checks from n8n's own records which worker ran each execution, and that both did; that the
- *    binary data the workers wrote lives in the database and main serves it; the credential
- *    test through main's REST API; the trigger checks of scale-triggers.ts; no non-loopback traffic.
+ * 4. checks from n8n's own records which worker ran each execution, and that both did; that each
+ *    execution's Appwrite calls came from that worker (the key gate names the process behind each
+ *    connection); that the binary data the workers wrote lives in the database and main serves it;
+ *    the credential test through main's REST API; the trigger checks of scale-triggers.ts (webhook
+ *    registration and polling by main only, deliveries and polled rows run by workers); no
+ *    non-loopback traffic.
  * The last line is `scale: N passed, M failed`; the exit code is 1 on any failure. Everything
  * started is stopped by process group on success, failure, Ctrl-C and crashes.
  */
@@ -21,31 +24,34 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 import { checkExpectation, type BinaryReader } from './lib/check';
+import type { Exchange, KeyGate } from './lib/keygate';
 import { badCredentials, checkCredentialTests, type BadCredentials } from './lib/credential-checks';
 import { blockedAttempts, RestClient, startServer, type N8nInstance, type N8nItem, type RawRun } from './lib/n8n';
 import { EXAMPLES_DIR, PACKAGE_NAME, WORKFLOWS_DIR } from './lib/paths';
 import { cleanupAll, installExitHandlers, log, onCleanup } from './lib/proc';
 import {
 	asWebhookWorkflow,
+	callerName,
 	callWebhook,
+	connectionOwner,
 	executionRecords,
 	MANUAL_TRIGGER,
 	finishedExecutions,
 	loadExecution,
+	MAIN_INSTANCE,
 	publishWorkflow,
 	queueEnv,
 	startQueueServices,
 	startWorker,
 	webhookPath,
-	workerEvents,
-	type Worker,
+	workerOfExecutions,
 } from './lib/queue';
 import { runDataProblem } from './lib/report';
 import type { Postgres } from './lib/services';
 import { setUp } from './lib/setup';
 import { createTally, errorText } from './lib/tally';
 import { loadWorkflowCases, loadWorkflowFiles, type WorkflowFile } from './lib/workflows';
-import { untestedTriggers } from './scale-triggers';
+import { checkQueueTriggers, queueTriggerWorkflows, untestedTriggers } from './scale-triggers';
 
 const WORKERS = 2;
 const tally = createTally('scale');
@@ -86,32 +92,18 @@ async function binariesFromMain(client: RestClient, run: RawRun): Promise<{ read
 interface Ran {
 	executionId: string;
 	run: RawRun;
+	/** What n8n sent the stand-in meanwhile, each call with the process that made it. */
+	calls: Exchange[];
 }
 
 /** Calls the workflow's production webhook on main and waits for its execution record to finish. */
-async function runProduction(main: N8nInstance, client: RestClient, postgres: Postgres, workflow: WorkflowFile): Promise<Ran> {
+async function runProduction(main: N8nInstance, client: RestClient, postgres: Postgres, gate: KeyGate, workflow: WorkflowFile): Promise<Ran> {
+	const mark = gate.lastSeq();
 	const answer = await callWebhook(main, webhookPath(workflow.json.id));
 	if (answer.status !== 200) throw new Error(`POST /webhook/${webhookPath(workflow.json.id)} answered ${answer.status}: ${answer.text.slice(0, 500)}`);
 	const [record] = await finishedExecutions(postgres, workflow.json.id);
 	if (record.mode !== 'webhook') throw new Error(`execution ${record.id} has mode "${record.mode}", expected a production "webhook" execution`);
-	return { executionId: record.id, run: await loadExecution(client, record.id) };
-}
-
-/** Which worker's event log records taking each execution off the queue (n8n.queue.job.dequeued). */
-async function workerOfExecutions(workers: Worker[], executionIds: string[]): Promise<Map<string, string[]>> {
-	const deadline = Date.now() + 30_000;
-	for (;;) {
-		const takenBy = new Map<string, string[]>(executionIds.map((id) => [id, []]));
-		for (const worker of workers) {
-			for (const event of workerEvents(worker)) {
-				if (event.eventName !== 'n8n.queue.job.dequeued') continue;
-				takenBy.get(String(event.payload.executionId))?.push(worker.name);
-			}
-		}
-		// the event log is written asynchronously: give the last lines a moment
-		if ([...takenBy.values()].every((names) => names.length > 0) || Date.now() > deadline) return takenBy;
-		await new Promise((r) => setTimeout(r, 300));
-	}
+	return { executionId: record.id, run: await loadExecution(client, record.id), calls: gate.since(mark) };
 }
 
 /** Files under a user folder's local binary-data storage (there should be none in database mode). */
@@ -129,6 +121,7 @@ async function main(): Promise<void> {
 	const cases = await loadWorkflowCases(WORKFLOWS_DIR);
 	// examples started by a trigger of this package are for scale-triggers.ts; the others get a webhook copy
 	const examples = loadWorkflowFiles(EXAMPLES_DIR).filter((e) => e.json.nodes.some((n) => n.type === MANUAL_TRIGGER));
+	const triggerWorkflows = queueTriggerWorkflows().all;
 
 	let t = performance.now();
 	const services = await startQueueServices();
@@ -138,7 +131,7 @@ async function main(): Promise<void> {
 	let bad: BadCredentials | undefined;
 	const setup = await setUp({
 		name: 'scale-main',
-		workflows: [...cases, ...examples].map((w) => asWebhookWorkflow(w.json)),
+		workflows: [...[...cases, ...examples].map((w) => asWebhookWorkflow(w.json)), ...triggerWorkflows.map((w) => w.json)],
 		extraCredentials: async (endpoint) => {
 			bad = await badCredentials(endpoint);
 			return [bad.wrongKey, bad.unreachable];
@@ -154,6 +147,7 @@ async function main(): Promise<void> {
 		...Array.from({ length: WORKERS }, (_, i) => startWorker({ name: `scale-worker-${i + 1}`, main, env })),
 	]);
 	onCleanup(() => server.stop()); // before PostgreSQL, which waits for its clients to leave
+	setup.gate.identifyClients(connectionOwner([{ name: MAIN_INSTANCE, child: server.child }, ...workers], setup.gate.port));
 	log(`Main at ${main.baseUrl}, workers ${workers.map((w) => w.name).join(', ')} ready (${seconds(t)})`);
 	const client = new RestClient(main.baseUrl);
 	try {
@@ -172,14 +166,13 @@ async function main(): Promise<void> {
 	for (const wf of cases) {
 		const name = `production run of ${wf.file}: ${wf.expectation.description}`;
 		try {
-			const mark = setup.gate.lastSeq();
-			const result = await runProduction(main, client, services.postgres, wf);
+			const result = await runProduction(main, client, services.postgres, setup.gate, wf);
 			ran.push(result);
 			const binaries = await binariesFromMain(client, result.run);
 			const problem =
 				runDataProblem(wf.json.nodes, result.run) ??
 				binaries.problem ??
-				(await checkExpectation(wf, result.run, binaries.read, setup.gate.since(mark)));
+				(await checkExpectation(wf, result.run, binaries.read, result.calls));
 			if (problem) tally.fail(name, problem);
 			else tally.pass(name, `execution ${result.executionId}`);
 		} catch (error) {
@@ -189,7 +182,7 @@ async function main(): Promise<void> {
 	for (const example of examples) {
 		const name = `production run of example ${example.file}: "${example.json.name}"`;
 		try {
-			const result = await runProduction(main, client, services.postgres, example);
+			const result = await runProduction(main, client, services.postgres, setup.gate, example);
 			ran.push(result);
 			const problem =
 				runDataProblem(example.json.nodes, result.run, { noErrorItems: true }) ?? (await binariesFromMain(client, result.run)).problem;
@@ -220,6 +213,18 @@ async function main(): Promise<void> {
 		tally.fail('queue: executions are spread over the workers', tally.errorText(error));
 	}
 
+	// the gate names the process behind each call: an execution's calls are the worker's that ran it, never main's
+	try {
+		const takenBy = await workerOfExecutions(workers, ran.map((r) => r.executionId));
+		const callers = ran.map((r) => ({ id: r.executionId, ranBy: takenBy.get(r.executionId)?.[0], from: [...new Set(r.calls.map(callerName))] }));
+		const elsewhere = callers.filter((c) => c.from.some((name) => name !== c.ranBy));
+		if (elsewhere.length > 0) throw new Error(`calls not made by the worker that ran the execution: ${elsewhere.map((c) => `${c.id} (run by ${c.ranBy}) ← ${c.from.join(', ')}`).join('; ')}`);
+		const perCaller = workers.map((w) => `${w.name}: ${ran.flatMap((r) => r.calls).filter((call) => call.client === w.name).length}`);
+		tally.pass("queue: each execution's Appwrite calls came from the worker that ran it", `calls by ${perCaller.join(', ')}`);
+	} catch (error) {
+		tally.fail("queue: each execution's Appwrite calls came from the worker that ran it", tally.errorText(error));
+	}
+
 	// binary data in queue mode lives in the shared database, never on one instance's disk
 	try {
 		const ids = ran.flatMap((r) => binaryIds(r.run));
@@ -234,6 +239,10 @@ async function main(): Promise<void> {
 	}
 
 	if (bad) await checkCredentialTests(client, setup.credential, bad, tally);
+
+	t = performance.now();
+	await checkQueueTriggers({ setup, client, postgres: services.postgres, workers, tally });
+	log(`Trigger checks took ${seconds(t)}`);
 
 	try {
 		const untested = await untestedTriggers(client, PACKAGE_NAME);

@@ -24,6 +24,10 @@ export interface Exchange {
 	status: number;
 	responseHeaders: Record<string, string | string[] | undefined>;
 	responseBody: Buffer;
+	/** When the request arrived (ms since the epoch). */
+	receivedAt: number;
+	/** The process that sent it, once `identifyClients` is set (e.g. n8n's main instance or a worker). */
+	client?: string;
 }
 
 /** Routes the gate answers itself instead of passing them on (a stateful Appwrite next to Prism). */
@@ -41,6 +45,11 @@ export interface KeyGate {
 	lastSeq(): number;
 	/** Exchanges completed after the one numbered `seq`. */
 	since(seq: number): Exchange[];
+	/**
+	 * From now on, names the sender of each request by the client's port on 127.0.0.1, asked while
+	 * the connection is open (several n8n processes share the gate in queue mode).
+	 */
+	identifyClients(name: (clientPort: number) => string | undefined): void;
 	stop(): Promise<void>;
 }
 
@@ -85,7 +94,10 @@ export async function startKeyGate(upstreamEndpoint: string, apiKey: string, loc
 	const upstream = new URL(upstreamEndpoint);
 	const exchanges: Exchange[] = [];
 	let seq = 0;
+	let identify: ((clientPort: number) => string | undefined) | undefined;
 	const server = createServer((req, res) => {
+		const receivedAt = Date.now();
+		const client = identify?.(req.socket.remotePort ?? 0);
 		const requestChunks: Buffer[] = [];
 		const requestSize = { n: 0 };
 		req.on('data', (chunk: Buffer) => capture(requestChunks, requestSize, chunk));
@@ -99,6 +111,8 @@ export async function startKeyGate(upstreamEndpoint: string, apiKey: string, loc
 				status,
 				responseHeaders,
 				responseBody,
+				receivedAt,
+				client,
 			});
 			if (exchanges.length > EXCHANGE_LIMIT) exchanges.splice(0, exchanges.length - EXCHANGE_LIMIT);
 		};
@@ -157,5 +171,8 @@ export async function startKeyGate(upstreamEndpoint: string, apiKey: string, loc
 			server.closeAllConnections();
 		}));
 	onCleanup(stop);
-	return { endpoint: `http://127.0.0.1:${port}${upstream.pathname}`, port, exchanges, lastSeq: () => seq, since: (after) => exchanges.filter((e) => e.seq > after), stop };
+	const identifyClients = (name: (clientPort: number) => string | undefined) => {
+		identify = name;
+	};
+	return { endpoint: `http://127.0.0.1:${port}${upstream.pathname}`, port, exchanges, lastSeq: () => seq, since: (after) => exchanges.filter((e) => e.seq > after), identifyClients, stop };
 }

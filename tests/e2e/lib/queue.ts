@@ -5,10 +5,12 @@
  * this package installed, as separate machines or containers would, and shares only what n8n
  * documents as shared: the database, Redis, and the encryption key.
  */
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
+import type { Exchange } from './keygate';
 import { createInstance, type N8nInstance, type RawRun, type RestClient } from './n8n';
 import { N8N_BIN, NODE24_NODE, WORK_DIR } from './paths';
 import { freePort } from './ports';
@@ -88,6 +90,23 @@ export function workerEvents(worker: Worker): LoggedEvent[] {
 		.map((line) => JSON.parse(line) as LoggedEvent);
 }
 
+/** Which worker's event log records taking each execution off the queue (n8n.queue.job.dequeued). */
+export async function workerOfExecutions(workers: Worker[], executionIds: string[]): Promise<Map<string, string[]>> {
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		const takenBy = new Map<string, string[]>(executionIds.map((id) => [id, []]));
+		for (const worker of workers) {
+			for (const event of workerEvents(worker)) {
+				if (event.eventName !== 'n8n.queue.job.dequeued') continue;
+				takenBy.get(String(event.payload.executionId))?.push(worker.name);
+			}
+		}
+		// the event log is written asynchronously: give the last lines a moment
+		if ([...takenBy.values()].every((names) => names.length > 0) || Date.now() > deadline) return takenBy;
+		await new Promise((r) => setTimeout(r, 300));
+	}
+}
+
 /**
  * `n8n worker` in its own user folder, with the package copied from the main instance's folder
  * (the same installed package on every instance). Resolves once its readiness check answers
@@ -138,6 +157,64 @@ async function answers(url: string): Promise<boolean> {
 	} catch {
 		return false;
 	}
+}
+
+/** What `read` lists, or nothing when the process or file it reads ended meanwhile. */
+function listOrNone(read: () => string[]): string[] {
+	try {
+		return read();
+	} catch {
+		return [];
+	}
+}
+
+/** A process and every process it started, by pid (/proc/<pid>/task/<tid>/children). */
+function processTree(pid: number): number[] {
+	const pids = [pid];
+	for (let i = 0; i < pids.length; i++) {
+		for (const task of listOrNone(() => readdirSync(`/proc/${pids[i]}/task`))) {
+			const children = listOrNone(() => readFileSync(`/proc/${pids[i]}/task/${task}/children`, 'utf8').split(' '));
+			pids.push(...children.filter(Boolean).map(Number));
+		}
+	}
+	return pids;
+}
+
+/** Whether the process has a file descriptor on `target` (e.g. `socket:[12345]`). */
+function holds(pid: number, target: string): boolean {
+	return listOrNone(() => readdirSync(`/proc/${pid}/fd`)).some((fd) => listOrNone(() => [readlinkSync(`/proc/${pid}/fd/${fd}`)])[0] === target);
+}
+
+/** 127.0.0.1:<port> as /proc/net/tcp writes it (the address in host byte order: little-endian x86-64 and arm64). */
+function procTcpAddress(port: number): string {
+	return `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** The name `connectionOwner` gives the main instance (the workers go by their own names). */
+export const MAIN_INSTANCE = 'main';
+
+/** Who made a recorded call: its `client`, as `connectionOwner` named it. */
+export function callerName(call: Exchange): string {
+	return call.client ?? 'an unidentified process';
+}
+
+/**
+ * Names the process behind a TCP connection from 127.0.0.1:<clientPort> to 127.0.0.1:<serverPort>
+ * among `processes` (each with the processes it started), from Linux's /proc: the client end's
+ * socket inode in /proc/net/tcp, then the process holding a file descriptor on that socket. This
+ * tells n8n's main instance and its workers apart, which share one credential and so one endpoint.
+ * It can only answer while the connection is open, e.g. when a request arrives.
+ */
+export function connectionOwner(processes: Array<{ name: string; child: ChildProcess }>, serverPort: number): (clientPort: number) => string | undefined {
+	return (clientPort) => {
+		const entry = readFileSync('/proc/net/tcp', 'utf8')
+			.split('\n')
+			.map((line) => line.trim().split(/\s+/))
+			.find((fields) => fields[1] === procTcpAddress(clientPort) && fields[2] === procTcpAddress(serverPort));
+		if (!entry) return undefined;
+		const socket = `socket:[${entry[9]}]`;
+		return processes.find(({ child }) => child.pid !== undefined && processTree(child.pid).some((pid) => holds(pid, socket)))?.name;
+	};
 }
 
 export const MANUAL_TRIGGER = 'n8n-nodes-base.manualTrigger';

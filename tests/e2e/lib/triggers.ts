@@ -143,7 +143,8 @@ function triggerNode(workflow: WorkflowFile) {
 	return node as typeof node & { webhookId?: string };
 }
 
-function productionUrl(setup: Setup, workflow: WorkflowFile): string {
+/** Where n8n serves a webhook trigger's production URL (on the instance that registers webhooks). */
+export function productionUrl(setup: Setup, workflow: WorkflowFile): string {
 	return `${setup.instance.baseUrl}/webhook/${triggerNode(workflow).webhookId}/webhook`;
 }
 
