@@ -15,7 +15,7 @@ import type {
 	ResolvedResource,
 	ResolvedVersion,
 } from './resolve';
-import { n8nDescription } from './text';
+import { joinSentences } from './text';
 
 /** An n8n property as printed: plain data, plus `Verbatim` references to the runtime's shared descriptions. */
 export type Property = Record<string, unknown>;
@@ -37,11 +37,10 @@ const INTEGER_NOTE =
 
 /** The catalog's description, then what the kind needs said, as sentences. */
 function descriptionOf(param: ResolvedParam): string {
-	const notes = [KINDS[param.kind].note, param.sdk?.shape === 'integer' ? INTEGER_NOTE : undefined];
-	return n8nDescription(
-		[param.description, ...notes.filter(Boolean)]
-			.map((sentence) => (/[.!?]$/.test(sentence as string) ? sentence : `${sentence}.`))
-			.join(' '),
+	return joinSentences(
+		param.description,
+		KINDS[param.kind].note,
+		param.sdk?.shape === 'integer' ? INTEGER_NOTE : undefined,
 	);
 }
 
@@ -65,7 +64,7 @@ function fieldProperty(param: ResolvedParam, show?: Show): Property {
 				?.map((option) => ({
 					name: option.name,
 					value: option.value,
-					description: option.description && n8nDescription(option.description),
+					description: option.description,
 				}))
 				.sort((a, b) => a.name.localeCompare(b.name)),
 		default: param.default,
@@ -82,9 +81,7 @@ function nullSwitch(param: ResolvedParam, show?: Show): Property {
 		type: 'boolean',
 		displayOptions: show ? { show } : undefined,
 		default: false,
-		description: n8nDescription(
-			`Whether to send null as ${param.label}, e.g. to remove it; when on, ${param.label} itself is not sent`,
-		),
+		description: `Whether to send null as ${param.label}, e.g. to remove it; when on, ${param.label} itself is not sent`,
 	};
 }
 
@@ -151,10 +148,9 @@ function operationsProperty(resource: ResolvedResource): Property {
 			.map((action) => ({
 				name: action.name,
 				value: action.operation,
-				description: n8nDescription(
-					action.deprecated
-						? `${action.description}. Deprecated by Appwrite: use ${action.deprecated}`
-						: action.description,
+				description: joinSentences(
+					action.description,
+					action.deprecated && `Deprecated by Appwrite: use ${action.deprecated}`,
 				),
 				action: action.action,
 			})),
@@ -174,7 +170,7 @@ export function versionProperties(version: ResolvedVersion): VersionProperties {
 				.map((resource) => ({
 					name: resource.name,
 					value: resource.value,
-					description: resource.description && n8nDescription(resource.description),
+					description: resource.description,
 				})),
 			default: version.resources[0].value,
 		},

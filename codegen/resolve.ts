@@ -11,7 +11,7 @@ import { actionKey, CatalogError, isInVersion, stepsOf } from './catalog';
 import { GLYPHS } from './icons';
 import { KINDS } from './kinds';
 import type { SdkDeclarations, SdkMethod, SdkShape } from './sdk';
-import { humanize, isN8nSentenceCase } from './text';
+import { humanize, isN8nSentenceCase, styleProblems } from './text';
 
 /**
  * The resolved model: the catalog checked against node-appwrite and settled into the facts both
@@ -126,6 +126,19 @@ function resolveAction(
 		fail(`resource "${action.resource}" is not declared under resources`);
 	}
 	if (byName.size !== params.length) fail('declares a parameter twice');
+	const describe = (what: string, text: string | undefined, boolean = false) => {
+		for (const problem of text === undefined ? [] : styleProblems(text, { boolean }))
+			fail(`${what} ${problem} (n8n's style)`);
+	};
+	describe('description', action.description);
+	for (const param of params) {
+		describe(`parameter "${param.name}": description`, param.description, param.kind === 'boolean');
+		for (const option of param.options ?? [])
+			describe(
+				`parameter "${param.name}", option "${option.value}": description`,
+				option.description,
+			);
+	}
 
 	const steps = stepsOf(action);
 	const methods: SdkMethod[] = [];
@@ -375,6 +388,16 @@ function resolveService(
 			`${service.file}: icon "${service.icon}" has no glyph (known: ${Object.keys(GLYPHS).join(', ')})`,
 		);
 	checkVersions(service, current, problems);
+	for (const [what, text] of [
+		['the node description', service.description],
+		...service.resources.map((resource) => [
+			`resource "${resource.value}": description`,
+			resource.description,
+		]),
+	]) {
+		for (const problem of text === undefined ? [] : styleProblems(text))
+			problems.push(`${service.file}: ${what} ${problem} (n8n's style)`);
+	}
 	const versions: ResolvedVersion[] = [];
 	for (let version = 1; version <= current; version++) {
 		const keys = new Set<string>();
