@@ -15,8 +15,10 @@ export interface Kind {
 	n8nType: NodePropertyTypes;
 	/** The field's default when the catalog gives none (options default to their first value). */
 	default: unknown;
-	/** Added to the field's description, to say how the value is read. */
+	/** Added to the field's description (its tooltip), to say how the value is read. */
 	note?: string;
+	/** Shown under the field (n8n's hint), for a rule the user must see without opening the tooltip. */
+	hint?: string;
 	/** Extra n8n type options for the field. */
 	typeOptions?: Record<string, unknown>;
 	/** n8n options the field always offers (the query builder). */
@@ -115,7 +117,7 @@ export const KINDS: Readonly<Record<InputKind, Kind>> = {
 	id: {
 		n8nType: 'string',
 		default: '',
-		note: 'Leave empty to generate a unique ID.',
+		hint: 'Leave empty to generate a unique ID',
 		upFront: true,
 		generated: true,
 		sdkShapes: ['string'],

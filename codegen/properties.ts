@@ -70,6 +70,7 @@ function fieldProperty(param: ResolvedParam, show?: Show): Property {
 		default: param.default,
 		placeholder: param.placeholder,
 		description: descriptionOf(param),
+		hint: kind.hint,
 	};
 }
 

@@ -124,7 +124,8 @@ export const documentFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['document'], operation: ['create'] } },
 		default: '',
-		description: 'ID for the new document. Leave empty to generate a unique ID.',
+		description: 'ID for the new document',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Data',

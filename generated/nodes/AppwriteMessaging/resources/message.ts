@@ -153,7 +153,8 @@ export const messageFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['message'], operation: ['createEmail'] } },
 		default: '',
-		description: 'ID for the new message. Leave empty to generate a unique ID.',
+		description: 'ID for the new message',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Subject',
@@ -362,7 +363,8 @@ export const messageFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['message'], operation: ['createPush'] } },
 		default: '',
-		description: 'ID for the new message. Leave empty to generate a unique ID.',
+		description: 'ID for the new message',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -673,7 +675,8 @@ export const messageFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['message'], operation: ['createSms'] } },
 		default: '',
-		description: 'ID for the new message. Leave empty to generate a unique ID.',
+		description: 'ID for the new message',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Content',

@@ -265,7 +265,8 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createApns'] } },
 		default: '',
-		description: 'ID for the new provider. Leave empty to generate a unique ID.',
+		description: 'ID for the new provider',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Name',
@@ -406,7 +407,8 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createFcm'] } },
 		default: '',
-		description: 'ID for the new provider. Leave empty to generate a unique ID.',
+		description: 'ID for the new provider',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Name',
@@ -487,7 +489,8 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createMailgun'] } },
 		default: '',
-		description: 'ID for the new provider. Leave empty to generate a unique ID.',
+		description: 'ID for the new provider',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Name',
@@ -656,7 +659,8 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createMsg91'] } },
 		default: '',
-		description: 'ID for the new provider. Leave empty to generate a unique ID.',
+		description: 'ID for the new provider',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Name',
@@ -767,7 +771,8 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createResend'] } },
 		default: '',
-		description: 'ID for the new provider. Leave empty to generate a unique ID.',
+		description: 'ID for the new provider',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Name',
@@ -908,7 +913,8 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createSendgrid'] } },
 		default: '',
-		description: 'ID for the new provider. Leave empty to generate a unique ID.',
+		description: 'ID for the new provider',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Name',
@@ -1049,7 +1055,8 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createSmtp'] } },
 		default: '',
-		description: 'ID for the new provider. Leave empty to generate a unique ID.',
+		description: 'ID for the new provider',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Name',
@@ -1276,7 +1283,8 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createTelesign'] } },
 		default: '',
-		description: 'ID for the new provider. Leave empty to generate a unique ID.',
+		description: 'ID for the new provider',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Name',
@@ -1391,7 +1399,8 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createTextmagic'] } },
 		default: '',
-		description: 'ID for the new provider. Leave empty to generate a unique ID.',
+		description: 'ID for the new provider',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Name',
@@ -1506,7 +1515,8 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createTwilio'] } },
 		default: '',
-		description: 'ID for the new provider. Leave empty to generate a unique ID.',
+		description: 'ID for the new provider',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Name',
@@ -1621,7 +1631,8 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createVonage'] } },
 		default: '',
-		description: 'ID for the new provider. Leave empty to generate a unique ID.',
+		description: 'ID for the new provider',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Name',
@@ -1849,7 +1860,8 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['create'] } },
 		default: '',
-		description: 'ID for the new provider. Leave empty to generate a unique ID.',
+		description: 'ID for the new provider',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Name',

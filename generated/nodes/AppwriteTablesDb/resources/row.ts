@@ -108,7 +108,8 @@ export const rowFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['row'], operation: ['create'] } },
 		default: '',
 		description:
-			'ID for the new row (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character). Leave empty to generate a unique ID.',
+			'ID for the new row (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character)',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Data',

@@ -64,7 +64,8 @@ export const tableFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['table'], operation: ['create'] } },
 		default: '',
 		description:
-			'ID for the new table (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character). Leave empty to generate a unique ID.',
+			'ID for the new table (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character)',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Name',
