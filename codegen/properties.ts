@@ -159,6 +159,12 @@ function operationsProperty(resource: ResolvedResource): Property {
 	};
 }
 
+/** The node's main resource (the catalog's first, also the default) leads; the others follow alphabetically. */
+function mainResourceFirst(resources: ResolvedResource[]): ResolvedResource[] {
+	const [main, ...others] = resources;
+	return [main, ...others.sort((a, b) => a.name.localeCompare(b.name))];
+}
+
 export function versionProperties(version: ResolvedVersion): VersionProperties {
 	return {
 		resource: {
@@ -166,13 +172,11 @@ export function versionProperties(version: ResolvedVersion): VersionProperties {
 			name: NODE_FIELDS.resource,
 			type: 'options',
 			noDataExpression: true,
-			options: [...version.resources]
-				.sort((a, b) => a.name.localeCompare(b.name))
-				.map((resource) => ({
-					name: resource.name,
-					value: resource.value,
-					description: resource.description,
-				})),
+			options: mainResourceFirst(version.resources).map((resource) => ({
+				name: resource.name,
+				value: resource.value,
+				description: resource.description,
+			})),
 			default: version.resources[0].value,
 		},
 		resources: version.resources

@@ -37,12 +37,14 @@ export class AppwriteDatabases implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'appwriteApi', required: true, testedBy: 'appwriteApiTest' }],
 		properties: [
+			/* eslint-disable n8n-nodes-base/node-param-options-type-unsorted-items -- the main resource leads, the others follow alphabetically */
 			{
 				displayName: 'Resource',
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Document', value: 'document' },
 					{
 						name: 'Attribute',
 						value: 'attribute',
@@ -50,7 +52,6 @@ export class AppwriteDatabases implements INodeType {
 					},
 					{ name: 'Collection', value: 'collection' },
 					{ name: 'Database', value: 'database' },
-					{ name: 'Document', value: 'document' },
 					{ name: 'Index', value: 'index' },
 					{
 						name: 'Transaction',
@@ -60,6 +61,7 @@ export class AppwriteDatabases implements INodeType {
 				],
 				default: 'document',
 			},
+			/* eslint-enable n8n-nodes-base/node-param-options-type-unsorted-items */
 			...documentOperations,
 			...documentFields,
 			...databaseOperations,

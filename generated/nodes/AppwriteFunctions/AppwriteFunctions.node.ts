@@ -37,13 +37,13 @@ export class AppwriteFunctions implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Function', value: 'function' },
 					{
 						name: 'Deployment',
 						value: 'deployment',
 						description: "A build of a function's code; the active one serves executions",
 					},
 					{ name: 'Execution', value: 'execution', description: 'A run of a function' },
-					{ name: 'Function', value: 'function' },
 					{
 						name: 'Variable',
 						value: 'variable',

@@ -35,12 +35,12 @@ export class AppwriteTeams implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Team', value: 'team' },
 					{
 						name: 'Membership',
 						value: 'membership',
 						description: "A user's membership of a team, with their roles in it",
 					},
-					{ name: 'Team', value: 'team' },
 				],
 				default: 'team',
 			},

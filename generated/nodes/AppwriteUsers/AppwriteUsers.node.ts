@@ -32,12 +32,14 @@ export class AppwriteUsers implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'appwriteApi', required: true, testedBy: 'appwriteApiTest' }],
 		properties: [
+			/* eslint-disable n8n-nodes-base/node-param-options-type-unsorted-items -- the main resource leads, the others follow alphabetically */
 			{
 				displayName: 'Resource',
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'User', value: 'user' },
 					{
 						name: 'MFA',
 						value: 'mfa',
@@ -54,10 +56,10 @@ export class AppwriteUsers implements INodeType {
 						value: 'token',
 						description: 'Short-lived credentials to sign a user in or act on their behalf',
 					},
-					{ name: 'User', value: 'user' },
 				],
 				default: 'user',
 			},
+			/* eslint-enable n8n-nodes-base/node-param-options-type-unsorted-items */
 			...userOperations,
 			...userFields,
 			...sessionOperations,
