@@ -5,6 +5,7 @@ import Ajv from 'ajv';
 import yaml from 'js-yaml';
 
 import type { InputKind } from '../src/types';
+import type { QueryField } from './kinds';
 import { KIND_NAMES } from './kinds';
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -79,6 +80,8 @@ export interface CatalogService {
 	docs: string;
 	/** The node's current version; raising it keeps the older versions for saved workflows. */
 	version?: number;
+	/** What Appwrite calls the fields of this service's records, for the query builder's words (attribute unless given). */
+	queryField?: QueryField;
 	resources: Array<{ value: string; name: string; description?: string }>;
 	actions: CatalogAction[];
 }

@@ -1,6 +1,6 @@
 import type { NodePropertyTypes } from 'n8n-workflow';
 
-import { queryBuilderOptions } from '../src/descriptions';
+import { columnQueryBuilderOptions, queryBuilderOptions } from '../src/descriptions';
 import type { InputKind } from '../src/types';
 import { Verbatim } from './literal';
 import type { SdkMethod, SdkParam, SdkShape } from './sdk';
@@ -21,8 +21,8 @@ export interface Kind {
 	hint?: string;
 	/** Extra n8n type options for the field. */
 	typeOptions?: Record<string, unknown>;
-	/** n8n options the field always offers (the query builder). */
-	options?: Verbatim;
+	/** n8n options the field always offers (the query builder), in the words of the node's records. */
+	options?: (field: QueryField) => Verbatim;
 	/** Shown at the top level even when node-appwrite makes it optional. */
 	upFront?: boolean;
 	/** Left empty, the runtime generates a value (an ID), so n8n never marks it required. */
@@ -36,6 +36,14 @@ export interface Kind {
 	/** Whether catalog:scaffold drafts an SDK parameter with this kind (a plain string when none says so). */
 	scaffold?: (param: SdkParam, method: SdkMethod) => boolean;
 }
+
+/** What Appwrite calls the fields a query names: attributes, or columns in TablesDB (the catalog's `queryField`). */
+export type QueryField = 'attribute' | 'column';
+
+const QUERY_BUILDERS: Record<QueryField, Verbatim> = {
+	attribute: new Verbatim('queryBuilderOptions', queryBuilderOptions),
+	column: new Verbatim('columnQueryBuilderOptions', columnQueryBuilderOptions),
+};
 
 export const KINDS: Readonly<Record<InputKind, Kind>> = {
 	string: {
@@ -142,7 +150,7 @@ export const KINDS: Readonly<Record<InputKind, Kind>> = {
 		default: {},
 		note: 'Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
 		typeOptions: { multipleValues: true },
-		options: new Verbatim('queryBuilderOptions', queryBuilderOptions),
+		options: (field) => QUERY_BUILDERS[field],
 		sdkShapes: ['string[]'],
 		specTypes: ['string[]'],
 		scaffold: (param) => param.shape === 'string[]' && param.name === 'queries',

@@ -59,7 +59,7 @@ function fieldProperty(param: ResolvedParam, show?: Show): Property {
 		noDataExpression: param.selector ? true : undefined,
 		displayOptions: show ? { show } : undefined,
 		options:
-			kind.options ??
+			param.builtInOptions ??
 			param.options
 				?.map((option) => ({
 					name: option.name,

@@ -10,6 +10,7 @@ import type {
 import { actionKey, CatalogError, isInVersion, stepsOf } from './catalog';
 import { GLYPHS } from './icons';
 import { KINDS } from './kinds';
+import type { Verbatim } from './literal';
 import type { SdkDeclarations, SdkMethod, SdkShape } from './sdk';
 import { humanize, isN8nSentenceCase, styleProblems } from './text';
 
@@ -33,6 +34,8 @@ export interface ResolvedParam {
 	selector: boolean;
 	showWhen?: { param: string; in: string[] };
 	options?: CatalogOption[];
+	/** The options n8n always offers for the kind (the query builder), in the node's words. */
+	builtInOptions?: Verbatim;
 	default: unknown;
 	placeholder?: string;
 	secret: boolean;
@@ -262,6 +265,7 @@ function resolveAction(
 			selector: Boolean(param.selector),
 			showWhen: selector ? { param: selector, in: values } : undefined,
 			options,
+			builtInOptions: KINDS[param.kind].options?.(service.queryField ?? 'attribute'),
 			default: defaultOf(param, options),
 			placeholder: param.placeholder,
 			secret: Boolean(param.secret),

@@ -2,7 +2,7 @@
 // Do not edit by hand.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { type ActionTable, queryBuilderOptions } from '../../../../src';
+import { type ActionTable, columnQueryBuilderOptions } from '../../../../src';
 
 export const tableOperations: INodeProperties[] = [
 	{
@@ -225,7 +225,7 @@ export const tableFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: queryBuilderOptions,
+				options: columnQueryBuilderOptions,
 				default: {},
 				description:
 					'Filters and sorting. You may filter on: name, enabled, rowSecurity. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
