@@ -32,6 +32,11 @@ export interface CatalogParam extends Versioned {
 	requiredReason?: string;
 	/** Offer an explicit "set to null", distinct from leaving the field out. */
 	nullable?: boolean;
+	/**
+	 * Shown up front although optional, being essential to the action (`true`), or from a node
+	 * version on (`{ since: 2 }`: earlier versions keep it under Additional Fields, as published).
+	 */
+	shown?: boolean | { since: number };
 	label?: string;
 	description: string;
 	default?: unknown;
@@ -105,6 +110,11 @@ export function stepsOf(action: CatalogAction): CatalogStep[] {
 
 export function isInVersion(entry: Versioned, version: number): boolean {
 	return (entry.since ?? 1) <= version && version <= (entry.until ?? Infinity);
+}
+
+/** Whether the catalog shows an optional parameter up front in this version of its node. */
+export function isShownIn(param: CatalogParam, version: number): boolean {
+	return typeof param.shown === 'object' ? param.shown.since <= version : Boolean(param.shown);
 }
 
 let validator: ReturnType<Ajv['compile']> | undefined;

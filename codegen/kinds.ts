@@ -25,6 +25,12 @@ export interface Kind {
 	options?: (field: QueryField) => Verbatim;
 	/** Shown at the top level even when node-appwrite makes it optional. */
 	upFront?: boolean;
+	/**
+	 * What an optional field of this kind holds up front until the user fills it, which the runtime
+	 * reads as not given. Only such a kind may be shown up front while optional (the catalog's
+	 * `shown`): a number, a switch or a choice always holds a value, which would always be sent.
+	 */
+	emptyUpFront?: string;
 	/** Left empty, the runtime generates a value (an ID), so n8n never marks it required. */
 	generated?: boolean;
 	/** The field's label when the catalog gives none (otherwise the name, humanized). */
@@ -48,6 +54,7 @@ const QUERY_BUILDERS: Record<QueryField, Verbatim> = {
 export const KINDS: Readonly<Record<InputKind, Kind>> = {
 	string: {
 		n8nType: 'string',
+		emptyUpFront: '',
 		default: '',
 		sdkShapes: ['string', 'object', 'unknown'],
 		specTypes: ['string', 'object'],
@@ -82,6 +89,7 @@ export const KINDS: Readonly<Record<InputKind, Kind>> = {
 	},
 	json: {
 		n8nType: 'json',
+		emptyUpFront: '',
 		default: '{}',
 		sdkShapes: ['object', 'unknown'],
 		specTypes: ['object', 'string'],
@@ -89,6 +97,7 @@ export const KINDS: Readonly<Record<InputKind, Kind>> = {
 	},
 	jsonList: {
 		n8nType: 'json',
+		emptyUpFront: '',
 		default: '[]',
 		sdkShapes: ['object[]', 'unknown'],
 		specTypes: ['object[]', 'string[]', 'integer[]', 'number[]'],
@@ -96,6 +105,7 @@ export const KINDS: Readonly<Record<InputKind, Kind>> = {
 	},
 	stringList: {
 		n8nType: 'string',
+		emptyUpFront: '',
 		default: '',
 		note: 'A comma-separated list, or an array from an expression.',
 		sdkShapes: ['string[]'],
@@ -104,6 +114,7 @@ export const KINDS: Readonly<Record<InputKind, Kind>> = {
 	},
 	dateTime: {
 		n8nType: 'dateTime',
+		emptyUpFront: '',
 		default: '',
 		sdkShapes: ['string'],
 		specTypes: ['string'],
@@ -111,6 +122,7 @@ export const KINDS: Readonly<Record<InputKind, Kind>> = {
 	},
 	color: {
 		n8nType: 'color',
+		emptyUpFront: '',
 		default: '',
 		sdkShapes: ['string'],
 		specTypes: ['string'],
@@ -118,6 +130,7 @@ export const KINDS: Readonly<Record<InputKind, Kind>> = {
 	},
 	hexColor: {
 		n8nType: 'color',
+		emptyUpFront: '',
 		default: '',
 		sdkShapes: ['string'],
 		specTypes: ['string'],

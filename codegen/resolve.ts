@@ -7,7 +7,7 @@ import type {
 	CatalogService,
 	Versioned,
 } from './catalog';
-import { actionKey, CatalogError, isInVersion, stepsOf } from './catalog';
+import { actionKey, CatalogError, isInVersion, isShownIn, stepsOf } from './catalog';
 import { GLYPHS } from './icons';
 import { KINDS } from './kinds';
 import type { Verbatim } from './literal';
@@ -253,20 +253,33 @@ function resolveAction(
 		}
 		const [selector, values] = Object.entries(param.showWhen ?? {})[0] ?? [];
 		const required = Boolean(param.required);
+		const upFront = required || Boolean(KINDS[param.kind].upFront || param.selector);
+		const shown = isShownIn(param, version);
+		if (param.shown !== undefined && upFront)
+			fail(
+				`parameter "${param.name}" is shown up front anyway (required, a selector or a ${param.kind}); remove "shown"`,
+			);
+		if (shown && KINDS[param.kind].emptyUpFront === undefined) {
+			fail(
+				`parameter "${param.name}" cannot be shown up front while optional: a ${param.kind} field always holds a value, which would always be sent`,
+			);
+		}
 		const first = declaring[0]?.sdkParam;
 		return {
 			name: param.name,
 			label: labelOf(param),
 			kind: param.kind,
 			description: param.description,
-			location:
-				required || KINDS[param.kind].upFront || param.selector ? 'top' : 'additionalFields',
+			location: upFront || shown ? 'top' : 'additionalFields',
 			required,
 			selector: Boolean(param.selector),
 			showWhen: selector ? { param: selector, in: values } : undefined,
 			options,
 			builtInOptions: KINDS[param.kind].options?.(service.queryField ?? 'attribute'),
-			default: defaultOf(param, options),
+			default:
+				shown && param.default === undefined
+					? KINDS[param.kind].emptyUpFront
+					: defaultOf(param, options),
 			placeholder: param.placeholder,
 			secret: Boolean(param.secret),
 			multiline: Boolean(param.multiline),
@@ -358,6 +371,14 @@ function checkVersions(service: CatalogService, current: number, problems: strin
 		[`action ${actionKey(action)}`, action] as [string, Versioned],
 		...action.params.flatMap((param) => [
 			[`action ${actionKey(action)}, param ${param.name}`, param] as [string, Versioned],
+			...(typeof param.shown === 'object'
+				? [
+						[`action ${actionKey(action)}, param ${param.name}, shown`, param.shown] as [
+							string,
+							Versioned,
+						],
+					]
+				: []),
 			...(param.options ?? []).map(
 				(option) =>
 					[`action ${actionKey(action)}, param ${param.name}, option ${option.value}`, option] as [

@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { INodeType } from 'n8n-workflow';
+import type { INodeProperties, INodeType } from 'n8n-workflow';
 import { afterAll, beforeAll } from 'vitest';
 
 import { CatalogError, loadCatalog, ROOT } from '../../codegen/catalog';
@@ -156,4 +156,19 @@ export function useFixture(): Fixture {
 		for (const catalog of catalogs) catalog.remove();
 	});
 	return fixture;
+}
+
+/** The properties n8n shows for one version: those without `@version`, and those whose `@version` names it. */
+export function propertiesFor(node: INodeType, version: number): INodeProperties[] {
+	return node.description.properties
+		.filter((property) => {
+			const versions = property.displayOptions?.show?.['@version'];
+			return !versions || versions.includes(version);
+		})
+		.map((property) => {
+			const show = { ...property.displayOptions?.show };
+			if (!('@version' in show)) return property;
+			delete show['@version'];
+			return { ...property, displayOptions: { ...property.displayOptions, show } };
+		});
 }

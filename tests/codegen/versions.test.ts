@@ -3,13 +3,13 @@
  * is raised, and a raised version keeps the old description and behaviour, which a saved
  * version-1 workflow proves by running unchanged through n8n's engine.
  */
-import type { INodeProperties, INodeType } from 'n8n-workflow';
+import type { INodeType } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 
 import type { SurfaceParam, VersionSurface } from '../../codegen/versions';
 import { breakingChanges, COMPATIBLE_CHANGES } from '../../codegen/versions';
 import type { RecordedRequest } from '../support/stub-server';
-import { TEAM_GET as GET, TEAMS as HEADER, useFixture } from './support';
+import { propertiesFor, TEAM_GET as GET, TEAMS as HEADER, useFixture } from './support';
 
 function createAction(roles: string): string {
 	return `
@@ -57,21 +57,6 @@ async function requestsOf(
 			json: request.json,
 		})),
 	};
-}
-
-/** The properties n8n shows for one version: those without `@version`, and those whose `@version` names it. */
-function propertiesFor(node: INodeType, version: number): INodeProperties[] {
-	return node.description.properties
-		.filter((property) => {
-			const versions = property.displayOptions?.show?.['@version'];
-			return !versions || versions.includes(version);
-		})
-		.map((property) => {
-			const show = { ...property.displayOptions?.show };
-			if (!('@version' in show)) return property;
-			delete show['@version'];
-			return { ...property, displayOptions: { ...property.displayOptions, show } };
-		});
 }
 
 describe('the version plan', () => {

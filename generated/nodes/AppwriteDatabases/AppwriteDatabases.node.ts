@@ -27,7 +27,8 @@ export class AppwriteDatabases implements INodeType {
 		name: 'appwriteDatabases',
 		icon: { light: 'file:appwriteDatabases.svg', dark: 'file:appwriteDatabases.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
 			'Manage databases, collections, attributes, indexes, documents and transactions with the legacy Databases API, which Appwrite 1.8 replaced with TablesDB',

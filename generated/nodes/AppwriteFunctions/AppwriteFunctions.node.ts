@@ -21,7 +21,8 @@ export class AppwriteFunctions implements INodeType {
 		name: 'appwriteFunctions',
 		icon: { light: 'file:appwriteFunctions.svg', dark: 'file:appwriteFunctions.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
 			'Run Appwrite Functions and manage them with their deployments, executions and variables',

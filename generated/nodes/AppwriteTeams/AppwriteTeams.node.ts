@@ -19,7 +19,8 @@ export class AppwriteTeams implements INodeType {
 		name: 'appwriteTeams',
 		icon: { light: 'file:appwriteTeams.svg', dark: 'file:appwriteTeams.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
 			'Create, find, update and delete the teams of an Appwrite project, and manage their members and roles',

@@ -22,7 +22,8 @@ export class AppwriteUsers implements INodeType {
 		name: 'appwriteUsers',
 		icon: { light: 'file:appwriteUsers.svg', dark: 'file:appwriteUsers.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
 			'Create, find, update and delete the users of an Appwrite project, and manage their sessions',
