@@ -80,7 +80,11 @@ export class TempCatalog {
 			outDir,
 			surfaceDir: this.surfaceDir,
 		});
-		files.delete('package.json');
+		// Only this catalog's own folders: not package.json, nor the hand-written nodes' icons.
+		for (const file of files.keys()) {
+			if (!file.startsWith(`${outDir}/`) && !file.startsWith(`${this.surfaceDir}/`))
+				files.delete(file);
+		}
 		writeFiles(files, [outDir, this.surfaceDir]);
 		return { outDir, files };
 	}
