@@ -29,23 +29,20 @@ export const GLYPHS: Record<string, string> = {
 		'<rect x="13" y="16" width="38" height="32" rx="4"/><path d="M13 27h38M13 38h38M26 16v32"/>',
 	webhooks:
 		'<circle cx="32" cy="19" r="6"/><circle cx="18" cy="44" r="6"/><circle cx="46" cy="44" r="6"/><path d="M29 24.5l-8 14M24 44h16M35 24.5l8 14"/>',
-	// The hand-written triggers: a bolt for webhooks, a clock for polling.
-	trigger: '<path d="M35 11L18 35h13l-3 18 18-25H33z"/>',
-	polling: '<circle cx="32" cy="33" r="17"/><path d="M32 23v10l7 5"/><path d="M24 12h16"/>',
-	// The credentials: a padlock.
-	credential:
-		'<rect x="18" y="29" width="28" height="20" rx="4"/><path d="M24 29v-6a8 8 0 0 1 16 0v6"/><path d="M32 37v4"/>',
 	// For a service without a glyph of its own (catalog:scaffold picks it): code brackets.
 	generic: '<path d="M24 20l-11 12 11 12M40 20l11 12-11 12M35 16l-6 32"/>',
 };
 
 export const GENERIC_GLYPH = 'generic';
 
-/** The icons the generator draws beside the generated nodes' (path without `.svg`, and glyph): the hand-written nodes', the credentials'. */
+/** The icons the generator draws beside the generated nodes' (path without `.svg`, and the glyph drawn in its badge): the hand-written nodes', the credentials'. */
 export const HAND_WRITTEN_ICONS: Record<string, string> = {
-	'nodes/AppwriteTrigger/appwriteTrigger': 'trigger',
-	'nodes/AppwritePollingTrigger/appwritePollingTrigger': 'polling',
-	'credentials/appwrite': 'credential',
+	// A bolt for webhooks, a clock for polling, a padlock for the credentials.
+	'nodes/AppwriteTrigger/appwriteTrigger': '<path d="M35 11L18 35h13l-3 18 18-25H33z"/>',
+	'nodes/AppwritePollingTrigger/appwritePollingTrigger':
+		'<circle cx="32" cy="33" r="17"/><path d="M32 23v10l7 5"/><path d="M24 12h16"/>',
+	'credentials/appwrite':
+		'<rect x="18" y="29" width="28" height="20" rx="4"/><path d="M24 29v-6a8 8 0 0 1 16 0v6"/><path d="M32 37v4"/>',
 };
 
 /** Appwrite's logomark exactly as published; codegen/brand/README.md records its source and terms. */
