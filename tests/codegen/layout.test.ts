@@ -11,7 +11,7 @@ import type { INodeProperties, INodeType } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 
 import { loadCatalog, ROOT } from '../../codegen/catalog';
-import { propertiesFor, TEAMS, useFixture } from './support';
+import { propertiesFor, teamCreate, TEAMS, useFixture } from './support';
 
 const fixture = useFixture();
 
@@ -304,23 +304,11 @@ describe('the rest of the layout', () => {
 });
 
 describe('what the catalog may mark as shown', () => {
-	const create = (params: string) => `
-  - resource: team
-    operation: create
-    name: Create
-    action: Create a team
-    description: Create a team
-    method: create
-    output: object
-    params:
-      - { name: teamId, kind: id, required: true, description: ID for the new team }
-${params}`;
-
 	it('refuses a field that always holds a value, one shown anyway, and a version the node does not have', () => {
 		const catalog = fixture.catalog('shown');
 		catalog.write(
 			'teams.yaml',
-			`${TEAMS}actions:${create(`      - { name: name, kind: string, required: true, shown: true, description: Name of the team }
+			`${TEAMS}actions:${teamCreate(`      - { name: name, kind: string, required: true, shown: true, description: Name of the team }
       - { name: roles, kind: multiOptions, shown: true, options: [{ name: Owner, value: owner }], description: Roles of the creator }`)}`,
 		);
 		const file = `${catalog.catalogDir}/teams.yaml`;
@@ -330,7 +318,7 @@ ${params}`;
 		]);
 		catalog.write(
 			'teams.yaml',
-			`${TEAMS}actions:${create(`      - { name: name, kind: string, required: true, description: Name of the team }
+			`${TEAMS}actions:${teamCreate(`      - { name: name, kind: string, required: true, description: Name of the team }
       - { name: roles, kind: stringList, shown: { since: 2 }, description: Roles of the creator }`)}`,
 		);
 		expect(catalog.problems(fixture.sdk)).toEqual([

@@ -42,6 +42,21 @@ export const TEAM_GET = `
       - { name: teamId, kind: string, required: true, description: ID of the team }
 `;
 
+/** A Create action of that catalog: Team ID, then the given parameter lines. */
+export function teamCreate(params: string): string {
+	return `
+  - resource: team
+    operation: create
+    name: Create
+    action: Create a team
+    description: Create a team
+    method: create
+    output: object
+    params:
+      - { name: teamId, kind: id, required: true, description: ID for the new team }
+${params}`;
+}
+
 export class TempCatalog {
 	readonly dir: string;
 	private runs = 0;

@@ -9,21 +9,12 @@ import { describe, expect, it } from 'vitest';
 import type { SurfaceParam, VersionSurface } from '../../codegen/versions';
 import { breakingChanges, COMPATIBLE_CHANGES } from '../../codegen/versions';
 import type { RecordedRequest } from '../support/stub-server';
-import { propertiesFor, TEAM_GET as GET, TEAMS as HEADER, useFixture } from './support';
+import { propertiesFor, TEAM_GET as GET, teamCreate, TEAMS as HEADER, useFixture } from './support';
 
 function createAction(roles: string): string {
-	return `
-  - resource: team
-    operation: create
-    name: Create
-    action: Create a team
-    description: Create a team
-    method: create
-    output: object
-    params:
-      - { name: teamId, kind: id, required: true, description: ID for the new team }
-      - { name: name, kind: string, required: true, description: Name of the team }
-${roles}`;
+	return teamCreate(
+		`      - { name: name, kind: string, required: true, description: Name of the team }\n${roles}`,
+	);
 }
 
 const ROLES_AS_TEXT =
