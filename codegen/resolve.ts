@@ -112,6 +112,12 @@ function outputOf(action: CatalogAction): OutputSpec {
 	return typeof action.output === 'string' ? { kind: action.output } : action.output;
 }
 
+/** What breaks n8n's style in a catalog text (none when the text is absent), each said of `what`. */
+function styleFailures(what: string, text: string | undefined, boolean = false): string[] {
+	if (text === undefined) return [];
+	return styleProblems(text, { boolean }).map((problem) => `${what} ${problem} (n8n's style)`);
+}
+
 /** Resolves one action as it is in one version of its node, adding what is wrong with it to `fail`. */
 function resolveAction(
 	service: CatalogService,
@@ -129,17 +135,13 @@ function resolveAction(
 		fail(`resource "${action.resource}" is not declared under resources`);
 	}
 	if (byName.size !== params.length) fail('declares a parameter twice');
-	const describe = (what: string, text: string | undefined, boolean = false) => {
-		for (const problem of text === undefined ? [] : styleProblems(text, { boolean }))
-			fail(`${what} ${problem} (n8n's style)`);
-	};
-	describe('description', action.description);
+	styleFailures('description', action.description).forEach(fail);
 	for (const param of params) {
-		describe(`parameter "${param.name}": description`, param.description, param.kind === 'boolean');
+		const at = `parameter "${param.name}"`;
+		styleFailures(`${at}: description`, param.description, param.kind === 'boolean').forEach(fail);
 		for (const option of param.options ?? [])
-			describe(
-				`parameter "${param.name}", option "${option.value}": description`,
-				option.description,
+			styleFailures(`${at}, option "${option.value}": description`, option.description).forEach(
+				fail,
 			);
 	}
 
@@ -253,9 +255,9 @@ function resolveAction(
 		}
 		const [selector, values] = Object.entries(param.showWhen ?? {})[0] ?? [];
 		const required = Boolean(param.required);
-		const upFront = required || Boolean(KINDS[param.kind].upFront || param.selector);
+		const alwaysUpFront = required || Boolean(KINDS[param.kind].upFront || param.selector);
 		const shown = isShownIn(param, version);
-		if (param.shown !== undefined && upFront)
+		if (param.shown !== undefined && alwaysUpFront)
 			fail(
 				`parameter "${param.name}" is shown up front anyway (required, a selector or a ${param.kind}); remove "shown"`,
 			);
@@ -270,7 +272,7 @@ function resolveAction(
 			label: labelOf(param),
 			kind: param.kind,
 			description: param.description,
-			location: upFront || shown ? 'top' : 'additionalFields',
+			location: alwaysUpFront || shown ? 'top' : 'additionalFields',
 			required,
 			selector: Boolean(param.selector),
 			showWhen: selector ? { param: selector, in: values } : undefined,
@@ -413,16 +415,13 @@ function resolveService(
 			`${service.file}: icon "${service.icon}" has no glyph (known: ${Object.keys(GLYPHS).join(', ')})`,
 		);
 	checkVersions(service, current, problems);
-	for (const [what, text] of [
-		['the node description', service.description],
-		...service.resources.map((resource) => [
-			`resource "${resource.value}": description`,
-			resource.description,
-		]),
-	]) {
-		for (const problem of text === undefined ? [] : styleProblems(text))
-			problems.push(`${service.file}: ${what} ${problem} (n8n's style)`);
-	}
+	const texts = [
+		styleFailures('the node description', service.description),
+		...service.resources.map((resource) =>
+			styleFailures(`resource "${resource.value}": description`, resource.description),
+		),
+	];
+	problems.push(...texts.flat().map((problem) => `${service.file}: ${problem}`));
 	const versions: ResolvedVersion[] = [];
 	for (let version = 1; version <= current; version++) {
 		const keys = new Set<string>();
