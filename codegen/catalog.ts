@@ -5,6 +5,7 @@ import Ajv from 'ajv';
 import yaml from 'js-yaml';
 
 import type { InputKind } from '../src/types';
+import type { QueryField } from './kinds';
 import { KIND_NAMES } from './kinds';
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -31,6 +32,11 @@ export interface CatalogParam extends Versioned {
 	requiredReason?: string;
 	/** Offer an explicit "set to null", distinct from leaving the field out. */
 	nullable?: boolean;
+	/**
+	 * Shown up front although optional, being essential to the action (`true`), or from a node
+	 * version on (`{ since: 2 }`: earlier versions keep it under Additional Fields, as published).
+	 */
+	shown?: boolean | { since: number };
 	label?: string;
 	description: string;
 	default?: unknown;
@@ -79,6 +85,8 @@ export interface CatalogService {
 	docs: string;
 	/** The node's current version; raising it keeps the older versions for saved workflows. */
 	version?: number;
+	/** What Appwrite calls the fields of this service's records, for the query builder's words (attribute unless given). */
+	queryField?: QueryField;
 	resources: Array<{ value: string; name: string; description?: string }>;
 	actions: CatalogAction[];
 }
@@ -102,6 +110,11 @@ export function stepsOf(action: CatalogAction): CatalogStep[] {
 
 export function isInVersion(entry: Versioned, version: number): boolean {
 	return (entry.since ?? 1) <= version && version <= (entry.until ?? Infinity);
+}
+
+/** Whether the catalog shows an optional parameter up front in this version of its node. */
+export function isShownIn(param: CatalogParam, version: number): boolean {
+	return typeof param.shown === 'object' ? param.shown.since <= version : Boolean(param.shown);
 }
 
 let validator: ReturnType<Ajv['compile']> | undefined;

@@ -5,7 +5,8 @@ import type { CatalogService } from './catalog';
 import { CatalogError, loadCatalog, ROOT } from './catalog';
 import { FORMAT_MANIFEST, Formatter } from './format';
 import { buildNodeModel } from './model';
-import { builtNodePath, GENERATED_DIR, renderNodes } from './render';
+import { HAND_WRITTEN_ICONS } from './icons';
+import { builtNodePath, GENERATED_DIR, iconFiles, renderNodes } from './render';
 import { resolveCatalog } from './resolve';
 import { SdkDeclarations } from './sdk';
 import type { NodeSurface } from './versions';
@@ -85,6 +86,9 @@ export function generateFiles(
 		}
 		if (problems.length) throw new CatalogError(problems);
 		const files = renderNodes(models, formatter, outDir, surfaceDir);
+		// The hand-written nodes' and the credentials' icons are drawn the same way, with their own glyph.
+		for (const [base, glyph] of Object.entries(HAND_WRITTEN_ICONS))
+			for (const [file, svg] of iconFiles(base, glyph)) files.set(file, svg);
 		const manifest = JSON.parse(packageJson);
 		manifest.n8n.nodes = [
 			...models.map((model) => builtNodePath(model.className, outDir)),

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 /**
  * Glyphs for the node icons, drawn for this project on a 64×64 grid as strokes; the icon template
- * puts one on a rounded tile in Appwrite's pink (light theme) or on a dark tile (dark theme).
+ * puts one in a badge on Appwrite's mark.
  */
 export const GLYPHS: Record<string, string> = {
 	users: '<circle cx="32" cy="24" r="8"/><path d="M17 48c2-9 8-13 15-13s13 4 15 13"/>',
@@ -32,7 +35,65 @@ export const GLYPHS: Record<string, string> = {
 
 export const GENERIC_GLYPH = 'generic';
 
+/** The icons the generator draws beside the generated nodes' (path without `.svg`, and the glyph drawn in its badge): the hand-written nodes', the credentials'. */
+export const HAND_WRITTEN_ICONS: Record<string, string> = {
+	// A bolt for webhooks, a clock for polling, a padlock for the credentials.
+	'nodes/AppwriteTrigger/appwriteTrigger': '<path d="M35 11L18 35h13l-3 18 18-25H33z"/>',
+	'nodes/AppwritePollingTrigger/appwritePollingTrigger':
+		'<circle cx="32" cy="33" r="17"/><path d="M32 23v10l7 5"/><path d="M24 12h16"/>',
+	'credentials/appwrite':
+		'<rect x="18" y="29" width="28" height="20" rx="4"/><path d="M24 29v-6a8 8 0 0 1 16 0v6"/><path d="M32 37v4"/>',
+};
+
+/** Appwrite's logomark exactly as published; codegen/brand/README.md records its source and terms. */
+const MARK_FILE = path.join(__dirname, 'brand', 'appwrite-logomark.svg');
+
+function readMark(): { width: number; height: number; shapes: string } {
+	const svg = readFileSync(MARK_FILE, 'utf8');
+	const viewBox = /viewBox="0 0 ([\d.]+) ([\d.]+)"/.exec(svg);
+	const shapes = svg.match(/<path [^>]*\/>/g);
+	if (!viewBox || !shapes)
+		throw new Error(`${MARK_FILE}: expected an SVG with a viewBox and paths`);
+	return { width: Number(viewBox[1]), height: Number(viewBox[2]), shapes: shapes.join('') };
+}
+
+const MARK = readMark();
+
+/** Coordinates to a hundredth of a unit, printed without floating-point noise. */
+function rounded(value: number): number {
+	return Math.round(value * 100) / 100;
+}
+
+/**
+ * Where the mark and the badge sit on the icon's 64×64 grid: the mark scaled uniformly into the
+ * lower left, the badge in the mark's open upper right, clear of the mark's ring and bars (see
+ * tests/codegen/icons.test.ts).
+ */
+export const ICON_LAYOUT = {
+	mark: { scale: 0.46, x: 0, y: rounded(64 - MARK.height * 0.46) },
+	badge: { cx: 50, cy: 14, r: 14 },
+	/** The glyph's 64×64 grid shrunk into the badge, centred on it. */
+	glyphScale: 0.45,
+};
+
+/** The badge in Appwrite's own greys (https://appwrite.io/assets): dark on light, light on dark. */
 export const THEMES = {
-	light: { background: '#FD366E', foreground: '#FFFFFF' },
-	dark: { background: '#1F1F24', foreground: '#FD366E' },
+	light: { badge: '#19191D', glyph: '#FFFFFF' },
+	dark: { badge: '#EDEDF0', glyph: '#19191D' },
 } as const;
+
+/** What the icon template draws: the mark, then the glyph in its badge, in one theme. */
+export function iconDrawing(glyph: string, theme: keyof typeof THEMES) {
+	const { mark, badge, glyphScale } = ICON_LAYOUT;
+	return {
+		mark: { ...mark, shapes: MARK.shapes },
+		badge: { ...badge, fill: THEMES[theme].badge },
+		glyph: {
+			x: rounded(badge.cx - 32 * glyphScale),
+			y: rounded(badge.cy - 32 * glyphScale),
+			scale: glyphScale,
+			stroke: THEMES[theme].glyph,
+			shapes: glyph,
+		},
+	};
+}

@@ -1,6 +1,6 @@
 import type { NodePropertyTypes } from 'n8n-workflow';
 
-import { queryBuilderOptions } from '../src/descriptions';
+import { columnQueryBuilderOptions, queryBuilderOptions } from '../src/descriptions';
 import type { InputKind } from '../src/types';
 import { Verbatim } from './literal';
 import type { SdkMethod, SdkParam, SdkShape } from './sdk';
@@ -15,14 +15,22 @@ export interface Kind {
 	n8nType: NodePropertyTypes;
 	/** The field's default when the catalog gives none (options default to their first value). */
 	default: unknown;
-	/** Added to the field's description, to say how the value is read. */
+	/** Added to the field's description (its tooltip), to say how the value is read. */
 	note?: string;
+	/** Shown under the field (n8n's hint), for a rule the user must see without opening the tooltip. */
+	hint?: string;
 	/** Extra n8n type options for the field. */
 	typeOptions?: Record<string, unknown>;
-	/** n8n options the field always offers (the query builder). */
-	options?: Verbatim;
+	/** n8n options the field always offers (the query builder), in the words of the node's records. */
+	options?: (field: QueryField) => Verbatim;
 	/** Shown at the top level even when node-appwrite makes it optional. */
 	upFront?: boolean;
+	/**
+	 * What an optional field of this kind holds up front until the user fills it, which the runtime
+	 * reads as not given. Only such a kind may be shown up front while optional (the catalog's
+	 * `shown`): a number, a switch or a choice always holds a value, which would always be sent.
+	 */
+	emptyUpFront?: string;
 	/** Left empty, the runtime generates a value (an ID), so n8n never marks it required. */
 	generated?: boolean;
 	/** The field's label when the catalog gives none (otherwise the name, humanized). */
@@ -35,10 +43,19 @@ export interface Kind {
 	scaffold?: (param: SdkParam, method: SdkMethod) => boolean;
 }
 
+/** What Appwrite calls the fields a query names: attributes, or columns in TablesDB (the catalog's `queryField`). */
+export type QueryField = 'attribute' | 'column';
+
+const QUERY_BUILDERS: Record<QueryField, Verbatim> = {
+	attribute: new Verbatim('queryBuilderOptions', queryBuilderOptions),
+	column: new Verbatim('columnQueryBuilderOptions', columnQueryBuilderOptions),
+};
+
 export const KINDS: Readonly<Record<InputKind, Kind>> = {
 	string: {
 		n8nType: 'string',
 		default: '',
+		emptyUpFront: '',
 		sdkShapes: ['string', 'object', 'unknown'],
 		specTypes: ['string', 'object'],
 	},
@@ -73,6 +90,7 @@ export const KINDS: Readonly<Record<InputKind, Kind>> = {
 	json: {
 		n8nType: 'json',
 		default: '{}',
+		emptyUpFront: '',
 		sdkShapes: ['object', 'unknown'],
 		specTypes: ['object', 'string'],
 		scaffold: (param) => param.shape === 'object' || param.shape === 'unknown',
@@ -80,6 +98,7 @@ export const KINDS: Readonly<Record<InputKind, Kind>> = {
 	jsonList: {
 		n8nType: 'json',
 		default: '[]',
+		emptyUpFront: '',
 		sdkShapes: ['object[]', 'unknown'],
 		specTypes: ['object[]', 'string[]', 'integer[]', 'number[]'],
 		scaffold: (param) => param.shape === 'object[]',
@@ -87,6 +106,7 @@ export const KINDS: Readonly<Record<InputKind, Kind>> = {
 	stringList: {
 		n8nType: 'string',
 		default: '',
+		emptyUpFront: '',
 		note: 'A comma-separated list, or an array from an expression.',
 		sdkShapes: ['string[]'],
 		specTypes: ['string[]'],
@@ -95,6 +115,7 @@ export const KINDS: Readonly<Record<InputKind, Kind>> = {
 	dateTime: {
 		n8nType: 'dateTime',
 		default: '',
+		emptyUpFront: '',
 		sdkShapes: ['string'],
 		specTypes: ['string'],
 		scaffold: (param) => param.shape === 'string' && /ISO 8601|datetime/i.test(param.description),
@@ -102,6 +123,7 @@ export const KINDS: Readonly<Record<InputKind, Kind>> = {
 	color: {
 		n8nType: 'color',
 		default: '',
+		emptyUpFront: '',
 		sdkShapes: ['string'],
 		specTypes: ['string'],
 		scaffold: (param) => param.shape === 'string' && /color/i.test(param.name),
@@ -109,13 +131,14 @@ export const KINDS: Readonly<Record<InputKind, Kind>> = {
 	hexColor: {
 		n8nType: 'color',
 		default: '',
+		emptyUpFront: '',
 		sdkShapes: ['string'],
 		specTypes: ['string'],
 	},
 	id: {
 		n8nType: 'string',
 		default: '',
-		note: 'Leave empty to generate a unique ID.',
+		hint: 'Leave empty to generate a unique ID',
 		upFront: true,
 		generated: true,
 		sdkShapes: ['string'],
@@ -140,7 +163,7 @@ export const KINDS: Readonly<Record<InputKind, Kind>> = {
 		default: {},
 		note: 'Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
 		typeOptions: { multipleValues: true },
-		options: new Verbatim('queryBuilderOptions', queryBuilderOptions),
+		options: (field) => QUERY_BUILDERS[field],
 		sdkShapes: ['string[]'],
 		specTypes: ['string[]'],
 		scaffold: (param) => param.shape === 'string[]' && param.name === 'queries',

@@ -35,10 +35,23 @@ export interface NodeModel {
 	version: number | number[];
 	defaultVersion?: number;
 	resourceProperties: Property[];
+	/** The resources are not in n8n's alphabetical order (the main one leads), where n8n's lint would want it. */
+	resourcesUnsorted: boolean;
 	resources: ResourceModule[];
 	sdkVersion: string;
 	catalogFile: string;
 	surface: NodeSurface;
+}
+
+/** n8n's lint wants the options of a field sorted by name from five options on. */
+const LINT_SORTS_FROM = 5;
+
+function unsortedForLint(properties: Property[]): boolean {
+	return properties.some((property) => {
+		const names = (property.options as Property[]).map((option) => String(option.name));
+		const sorted = [...names].sort((a, b) => a.localeCompare(b));
+		return names.length >= LINT_SORTS_FROM && names.join() !== sorted.join();
+	});
 }
 
 export function buildNodeModel(node: ResolvedNode): NodeModel {
@@ -87,6 +100,9 @@ export function buildNodeModel(node: ResolvedNode): NodeModel {
 			),
 		};
 	});
+	const resourceProperties = mergeProperties(
+		[...properties].map(([version, described]) => ({ version, properties: [described.resource] })),
+	);
 	return {
 		className: node.node,
 		nodeName: lowerFirst(node.node),
@@ -97,12 +113,8 @@ export function buildNodeModel(node: ResolvedNode): NodeModel {
 		icon: node.icon,
 		version: versions.length === 1 ? current : versions,
 		defaultVersion: versions.length === 1 ? undefined : current,
-		resourceProperties: mergeProperties(
-			[...properties].map(([version, described]) => ({
-				version,
-				properties: [described.resource],
-			})),
-		),
+		resourceProperties,
+		resourcesUnsorted: unsortedForLint(resourceProperties),
 		resources,
 		sdkVersion: node.sdkVersion,
 		catalogFile: node.file,

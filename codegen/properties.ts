@@ -15,7 +15,7 @@ import type {
 	ResolvedResource,
 	ResolvedVersion,
 } from './resolve';
-import { n8nDescription } from './text';
+import { joinSentences } from './text';
 
 /** An n8n property as printed: plain data, plus `Verbatim` references to the runtime's shared descriptions. */
 export type Property = Record<string, unknown>;
@@ -37,11 +37,10 @@ const INTEGER_NOTE =
 
 /** The catalog's description, then what the kind needs said, as sentences. */
 function descriptionOf(param: ResolvedParam): string {
-	const notes = [KINDS[param.kind].note, param.sdk?.shape === 'integer' ? INTEGER_NOTE : undefined];
-	return n8nDescription(
-		[param.description, ...notes.filter(Boolean)]
-			.map((sentence) => (/[.!?]$/.test(sentence as string) ? sentence : `${sentence}.`))
-			.join(' '),
+	return joinSentences(
+		param.description,
+		KINDS[param.kind].note,
+		param.sdk?.shape === 'integer' ? INTEGER_NOTE : undefined,
 	);
 }
 
@@ -60,17 +59,18 @@ function fieldProperty(param: ResolvedParam, show?: Show): Property {
 		noDataExpression: param.selector ? true : undefined,
 		displayOptions: show ? { show } : undefined,
 		options:
-			kind.options ??
+			param.builtInOptions ??
 			param.options
 				?.map((option) => ({
 					name: option.name,
 					value: option.value,
-					description: option.description && n8nDescription(option.description),
+					description: option.description,
 				}))
 				.sort((a, b) => a.name.localeCompare(b.name)),
 		default: param.default,
 		placeholder: param.placeholder,
 		description: descriptionOf(param),
+		hint: kind.hint,
 	};
 }
 
@@ -82,9 +82,7 @@ function nullSwitch(param: ResolvedParam, show?: Show): Property {
 		type: 'boolean',
 		displayOptions: show ? { show } : undefined,
 		default: false,
-		description: n8nDescription(
-			`Whether to send null as ${param.label}, e.g. to remove it; when on, ${param.label} itself is not sent`,
-		),
+		description: `Whether to send null as ${param.label}, e.g. to remove it; when on, ${param.label} itself is not sent`,
 	};
 }
 
@@ -151,15 +149,20 @@ function operationsProperty(resource: ResolvedResource): Property {
 			.map((action) => ({
 				name: action.name,
 				value: action.operation,
-				description: n8nDescription(
-					action.deprecated
-						? `${action.description}. Deprecated by Appwrite: use ${action.deprecated}`
-						: action.description,
+				description: joinSentences(
+					action.description,
+					action.deprecated && `Deprecated by Appwrite: use ${action.deprecated}`,
 				),
 				action: action.action,
 			})),
 		default: resource.actions[0]?.operation ?? '',
 	};
+}
+
+/** The node's main resource (the catalog's first, also the default) leads; the others follow alphabetically. */
+function mainResourceFirst(resources: ResolvedResource[]): ResolvedResource[] {
+	const [main, ...others] = resources;
+	return [main, ...others.sort((a, b) => a.name.localeCompare(b.name))];
 }
 
 export function versionProperties(version: ResolvedVersion): VersionProperties {
@@ -169,13 +172,11 @@ export function versionProperties(version: ResolvedVersion): VersionProperties {
 			name: NODE_FIELDS.resource,
 			type: 'options',
 			noDataExpression: true,
-			options: [...version.resources]
-				.sort((a, b) => a.name.localeCompare(b.name))
-				.map((resource) => ({
-					name: resource.name,
-					value: resource.value,
-					description: resource.description && n8nDescription(resource.description),
-				})),
+			options: mainResourceFirst(version.resources).map((resource) => ({
+				name: resource.name,
+				value: resource.value,
+				description: resource.description,
+			})),
 			default: version.resources[0].value,
 		},
 		resources: version.resources

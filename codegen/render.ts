@@ -5,7 +5,7 @@ import Handlebars from 'handlebars';
 
 import { ROOT } from './catalog';
 import type { Formatter } from './format';
-import { GLYPHS, THEMES } from './icons';
+import { GLYPHS, iconDrawing } from './icons';
 import { literal, referencesIn } from './literal';
 import type { NodeModel } from './model';
 import { SURFACE_DIR } from './versions';
@@ -69,14 +69,21 @@ export function renderNodes(
 				}),
 			]);
 		}
-		const glyph = GLYPHS[model.icon];
-		files.set(`${dir}/${model.nodeName}.svg`, iconTemplate({ glyph, ...THEMES.light }));
-		files.set(`${dir}/${model.nodeName}.dark.svg`, iconTemplate({ glyph, ...THEMES.dark }));
+		for (const [file, svg] of iconFiles(`${dir}/${model.nodeName}`, GLYPHS[model.icon]))
+			files.set(file, svg);
 		// Prettier keeps what fits on a line, one parameter each: the snapshot reads well in a diff.
 		code.push([`${surfaceDir}/${model.className}.json`, JSON.stringify(model.surface)]);
 	}
 	for (const [file, text] of formatter.format(code)) files.set(file, text);
 	return files;
+}
+
+/** A node's icons for n8n's light and dark themes, at `base` (the path without `.svg`). */
+export function iconFiles(base: string, glyph: string): Array<[string, string]> {
+	return [
+		[`${base}.svg`, iconTemplate(iconDrawing(glyph, 'light'))],
+		[`${base}.dark.svg`, iconTemplate(iconDrawing(glyph, 'dark'))],
+	];
 }
 
 /** The built node files n8n loads, for package.json's `n8n.nodes`. */

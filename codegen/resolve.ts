@@ -7,11 +7,12 @@ import type {
 	CatalogService,
 	Versioned,
 } from './catalog';
-import { actionKey, CatalogError, isInVersion, stepsOf } from './catalog';
+import { actionKey, CatalogError, isInVersion, isShownIn, stepsOf } from './catalog';
 import { GLYPHS } from './icons';
 import { KINDS } from './kinds';
+import type { Verbatim } from './literal';
 import type { SdkDeclarations, SdkMethod, SdkShape } from './sdk';
-import { humanize, isN8nSentenceCase } from './text';
+import { humanize, isN8nSentenceCase, styleProblems } from './text';
 
 /**
  * The resolved model: the catalog checked against node-appwrite and settled into the facts both
@@ -33,6 +34,8 @@ export interface ResolvedParam {
 	selector: boolean;
 	showWhen?: { param: string; in: string[] };
 	options?: CatalogOption[];
+	/** The options n8n always offers for the kind (the query builder), in the node's words. */
+	builtInOptions?: Verbatim;
 	default: unknown;
 	placeholder?: string;
 	secret: boolean;
@@ -109,6 +112,12 @@ function outputOf(action: CatalogAction): OutputSpec {
 	return typeof action.output === 'string' ? { kind: action.output } : action.output;
 }
 
+/** What breaks n8n's style in a catalog text (none when the text is absent), each said of `what`. */
+function styleFailures(what: string, text: string | undefined, boolean = false): string[] {
+	if (text === undefined) return [];
+	return styleProblems(text, { boolean }).map((problem) => `${what} ${problem} (n8n's style)`);
+}
+
 /** Resolves one action as it is in one version of its node, adding what is wrong with it to `fail`. */
 function resolveAction(
 	service: CatalogService,
@@ -126,6 +135,15 @@ function resolveAction(
 		fail(`resource "${action.resource}" is not declared under resources`);
 	}
 	if (byName.size !== params.length) fail('declares a parameter twice');
+	styleFailures('description', action.description).forEach(fail);
+	for (const param of params) {
+		const at = `parameter "${param.name}"`;
+		styleFailures(`${at}: description`, param.description, param.kind === 'boolean').forEach(fail);
+		for (const option of param.options ?? [])
+			styleFailures(`${at}, option "${option.value}": description`, option.description).forEach(
+				fail,
+			);
+	}
 
 	const steps = stepsOf(action);
 	const methods: SdkMethod[] = [];
@@ -237,19 +255,33 @@ function resolveAction(
 		}
 		const [selector, values] = Object.entries(param.showWhen ?? {})[0] ?? [];
 		const required = Boolean(param.required);
+		const alwaysUpFront = required || Boolean(KINDS[param.kind].upFront || param.selector);
+		const shown = isShownIn(param, version);
+		if (param.shown !== undefined && alwaysUpFront)
+			fail(
+				`parameter "${param.name}" is shown up front anyway (required, a selector or a ${param.kind}); remove "shown"`,
+			);
+		if (shown && KINDS[param.kind].emptyUpFront === undefined) {
+			fail(
+				`parameter "${param.name}" cannot be shown up front while optional: a ${param.kind} field always holds a value, which would always be sent`,
+			);
+		}
 		const first = declaring[0]?.sdkParam;
 		return {
 			name: param.name,
 			label: labelOf(param),
 			kind: param.kind,
 			description: param.description,
-			location:
-				required || KINDS[param.kind].upFront || param.selector ? 'top' : 'additionalFields',
+			location: alwaysUpFront || shown ? 'top' : 'additionalFields',
 			required,
 			selector: Boolean(param.selector),
 			showWhen: selector ? { param: selector, in: values } : undefined,
 			options,
-			default: defaultOf(param, options),
+			builtInOptions: KINDS[param.kind].options?.(service.queryField ?? 'attribute'),
+			default:
+				shown && param.default === undefined
+					? KINDS[param.kind].emptyUpFront
+					: defaultOf(param, options),
 			placeholder: param.placeholder,
 			secret: Boolean(param.secret),
 			multiline: Boolean(param.multiline),
@@ -341,6 +373,14 @@ function checkVersions(service: CatalogService, current: number, problems: strin
 		[`action ${actionKey(action)}`, action] as [string, Versioned],
 		...action.params.flatMap((param) => [
 			[`action ${actionKey(action)}, param ${param.name}`, param] as [string, Versioned],
+			...(typeof param.shown === 'object'
+				? [
+						[`action ${actionKey(action)}, param ${param.name}, shown`, param.shown] as [
+							string,
+							Versioned,
+						],
+					]
+				: []),
 			...(param.options ?? []).map(
 				(option) =>
 					[`action ${actionKey(action)}, param ${param.name}, option ${option.value}`, option] as [
@@ -375,6 +415,13 @@ function resolveService(
 			`${service.file}: icon "${service.icon}" has no glyph (known: ${Object.keys(GLYPHS).join(', ')})`,
 		);
 	checkVersions(service, current, problems);
+	const texts = [
+		styleFailures('the node description', service.description),
+		...service.resources.map((resource) =>
+			styleFailures(`resource "${resource.value}": description`, resource.description),
+		),
+	];
+	problems.push(...texts.flat().map((problem) => `${service.file}: ${problem}`));
 	const versions: ResolvedVersion[] = [];
 	for (let version = 1; version <= current; version++) {
 		const keys = new Set<string>();

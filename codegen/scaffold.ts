@@ -9,7 +9,7 @@ import { GENERIC_GLYPH, GLYPHS } from './icons';
 import { scaffoldKind } from './kinds';
 import type { SdkMethod, SdkParam } from './sdk';
 import { SdkDeclarations } from './sdk';
-import { humanize, lowerFirst } from './text';
+import { humanize, lowerFirst, toN8nStyle } from './text';
 
 /** Markdown from the SDK's doc comments, as plain text for n8n descriptions. */
 function plain(text: string): string {
@@ -25,7 +25,11 @@ function draftParam(method: SdkMethod, param: SdkParam): CatalogParam {
 	const draft: CatalogParam = {
 		name: param.name,
 		kind,
-		description: plain(param.description) || humanize(param.name),
+		description: toN8nStyle(
+			kind === 'boolean' && !/^whether\b/i.test(plain(param.description))
+				? `Whether ${humanize(param.name)} is on. ${plain(param.description)}`
+				: plain(param.description) || humanize(param.name),
+		),
 	};
 	if (param.required) draft.required = true;
 	if (kind === 'number')
@@ -65,7 +69,7 @@ export function draftAction(method: SdkMethod, resource: string): CatalogAction 
 		operation: method.name,
 		name,
 		action: name.charAt(0) + name.slice(1).toLowerCase(),
-		description: plain(method.description).split('. ')[0] || name,
+		description: toN8nStyle(plain(method.description).split('. ')[0] || name),
 		method: method.name,
 		output: outputOf(method),
 		...(method.deprecated

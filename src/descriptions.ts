@@ -110,3 +110,17 @@ export const queryBuilderOptions: INodePropertyCollection[] = [
 		],
 	},
 ];
+
+/**
+ * The query builder in TablesDB's words: its rows have columns where other services' records have
+ * attributes. Only the words differ; the saved values and what queries.ts reads are the same.
+ */
+export const columnQueryBuilderOptions: INodePropertyCollection[] = queryBuilderOptions.map((group) => ({
+	...group,
+	values: group.values.map((field) => ({
+		...field,
+		displayName: field.displayName.replace('Attribute', 'Column'),
+		description: field.description?.replace('Attribute', 'Column'),
+		options: field.options?.map((option) => ('value' in option ? { ...option, name: option.name.replace('Attributes', 'Columns') } : option)),
+	})),
+}));

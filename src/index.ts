@@ -5,4 +5,4 @@ export { executeActions } from './execute';
 export type { ServiceClass } from './execute';
 export { toJsonSafe } from './outputs';
 export type * from './types';
-export { queryBuilderOptions } from './descriptions';
+export { columnQueryBuilderOptions, queryBuilderOptions } from './descriptions';

@@ -158,8 +158,10 @@ async function readValue(
 	if (spec.kind === 'binary') return await readBinary(context, spec, itemIndex, memory);
 	if (spec.nullable && readRaw(context, spec, itemIndex, nullFieldName(spec.name)) === true) return null;
 	const raw = readRaw(context, spec, itemIndex);
-	// An empty list is a real value: it clears labels, targets and the like.
-	if (LIST_KINDS.has(spec.kind) && raw !== undefined && raw !== null) return converters[spec.kind as ConvertedKind](raw, spec);
+	// An optional field shown up front and left empty was not given, as a list too; under Additional
+	// Fields, an added empty list is a real value: it clears labels, targets and the like.
+	const notGiven = spec.location === 'top' && !spec.required && isBlank(raw);
+	if (LIST_KINDS.has(spec.kind) && raw !== undefined && raw !== null && !notGiven) return converters[spec.kind as ConvertedKind](raw, spec);
 	// `unique()` is Appwrite's own request for a generated ID; drawing it here lets a retry reuse it.
 	if (spec.kind === 'id' && (isBlank(raw) || String(raw).trim() === 'unique()')) {
 		return memory.idFor(itemIndex, spec.name);

@@ -125,7 +125,7 @@ export const webhookTriggerProperties: INodeProperties[] = [
 				name: 'Automatic',
 				value: 'automatic',
 				description:
-					'n8n registers the webhook in Appwrite when the workflow is activated (Appwrite Cloud, self-hosted 1.9 and later)',
+					'The node registers the webhook in Appwrite when the workflow is activated (Appwrite Cloud, self-hosted 1.9 and later)',
 			},
 			{
 				name: 'Manual',

@@ -140,7 +140,7 @@ describe('checking the catalog against node-appwrite', () => {
 						operation: 'getAll',
 						method: 'list',
 						output: { kind: 'list', key: 'users', pagination: 'cursor' },
-						params: [{ name: 'search', kind: 'string', required: true, description: 'term' }],
+						params: [{ name: 'search', kind: 'string', required: true, description: 'Term' }],
 						omit: { queries: 'not needed in this test', total: 'not needed in this test' },
 					}),
 				],

@@ -56,6 +56,7 @@ describe('golden tests: each generator feature generates the expected modules', 
 		expect(features).toEqual([
 			'binary',
 			'kinds',
+			'layout',
 			'lists',
 			'nullable-integer',
 			'selectors',

@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { INodeType } from 'n8n-workflow';
+import type { INodeProperties, INodeType } from 'n8n-workflow';
 import { afterAll, beforeAll } from 'vitest';
 
 import { CatalogError, loadCatalog, ROOT } from '../../codegen/catalog';
@@ -41,6 +41,21 @@ export const TEAM_GET = `
     params:
       - { name: teamId, kind: string, required: true, description: ID of the team }
 `;
+
+/** A Create action of that catalog: Team ID, then the given parameter lines. */
+export function teamCreate(params: string): string {
+	return `
+  - resource: team
+    operation: create
+    name: Create
+    action: Create a team
+    description: Create a team
+    method: create
+    output: object
+    params:
+      - { name: teamId, kind: id, required: true, description: ID for the new team }
+${params}`;
+}
 
 export class TempCatalog {
 	readonly dir: string;
@@ -80,7 +95,11 @@ export class TempCatalog {
 			outDir,
 			surfaceDir: this.surfaceDir,
 		});
-		files.delete('package.json');
+		// Only this catalog's own folders: not package.json, nor the hand-written nodes' icons.
+		for (const file of files.keys()) {
+			if (!file.startsWith(`${outDir}/`) && !file.startsWith(`${this.surfaceDir}/`))
+				files.delete(file);
+		}
 		writeFiles(files, [outDir, this.surfaceDir]);
 		return { outDir, files };
 	}
@@ -156,4 +175,19 @@ export function useFixture(): Fixture {
 		for (const catalog of catalogs) catalog.remove();
 	});
 	return fixture;
+}
+
+/** The properties n8n shows for one version: those without `@version`, and those whose `@version` names it. */
+export function propertiesFor(node: INodeType, version: number): INodeProperties[] {
+	return node.description.properties
+		.filter((property) => {
+			const versions = property.displayOptions?.show?.['@version'];
+			return !versions || versions.includes(version);
+		})
+		.map((property) => {
+			const show = { ...property.displayOptions?.show };
+			if (!('@version' in show)) return property;
+			delete show['@version'];
+			return { ...property, displayOptions: { ...property.displayOptions, show } };
+		});
 }

@@ -3,27 +3,18 @@
  * is raised, and a raised version keeps the old description and behaviour, which a saved
  * version-1 workflow proves by running unchanged through n8n's engine.
  */
-import type { INodeProperties, INodeType } from 'n8n-workflow';
+import type { INodeType } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 
 import type { SurfaceParam, VersionSurface } from '../../codegen/versions';
 import { breakingChanges, COMPATIBLE_CHANGES } from '../../codegen/versions';
 import type { RecordedRequest } from '../support/stub-server';
-import { TEAM_GET as GET, TEAMS as HEADER, useFixture } from './support';
+import { propertiesFor, TEAM_GET as GET, teamCreate, TEAMS as HEADER, useFixture } from './support';
 
 function createAction(roles: string): string {
-	return `
-  - resource: team
-    operation: create
-    name: Create
-    action: Create a team
-    description: Create a team
-    method: create
-    output: object
-    params:
-      - { name: teamId, kind: id, required: true, description: ID for the new team }
-      - { name: name, kind: string, required: true, description: Name of the team }
-${roles}`;
+	return teamCreate(
+		`      - { name: name, kind: string, required: true, description: Name of the team }\n${roles}`,
+	);
 }
 
 const ROLES_AS_TEXT =
@@ -57,21 +48,6 @@ async function requestsOf(
 			json: request.json,
 		})),
 	};
-}
-
-/** The properties n8n shows for one version: those without `@version`, and those whose `@version` names it. */
-function propertiesFor(node: INodeType, version: number): INodeProperties[] {
-	return node.description.properties
-		.filter((property) => {
-			const versions = property.displayOptions?.show?.['@version'];
-			return !versions || versions.includes(version);
-		})
-		.map((property) => {
-			const show = { ...property.displayOptions?.show };
-			if (!('@version' in show)) return property;
-			delete show['@version'];
-			return { ...property, displayOptions: { ...property.displayOptions, show } };
-		});
 }
 
 describe('the version plan', () => {

@@ -82,9 +82,11 @@ function checkOutput(spec: ActionSpec, output: INodeExecutionData[]): void {
 
 const endpoint = () => inject('appwriteStandIn').endpoint;
 
-async function runAction(node: string, action: CatalogAction, spec: ActionSpec, selectorValue?: string) {
+/** Runs an action as a new workflow would: in the current version of its node. */
+async function runAction(service: CatalogService, action: CatalogAction, spec: ActionSpec, selectorValue?: string) {
 	const result = await runNode({
-		type: node.charAt(0).toLowerCase() + node.slice(1),
+		type: service.node.charAt(0).toLowerCase() + service.node.slice(1),
+		typeVersion: service.version ?? 1,
 		parameters: parametersFor(action, spec, selectorValue),
 		credentials: { appwriteApi: { endpoint: endpoint(), projectId: 'test-project', apiKey: 'test-key', selfSigned: false } },
 		items: inputItems(spec),
@@ -133,12 +135,12 @@ describe('every catalog action against the spec-driven stand-in', () => {
 		const spec = actionSpec(service, action, sdk);
 		const selector = action.params.find((param) => param.selector);
 		if (!selector) {
-			checkOutput(spec, await runAction(service.node, action, spec));
+			checkOutput(spec, await runAction(service, action, spec));
 			return;
 		}
 		// Generic actions: every choice of the selector must reach its own SDK method and pass the spec.
 		for (const option of selector.options ?? []) {
-			checkOutput(spec, await runAction(service.node, action, spec, option.value));
+			checkOutput(spec, await runAction(service, action, spec, option.value));
 		}
 	});
 });

@@ -124,6 +124,8 @@ describe('every field shown is sent, under its own name', () => {
 		const print = ['log', 'info', 'warn', 'error', 'debug'].map((method) => vi.spyOn(console, method as 'log'));
 		const result = await runNode({
 			type: service.node.charAt(0).toLowerCase() + service.node.slice(1),
+			// As a new workflow: the current version of the node, whose layout the call table gives.
+			typeVersion: service.version ?? 1,
 			parameters,
 			credentials: { appwriteApi: { endpoint: stub.endpoint, projectId: 'p', apiKey: 'secret-key', selfSigned: false } },
 			items,

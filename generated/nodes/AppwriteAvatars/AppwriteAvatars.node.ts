@@ -18,7 +18,8 @@ export class AppwriteAvatars implements INodeType {
 		name: 'appwriteAvatars',
 		icon: { light: 'file:appwriteAvatars.svg', dark: 'file:appwriteAvatars.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
 			'Get browser and credit-card icons, country flags, favicons, initials avatars, QR codes and resized remote images from Appwrite as files',

@@ -27,7 +27,8 @@ export class AppwriteDatabases implements INodeType {
 		name: 'appwriteDatabases',
 		icon: { light: 'file:appwriteDatabases.svg', dark: 'file:appwriteDatabases.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
 			'Manage databases, collections, attributes, indexes, documents and transactions with the legacy Databases API, which Appwrite 1.8 replaced with TablesDB',
@@ -37,12 +38,14 @@ export class AppwriteDatabases implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'appwriteApi', required: true, testedBy: 'appwriteApiTest' }],
 		properties: [
+			/* eslint-disable n8n-nodes-base/node-param-options-type-unsorted-items -- the main resource leads, the others follow alphabetically */
 			{
 				displayName: 'Resource',
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Document', value: 'document' },
 					{
 						name: 'Attribute',
 						value: 'attribute',
@@ -50,7 +53,6 @@ export class AppwriteDatabases implements INodeType {
 					},
 					{ name: 'Collection', value: 'collection' },
 					{ name: 'Database', value: 'database' },
-					{ name: 'Document', value: 'document' },
 					{ name: 'Index', value: 'index' },
 					{
 						name: 'Transaction',
@@ -60,6 +62,7 @@ export class AppwriteDatabases implements INodeType {
 				],
 				default: 'document',
 			},
+			/* eslint-enable n8n-nodes-base/node-param-options-type-unsorted-items */
 			...documentOperations,
 			...documentFields,
 			...databaseOperations,

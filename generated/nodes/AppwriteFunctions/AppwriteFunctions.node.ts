@@ -21,7 +21,8 @@ export class AppwriteFunctions implements INodeType {
 		name: 'appwriteFunctions',
 		icon: { light: 'file:appwriteFunctions.svg', dark: 'file:appwriteFunctions.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
 			'Run Appwrite Functions and manage them with their deployments, executions and variables',
@@ -37,13 +38,13 @@ export class AppwriteFunctions implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Function', value: 'function' },
 					{
 						name: 'Deployment',
 						value: 'deployment',
 						description: "A build of a function's code; the active one serves executions",
 					},
 					{ name: 'Execution', value: 'execution', description: 'A run of a function' },
-					{ name: 'Function', value: 'function' },
 					{
 						name: 'Variable',
 						value: 'variable',

@@ -21,7 +21,8 @@ export class AppwriteMessaging implements INodeType {
 		name: 'appwriteMessaging',
 		icon: { light: 'file:appwriteMessaging.svg', dark: 'file:appwriteMessaging.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
 			'Send emails, SMS and push notifications through Appwrite Messaging, and manage providers, topics and subscribers',

@@ -37,13 +37,13 @@ export class AppwriteSites implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Site', value: 'site' },
 					{
 						name: 'Deployment',
 						value: 'deployment',
 						description: "A build of a site's code; the active one is served",
 					},
 					{ name: 'Log', value: 'log', description: 'A request served by a site' },
-					{ name: 'Site', value: 'site' },
 					{ name: 'Variable', value: 'variable', description: 'An environment variable of a site' },
 				],
 				default: 'site',

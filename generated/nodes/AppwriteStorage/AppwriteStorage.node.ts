@@ -35,8 +35,8 @@ export class AppwriteStorage implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Bucket', value: 'bucket' },
 					{ name: 'File', value: 'file' },
+					{ name: 'Bucket', value: 'bucket' },
 				],
 				default: 'file',
 			},

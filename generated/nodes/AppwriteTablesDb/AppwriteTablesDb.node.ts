@@ -37,16 +37,17 @@ export class AppwriteTablesDb implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'appwriteApi', required: true, testedBy: 'appwriteApiTest' }],
 		properties: [
+			/* eslint-disable n8n-nodes-base/node-param-options-type-unsorted-items -- the main resource leads, the others follow alphabetically */
 			{
 				displayName: 'Resource',
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Row', value: 'row' },
 					{ name: 'Column', value: 'column', description: "A table's columns and their types" },
 					{ name: 'Database', value: 'database' },
 					{ name: 'Index', value: 'index' },
-					{ name: 'Row', value: 'row' },
 					{ name: 'Table', value: 'table' },
 					{
 						name: 'Transaction',
@@ -56,6 +57,7 @@ export class AppwriteTablesDb implements INodeType {
 				],
 				default: 'row',
 			},
+			/* eslint-enable n8n-nodes-base/node-param-options-type-unsorted-items */
 			...rowOperations,
 			...rowFields,
 			...tableOperations,

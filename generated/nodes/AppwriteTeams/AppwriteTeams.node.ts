@@ -19,7 +19,8 @@ export class AppwriteTeams implements INodeType {
 		name: 'appwriteTeams',
 		icon: { light: 'file:appwriteTeams.svg', dark: 'file:appwriteTeams.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
 			'Create, find, update and delete the teams of an Appwrite project, and manage their members and roles',
@@ -35,12 +36,12 @@ export class AppwriteTeams implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Team', value: 'team' },
 					{
 						name: 'Membership',
 						value: 'membership',
 						description: "A user's membership of a team, with their roles in it",
 					},
-					{ name: 'Team', value: 'team' },
 				],
 				default: 'team',
 			},

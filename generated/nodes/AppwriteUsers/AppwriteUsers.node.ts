@@ -22,7 +22,8 @@ export class AppwriteUsers implements INodeType {
 		name: 'appwriteUsers',
 		icon: { light: 'file:appwriteUsers.svg', dark: 'file:appwriteUsers.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
 			'Create, find, update and delete the users of an Appwrite project, and manage their sessions',
@@ -32,12 +33,14 @@ export class AppwriteUsers implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'appwriteApi', required: true, testedBy: 'appwriteApiTest' }],
 		properties: [
+			/* eslint-disable n8n-nodes-base/node-param-options-type-unsorted-items -- the main resource leads, the others follow alphabetically */
 			{
 				displayName: 'Resource',
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'User', value: 'user' },
 					{
 						name: 'MFA',
 						value: 'mfa',
@@ -54,10 +57,10 @@ export class AppwriteUsers implements INodeType {
 						value: 'token',
 						description: 'Short-lived credentials to sign a user in or act on their behalf',
 					},
-					{ name: 'User', value: 'user' },
 				],
 				default: 'user',
 			},
+			/* eslint-enable n8n-nodes-base/node-param-options-type-unsorted-items */
 			...userOperations,
 			...userFields,
 			...sessionOperations,

@@ -509,6 +509,14 @@ export const avatarFields: INodeProperties[] = [
 		],
 	},
 	{
+		displayName: 'Name',
+		name: 'name',
+		type: 'string',
+		displayOptions: { show: { resource: ['avatar'], operation: ['getInitials'], '@version': [2] } },
+		default: '',
+		description: 'Full name to take the initials from, up to 128 characters',
+	},
+	{
 		displayName: 'Put Output File in Field',
 		name: 'binaryProperty',
 		type: 'string',
@@ -523,7 +531,7 @@ export const avatarFields: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		displayOptions: { show: { resource: ['avatar'], operation: ['getInitials'] } },
+		displayOptions: { show: { resource: ['avatar'], operation: ['getInitials'], '@version': [1] } },
 		options: [
 			{
 				displayName: 'Background Color',
@@ -547,6 +555,39 @@ export const avatarFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description: 'Full name to take the initials from, up to 128 characters',
+			},
+			{
+				displayName: 'Width',
+				name: 'width',
+				type: 'number',
+				default: 100,
+				description: 'Image width in pixels, 0 to 2000',
+			},
+		],
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show: { resource: ['avatar'], operation: ['getInitials'], '@version': [2] } },
+		options: [
+			{
+				displayName: 'Background Color',
+				name: 'background',
+				type: 'color',
+				default: '',
+				placeholder: 'f02e65',
+				description:
+					'Background color as a hex code without #; by default a color derived from the name',
+			},
+			{
+				displayName: 'Height',
+				name: 'height',
+				type: 'number',
+				default: 100,
+				description: 'Image height in pixels, 0 to 2000',
 			},
 			{
 				displayName: 'Width',
@@ -1593,13 +1634,7 @@ export const avatarActions: ActionTable = {
 	},
 	'avatar.getInitials': {
 		params: [
-			{
-				name: 'name',
-				label: 'Name',
-				kind: 'string',
-				location: 'additionalFields',
-				required: false,
-			},
+			{ name: 'name', label: 'Name', kind: 'string', location: 'top', required: false },
 			{
 				name: 'width',
 				label: 'Width',
@@ -2255,5 +2290,39 @@ export const avatarActions: ActionTable = {
 			},
 		],
 		output: { kind: 'binary', fileName: 'screenshot' },
+	},
+	'avatar.getInitials@1': {
+		params: [
+			{
+				name: 'name',
+				label: 'Name',
+				kind: 'string',
+				location: 'additionalFields',
+				required: false,
+			},
+			{
+				name: 'width',
+				label: 'Width',
+				kind: 'number',
+				location: 'additionalFields',
+				required: false,
+			},
+			{
+				name: 'height',
+				label: 'Height',
+				kind: 'number',
+				location: 'additionalFields',
+				required: false,
+			},
+			{
+				name: 'background',
+				label: 'Background Color',
+				kind: 'hexColor',
+				location: 'additionalFields',
+				required: false,
+			},
+		],
+		steps: [{ method: 'getInitials', args: ['name', 'width', 'height', 'background'] }],
+		output: { kind: 'binary', fileName: 'initials-{name}' },
 	},
 };

@@ -123,7 +123,8 @@ export const databaseFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['database'], operation: ['create'] } },
 		default: '',
 		description:
-			'ID for the new database (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character). Leave empty to generate a unique ID.',
+			'ID for the new database (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character)',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Name',

@@ -124,7 +124,8 @@ export const documentFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['document'], operation: ['create'] } },
 		default: '',
-		description: 'ID for the new document. Leave empty to generate a unique ID.',
+		description: 'ID for the new document',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Data',
@@ -387,7 +388,7 @@ export const documentFields: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		displayOptions: { show: { resource: ['document'], operation: ['update'] } },
+		displayOptions: { show: { resource: ['document'], operation: ['update'], '@version': [1] } },
 		options: [
 			{
 				displayName: 'Data',
@@ -396,6 +397,40 @@ export const documentFields: INodeProperties[] = [
 				default: '{}',
 				description: 'The attributes to change, as a JSON object',
 			},
+			{
+				displayName: 'Permissions',
+				name: 'permissions',
+				type: 'string',
+				default: '',
+				description:
+					'Permission strings, e.g. read("any"), update("user:USER_ID"); by default only the creator gets all permissions. A comma-separated list, or an array from an expression.',
+			},
+			{
+				displayName: 'Transaction ID',
+				name: 'transactionId',
+				type: 'string',
+				default: '',
+				description:
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed',
+			},
+		],
+	},
+	{
+		displayName: 'Data',
+		name: 'data',
+		type: 'json',
+		displayOptions: { show: { resource: ['document'], operation: ['update'], '@version': [2] } },
+		default: '',
+		description: 'The attributes to change, as a JSON object',
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show: { resource: ['document'], operation: ['update'], '@version': [2] } },
+		options: [
 			{
 				displayName: 'Permissions',
 				name: 'permissions',
@@ -494,7 +529,9 @@ export const documentFields: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		displayOptions: { show: { resource: ['document'], operation: ['createOrUpdate'] } },
+		displayOptions: {
+			show: { resource: ['document'], operation: ['createOrUpdate'], '@version': [1] },
+		},
 		options: [
 			{
 				displayName: 'Data',
@@ -504,6 +541,45 @@ export const documentFields: INodeProperties[] = [
 				description:
 					"The document's attributes, as a JSON object; for a new document include every required attribute",
 			},
+			{
+				displayName: 'Permissions',
+				name: 'permissions',
+				type: 'string',
+				default: '',
+				description:
+					'Permission strings, e.g. read("any"), update("user:USER_ID"); left out, the current permissions stay. A comma-separated list, or an array from an expression.',
+			},
+			{
+				displayName: 'Transaction ID',
+				name: 'transactionId',
+				type: 'string',
+				default: '',
+				description:
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed',
+			},
+		],
+	},
+	{
+		displayName: 'Data',
+		name: 'data',
+		type: 'json',
+		displayOptions: {
+			show: { resource: ['document'], operation: ['createOrUpdate'], '@version': [2] },
+		},
+		default: '',
+		description:
+			"The document's attributes, as a JSON object; for a new document include every required attribute",
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: {
+			show: { resource: ['document'], operation: ['createOrUpdate'], '@version': [2] },
+		},
+		options: [
 			{
 				displayName: 'Permissions',
 				name: 'permissions',
@@ -593,7 +669,9 @@ export const documentFields: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		displayOptions: { show: { resource: ['document'], operation: ['updateMany'] } },
+		displayOptions: {
+			show: { resource: ['document'], operation: ['updateMany'], '@version': [1] },
+		},
 		options: [
 			{
 				displayName: 'Data',
@@ -602,6 +680,46 @@ export const documentFields: INodeProperties[] = [
 				default: '{}',
 				description: 'The attributes to change, as a JSON object',
 			},
+			{
+				displayName: 'Queries',
+				name: 'queries',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				options: queryBuilderOptions,
+				default: {},
+				description:
+					'Which documents to update; with no queries every document of the collection is updated. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
+			},
+			{
+				displayName: 'Transaction ID',
+				name: 'transactionId',
+				type: 'string',
+				default: '',
+				description:
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed',
+			},
+		],
+	},
+	{
+		displayName: 'Data',
+		name: 'data',
+		type: 'json',
+		displayOptions: {
+			show: { resource: ['document'], operation: ['updateMany'], '@version': [2] },
+		},
+		default: '',
+		description: 'The attributes to change, as a JSON object',
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: {
+			show: { resource: ['document'], operation: ['updateMany'], '@version': [2] },
+		},
+		options: [
 			{
 				displayName: 'Queries',
 				name: 'queries',
@@ -1023,7 +1141,7 @@ export const documentActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'data', label: 'Data', kind: 'json', location: 'additionalFields', required: false },
+			{ name: 'data', label: 'Data', kind: 'json', location: 'top', required: false },
 			{
 				name: 'permissions',
 				label: 'Permissions',
@@ -1108,7 +1226,7 @@ export const documentActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'data', label: 'Data', kind: 'json', location: 'additionalFields', required: false },
+			{ name: 'data', label: 'Data', kind: 'json', location: 'top', required: false },
 			{
 				name: 'permissions',
 				label: 'Permissions',
@@ -1185,7 +1303,7 @@ export const documentActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'data', label: 'Data', kind: 'json', location: 'additionalFields', required: false },
+			{ name: 'data', label: 'Data', kind: 'json', location: 'top', required: false },
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -1390,6 +1508,148 @@ export const documentActions: ActionTable = {
 					'min',
 					'transactionId',
 				],
+			},
+		],
+		output: { kind: 'object' },
+	},
+	'document.update@1': {
+		params: [
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'documentId',
+				label: 'Document ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'data', label: 'Data', kind: 'json', location: 'additionalFields', required: false },
+			{
+				name: 'permissions',
+				label: 'Permissions',
+				kind: 'stringList',
+				location: 'additionalFields',
+				required: false,
+			},
+			{
+				name: 'transactionId',
+				label: 'Transaction ID',
+				kind: 'string',
+				location: 'additionalFields',
+				required: false,
+			},
+		],
+		steps: [
+			{
+				method: 'updateDocument',
+				args: ['databaseId', 'collectionId', 'documentId', 'data', 'permissions', 'transactionId'],
+			},
+		],
+		output: { kind: 'object' },
+	},
+	'document.createOrUpdate@1': {
+		params: [
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'documentId',
+				label: 'Document ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'data', label: 'Data', kind: 'json', location: 'additionalFields', required: false },
+			{
+				name: 'permissions',
+				label: 'Permissions',
+				kind: 'stringList',
+				location: 'additionalFields',
+				required: false,
+			},
+			{
+				name: 'transactionId',
+				label: 'Transaction ID',
+				kind: 'string',
+				location: 'additionalFields',
+				required: false,
+			},
+		],
+		steps: [
+			{
+				method: 'upsertDocument',
+				args: ['databaseId', 'collectionId', 'documentId', 'data', 'permissions', 'transactionId'],
+			},
+		],
+		output: { kind: 'object' },
+	},
+	'document.updateMany@1': {
+		params: [
+			{
+				name: 'databaseId',
+				label: 'Database ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{
+				name: 'collectionId',
+				label: 'Collection ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				inPath: true,
+			},
+			{ name: 'data', label: 'Data', kind: 'json', location: 'additionalFields', required: false },
+			{
+				name: 'queries',
+				label: 'Queries',
+				kind: 'queries',
+				location: 'additionalFields',
+				required: false,
+			},
+			{
+				name: 'transactionId',
+				label: 'Transaction ID',
+				kind: 'string',
+				location: 'additionalFields',
+				required: false,
+			},
+		],
+		steps: [
+			{
+				method: 'updateDocuments',
+				args: ['databaseId', 'collectionId', 'data', 'queries', 'transactionId'],
 			},
 		],
 		output: { kind: 'object' },

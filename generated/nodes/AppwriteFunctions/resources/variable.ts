@@ -66,7 +66,8 @@ export const variableFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['variable'], operation: ['create'] } },
 		default: '',
 		description:
-			'ID for the new variable (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character). Servers before Appwrite 1.9 pick their own. Leave empty to generate a unique ID.',
+			'ID for the new variable (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character). Servers before Appwrite 1.9 pick their own.',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Key',

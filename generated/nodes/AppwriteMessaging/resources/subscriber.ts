@@ -210,7 +210,8 @@ export const subscriberFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['subscriber'], operation: ['create'] } },
 		default: '',
-		description: 'ID for the new subscriber. Leave empty to generate a unique ID.',
+		description: 'ID for the new subscriber',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Target ID',

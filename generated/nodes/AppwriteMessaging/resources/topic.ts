@@ -126,7 +126,8 @@ export const topicFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['topic'], operation: ['create'] } },
 		default: '',
-		description: 'ID for the new topic. Leave empty to generate a unique ID.',
+		description: 'ID for the new topic',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Name',

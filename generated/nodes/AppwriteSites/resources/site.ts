@@ -71,7 +71,8 @@ export const siteFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['site'], operation: ['create'] } },
 		default: '',
 		description:
-			'ID for the new site (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character). Leave empty to generate a unique ID.',
+			'ID for the new site (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character)',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Name',

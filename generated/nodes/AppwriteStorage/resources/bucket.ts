@@ -121,7 +121,8 @@ export const bucketFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['bucket'], operation: ['create'] } },
 		default: '',
-		description: 'ID for the new bucket. Leave empty to generate a unique ID.',
+		description: 'ID for the new bucket',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Name',

@@ -2,7 +2,7 @@
 // Do not edit by hand.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { type ActionTable, queryBuilderOptions } from '../../../../src';
+import { type ActionTable, columnQueryBuilderOptions } from '../../../../src';
 
 export const columnOperations: INodeProperties[] = [
 	{
@@ -2583,7 +2583,7 @@ export const columnFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: queryBuilderOptions,
+				options: columnQueryBuilderOptions,
 				default: {},
 				description:
 					'Filters and sorting. You may filter on: key, type, size, required, array, status, error. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',

@@ -2,7 +2,7 @@
 // Do not edit by hand.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { type ActionTable, queryBuilderOptions } from '../../../../src';
+import { type ActionTable, columnQueryBuilderOptions } from '../../../../src';
 
 export const databaseOperations: INodeProperties[] = [
 	{
@@ -50,7 +50,8 @@ export const databaseFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['database'], operation: ['create'] } },
 		default: '',
 		description:
-			'ID for the new database (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character). Leave empty to generate a unique ID.',
+			'ID for the new database (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character)',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Name',
@@ -149,7 +150,7 @@ export const databaseFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: queryBuilderOptions,
+				options: columnQueryBuilderOptions,
 				default: {},
 				description:
 					'Filters and sorting. You may filter on: name. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',

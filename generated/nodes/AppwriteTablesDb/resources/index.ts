@@ -2,7 +2,7 @@
 // Do not edit by hand.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { type ActionTable, queryBuilderOptions } from '../../../../src';
+import { type ActionTable, columnQueryBuilderOptions } from '../../../../src';
 
 export const indexOperations: INodeProperties[] = [
 	{
@@ -249,7 +249,7 @@ export const indexFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: queryBuilderOptions,
+				options: columnQueryBuilderOptions,
 				default: {},
 				description:
 					'Filters and sorting. You may filter on: key, type, status, attributes, error. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',

@@ -2,7 +2,7 @@
 // Do not edit by hand.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { type ActionTable, queryBuilderOptions } from '../../../../src';
+import { type ActionTable, columnQueryBuilderOptions } from '../../../../src';
 
 export const rowOperations: INodeProperties[] = [
 	{
@@ -108,7 +108,8 @@ export const rowFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['row'], operation: ['create'] } },
 		default: '',
 		description:
-			'ID for the new row (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character). Leave empty to generate a unique ID.',
+			'ID for the new row (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character)',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Data',
@@ -268,7 +269,7 @@ export const rowFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: queryBuilderOptions,
+				options: columnQueryBuilderOptions,
 				default: {},
 				description:
 					'Filters choosing the rows to delete; without any, every row of the table is deleted. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
@@ -392,7 +393,7 @@ export const rowFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: queryBuilderOptions,
+				options: columnQueryBuilderOptions,
 				default: {},
 				description:
 					'Queries such as select, to choose the columns returned and load related rows. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
@@ -484,7 +485,7 @@ export const rowFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: queryBuilderOptions,
+				options: columnQueryBuilderOptions,
 				default: {},
 				description:
 					"Filters, sorting and select on the table's columns. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.",
@@ -665,7 +666,7 @@ export const rowFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: queryBuilderOptions,
+				options: columnQueryBuilderOptions,
 				default: {},
 				description:
 					'Filters choosing the rows to update; without any, every row of the table is updated. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',

@@ -2,7 +2,7 @@
 // Do not edit by hand.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { type ActionTable, queryBuilderOptions } from '../../../../src';
+import { type ActionTable, columnQueryBuilderOptions } from '../../../../src';
 
 export const transactionOperations: INodeProperties[] = [
 	{
@@ -167,7 +167,7 @@ export const transactionFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: queryBuilderOptions,
+				options: columnQueryBuilderOptions,
 				default: {},
 				description:
 					'Filters and sorting on the transactions. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',

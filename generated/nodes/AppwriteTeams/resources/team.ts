@@ -45,7 +45,8 @@ export const teamFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['team'], operation: ['create'] } },
 		default: '',
 		description:
-			'ID for the new team (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character). Leave empty to generate a unique ID.',
+			'ID for the new team (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character)',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Name',

@@ -64,7 +64,8 @@ export const targetFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['target'], operation: ['create'] } },
 		default: '',
-		description: 'ID for the new target. Leave empty to generate a unique ID.',
+		description: 'ID for the new target',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Provider Type',

@@ -54,7 +54,7 @@ export const tokenFields: INodeProperties[] = [
 				name: 'expire',
 				type: 'number',
 				default: 900,
-				description: 'Seconds until the token expires (default 900, i.e. 15 minutes).',
+				description: 'Seconds until the token expires (default 900, which is 15 minutes)',
 			},
 			{
 				displayName: 'Length',

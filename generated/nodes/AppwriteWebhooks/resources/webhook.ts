@@ -65,7 +65,8 @@ export const webhookFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['webhook'], operation: ['create'] } },
 		default: '',
 		description:
-			'ID for the new webhook (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character). Leave empty to generate a unique ID.',
+			'ID for the new webhook (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character)',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'URL',

@@ -47,7 +47,8 @@ export const fileFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['file'], operation: ['upload'] } },
 		default: '',
-		description: 'ID for the new file. Leave empty to generate a unique ID.',
+		description: 'ID for the new file',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Input Binary Field',

@@ -31,7 +31,8 @@ export const messageFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['message'], operation: ['createPush'] } },
 		default: '',
-		description: 'ID for the new message. Leave empty to generate a unique ID.',
+		description: 'ID for the new message',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Additional Fields',

@@ -26,7 +26,8 @@ export const teamFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['team'], operation: ['create'] } },
 		default: '',
-		description: 'ID for the new team. Leave empty to generate a unique ID.',
+		description: 'ID for the new team',
+		hint: 'Leave empty to generate a unique ID',
 	},
 	{
 		displayName: 'Name',
