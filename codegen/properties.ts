@@ -6,6 +6,7 @@ import {
 	listFields,
 	NODE_FIELDS,
 	nullFieldName,
+	uploadChunksField,
 } from '../src/descriptions';
 import { KINDS } from './kinds';
 import type {
@@ -124,6 +125,8 @@ export function actionFields(action: ResolvedAction): Property[] {
 	if (action.output.kind === 'list')
 		fields.push(...listFields.map((field) => shownFor(field, show)));
 	if (action.output.kind === 'binary') fields.push(shownFor(binaryOutputField, show));
+	if (action.params.some((param) => param.kind === 'binary'))
+		fields.push(shownFor(uploadChunksField, show));
 	const optional = action.params.filter((param) => param.location === 'additionalFields');
 	if (optional.length) {
 		// Options shown only for some selector values stay in the collection; the runtime skips the rest.

@@ -13,7 +13,16 @@ export const NODE_FIELDS = {
 	limit: 'limit',
 	listOutput: 'listOutput',
 	binaryProperty: 'binaryProperty',
+	pageSize: 'pageSize',
+	uploadChunksInParallel: 'uploadChunksInParallel',
 } as const;
+
+/** The most records Appwrite returns in one page of a list. */
+export const MAX_PAGE_SIZE = 5_000;
+
+/** Chunks of one upload in flight at once: by default, and at most. */
+export const DEFAULT_CHUNKS_IN_FLIGHT = 4;
+export const MAX_CHUNKS_IN_FLIGHT = 8;
 
 /** The fields of every list action; the generator adds each action's display conditions. */
 export const listFields: INodeProperties[] = [
@@ -32,6 +41,15 @@ export const listFields: INodeProperties[] = [
 		displayOptions: { show: { [NODE_FIELDS.returnAll]: [false] } },
 		default: 50,
 		description: 'Max number of results to return',
+	},
+	{
+		displayName: 'Page Size',
+		name: NODE_FIELDS.pageSize,
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_PAGE_SIZE },
+		displayOptions: { show: { [NODE_FIELDS.returnAll]: [true] } },
+		default: MAX_PAGE_SIZE,
+		description: `Records per request to Appwrite, at most ${MAX_PAGE_SIZE.toLocaleString('en-US')} (Appwrite's limit); lower it for a server that refuses large pages`,
 	},
 	{
 		displayName: 'Output',
@@ -53,6 +71,16 @@ export const binaryOutputField: INodeProperties = {
 	required: true,
 	default: 'data',
 	description: 'The name of the output binary field to put the file in',
+};
+
+/** How many chunks of a large upload go to Appwrite at once; each holds up to 5 MiB in memory. */
+export const uploadChunksField: INodeProperties = {
+	displayName: 'Upload Chunks in Parallel',
+	name: NODE_FIELDS.uploadChunksInParallel,
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: MAX_CHUNKS_IN_FLIGHT },
+	default: DEFAULT_CHUNKS_IN_FLIGHT,
+	description: `How many 5 MiB chunks of a file over 5 MiB are sent at once (1 to ${MAX_CHUNKS_IN_FLIGHT}); more is faster on a fast link, fewer is gentler on a slow one`,
 };
 
 /** The collection that holds an action's optional parameters. */

@@ -4,7 +4,7 @@ import type { Client } from 'node-appwrite';
 import { AppwriteException } from 'node-appwrite';
 
 import { createAppwriteClient } from './client';
-import { NODE_FIELDS } from './descriptions';
+import { MAX_PAGE_SIZE, NODE_FIELDS } from './descriptions';
 import {
 	errorItemJson,
 	maybeApplied,
@@ -15,8 +15,8 @@ import {
 import type { RunMemory } from './ids';
 import { runMemoryOf } from './ids';
 import { readInputs } from './inputs';
-import { binaryItem, fillFileName, jsonItem } from './outputs';
-import { collectPages, recordsOfPages } from './pagination';
+import { binaryFileName, binaryItem, fillFileName, jsonItem } from './outputs';
+import { collectPages, recordItems } from './pagination';
 import type { AppwriteTransport } from './transport';
 import type { ActionSpec, ActionTable, AppwriteCredentials, StepCondition, StepSpec } from './types';
 
@@ -145,9 +145,14 @@ async function runAction(
 		const returnAll = context.getNodeParameter(NODE_FIELDS.returnAll, itemIndex, false) as boolean;
 		const limit = returnAll ? Infinity : (context.getNodeParameter(NODE_FIELDS.limit, itemIndex, 50) as number);
 		const userQueries = (values.queries as string[] | undefined) ?? [];
+		const pageSize = returnAll ? (context.getNodeParameter(NODE_FIELDS.pageSize, itemIndex, MAX_PAGE_SIZE) as number) : MAX_PAGE_SIZE;
+		if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+			throw new NodeOperationError(context.getNode(), `The field "Page Size" must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${JSON.stringify(pageSize)} [item ${itemIndex}]`, { itemIndex });
+		}
 		const pages = await collectPages(output, {
 			returnAll,
 			limit,
+			pageSize,
 			fetchPage: async (paginationQueries) => {
 				const queries = [...userQueries, ...paginationQueries];
 				const pageValues = queries.length > 0 ? { ...values, queries } : values;
@@ -157,16 +162,14 @@ async function runAction(
 		if (context.getNodeParameter(NODE_FIELDS.listOutput, itemIndex, 'records') === 'pages') {
 			return pages.map((page) => jsonItem(page, itemIndex));
 		}
-		return recordsOfPages(pages, output)
-			.slice(0, limit)
-			.map((record) => jsonItem(record, itemIndex));
+		return recordItems(pages, output, limit, itemIndex);
 	}
 
 	const result = results[results.length - 1];
 	if (output.kind === 'delete') return [{ json: { success: true }, pairedItem: { item: itemIndex } }];
 	if (output.kind === 'binary') {
 		const metadata = output.metadataStep === undefined ? undefined : (results[output.metadataStep] as Record<string, unknown>);
-		const name = typeof metadata?.name === 'string' && metadata.name ? metadata.name : fillFileName(output.fileName, values);
+		const name = binaryFileName(result, metadata?.name, fillFileName(output.fileName, values));
 		return [
 			await binaryItem(context, result, itemIndex, {
 				fileName: name,

@@ -1,10 +1,14 @@
+import { stat } from 'node:fs/promises';
+
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import { Client } from 'node-appwrite';
 
-import { NODE_FIELDS, nullFieldName } from './descriptions';
+import { DEFAULT_CHUNKS_IN_FLIGHT, MAX_CHUNKS_IN_FLIGHT, NODE_FIELDS, nullFieldName } from './descriptions';
 import type { RunMemory } from './ids';
 import { QueryInputError, toQueryStrings } from './queries';
-import { bufferSource, Upload } from './transport';
+import { bufferSource, fileSource } from './sources';
+import { Upload } from './transport';
 import type { InputKind, ParamSpec } from './types';
 
 /** Thrown by a converter; turned into a NodeOperationError naming the field and item. */
@@ -122,6 +126,22 @@ function readRaw(context: IExecuteFunctions, spec: ParamSpec, itemIndex: number,
 	return fields[name];
 }
 
+/** n8n's binary-data modes that keep a file on local disk, as the prefix of its binary ID. */
+const ON_DISK_MODES = new Set(['filesystem', 'filesystem-v2']);
+
+/** How many chunks of an upload may be in flight at once: 1 to 8. */
+function chunksInFlight(context: IExecuteFunctions, itemIndex: number): number {
+	const value = context.getNodeParameter(NODE_FIELDS.uploadChunksInParallel, itemIndex, DEFAULT_CHUNKS_IN_FLIGHT);
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_CHUNKS_IN_FLIGHT) {
+		throw new NodeOperationError(context.getNode(), `The field "Upload Chunks in Parallel" must be a whole number from 1 to ${MAX_CHUNKS_IN_FLIGHT}, got ${JSON.stringify(value)} [item ${itemIndex}]`, { itemIndex });
+	}
+	return value;
+}
+
+/**
+ * A binary input as an upload. A file n8n keeps on disk is read from there a chunk at a time;
+ * one it keeps in memory (or in a store without a local path) is read whole, as n8n hands it out.
+ */
 async function readBinary(
 	context: IExecuteFunctions,
 	spec: ParamSpec,
@@ -130,9 +150,16 @@ async function readBinary(
 ): Promise<Upload> {
 	const property = String(context.getNodeParameter(spec.name, itemIndex, 'data')).trim();
 	const binary = context.helpers.assertBinaryData(itemIndex, property);
-	const buffer = await context.helpers.getBinaryDataBuffer(itemIndex, property);
 	const name = binary.fileName ?? `${property}.${binary.fileExtension ?? 'bin'}`;
-	return new Upload(bufferSource(buffer, name), memory.ledger(itemIndex, spec.name));
+	const ledger = memory.ledger(itemIndex, spec.name);
+	const inFlight = chunksInFlight(context, itemIndex);
+	if (binary.id && ON_DISK_MODES.has(binary.id.split(':')[0])) {
+		const path = context.helpers.getBinaryPath(binary.id);
+		const { size } = await stat(path);
+		return new Upload(fileSource(path, size, name, Client.CHUNK_SIZE), ledger, inFlight);
+	}
+	const buffer = await context.helpers.getBinaryDataBuffer(itemIndex, property);
+	return new Upload(bufferSource(buffer, name), ledger, inFlight);
 }
 
 /** Appwrite IDs and keys: up to 36 of a-z A-Z 0-9 . - _, not starting with a special character. */

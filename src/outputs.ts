@@ -5,8 +5,10 @@ import { BinaryAnswer } from './transport';
 
 /**
  * The transport reads integers beyond 2^53 as BigInt, which n8n cannot serialise. Safe integers
- * become numbers; larger ones become strings so no digit is lost. Keys are copied as own data
- * properties, so user data holding `__proto__` stays data and changes no prototype.
+ * become numbers; larger ones become strings so no digit is lost. Answers are freshly parsed and
+ * owned by the node, so they are converted in place rather than copied (a list of thousands of
+ * records stays one copy); a changed key is redefined as an own data property, so user data
+ * holding `__proto__` stays data and changes no prototype.
  */
 export function toJsonSafe(value: unknown): unknown {
 	if (typeof value === 'bigint') {
@@ -14,19 +16,16 @@ export function toJsonSafe(value: unknown): unknown {
 			? Number(value)
 			: value.toString();
 	}
-	if (Array.isArray(value)) return value.map(toJsonSafe);
+	if (value instanceof Date) return value.toISOString();
 	if (value !== null && typeof value === 'object') {
-		if (value instanceof Date) return value.toISOString();
-		const copy: Record<string, unknown> = {};
-		for (const [key, entry] of Object.entries(value)) {
-			Object.defineProperty(copy, key, {
-				value: toJsonSafe(entry),
-				enumerable: true,
-				writable: true,
-				configurable: true,
-			});
+		const record = value as Record<string, unknown>;
+		for (const key of Object.keys(record)) {
+			const entry = record[key];
+			const safe = toJsonSafe(entry);
+			if (safe !== entry) {
+				Object.defineProperty(record, key, { value: safe, enumerable: true, writable: true, configurable: true });
+			}
 		}
-		return copy;
 	}
 	return value;
 }
@@ -47,10 +46,17 @@ export function fillFileName(template: string, values: Record<string, unknown>):
 	});
 }
 
+/** The name a downloaded file gets: from its stored details, else Appwrite's Content-Disposition, else the action's template. */
+export function binaryFileName(answer: unknown, detailsName: unknown, template: string): string {
+	if (typeof detailsName === 'string' && detailsName) return detailsName;
+	return (answer instanceof BinaryAnswer && answer.fileName) || template;
+}
+
 /**
- * Binary endpoints answer bytes; when the server answers JSON instead, the transport hands back the
- * parsed object, which must fail the item rather than become a broken file. Stored file details
- * name the MIME type; otherwise Appwrite's Content-Type does.
+ * Binary endpoints answer bytes, which are streamed into n8n's binary data (to disk in its
+ * filesystem mode) as they arrive; when the server answers JSON instead, the transport hands back
+ * the parsed object, which must fail the item rather than become a broken file. Stored file
+ * details name the MIME type; otherwise Appwrite's Content-Type does.
  */
 export async function binaryItem(
 	context: IExecuteFunctions,
@@ -69,12 +75,13 @@ export async function binaryItem(
 			{ itemIndex },
 		);
 	}
-	const mimeType =
-		options.mimeType ??
-		(result.mimeType === 'application/octet-stream' ? undefined : result.mimeType);
-	const binary = await context.helpers.prepareBinaryData(result.data, options.fileName, mimeType);
-	// Without an extension in the name, n8n detects the type from the bytes; name the file after it.
-	if (!/\.\w+$/.test(options.fileName) && binary.fileExtension)
+	const hasExtension = /\.\w+$/.test(options.fileName);
+	// A generic type says nothing: n8n then takes the type from the name's extension.
+	const answered = result.mimeType === 'application/octet-stream' && hasExtension ? undefined : result.mimeType;
+	const mimeType = options.mimeType || answered || (hasExtension ? undefined : 'application/octet-stream');
+	const binary = await context.helpers.prepareBinaryData(result.body, options.fileName, mimeType);
+	// Without an extension in the name, name the file after its type.
+	if (!hasExtension && binary.fileExtension)
 		binary.fileName = `${options.fileName}.${binary.fileExtension}`;
 	const item = options.json === undefined ? { json: {} } : jsonItem(options.json, itemIndex);
 	return {

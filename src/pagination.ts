@@ -1,11 +1,14 @@
+import type { INodeExecutionData } from 'n8n-workflow';
 import { Query } from 'node-appwrite';
 
+import { MAX_PAGE_SIZE } from './descriptions';
+import { jsonItem } from './outputs';
 import type { OutputSpec } from './types';
 
 type ListOutput = Extract<OutputSpec, { kind: 'list' }>;
 type Page = Record<string, unknown>;
 
-/** Appwrite caps a page at 5,000 records on some lists and at 100 elsewhere; 100 is safe everywhere. */
+/** A page of the editor's "From list" pickers: small, as a person scrolls through it. */
 export const PAGE_SIZE = 100;
 
 export interface ListRequest {
@@ -13,6 +16,8 @@ export interface ListRequest {
 	fetchPage: (paginationQueries: string[]) => Promise<Page>;
 	returnAll: boolean;
 	limit: number;
+	/** Records asked for per request: Appwrite's most unless a server refuses that many. */
+	pageSize?: number;
 }
 
 function recordsOf(page: Page, output: ListOutput): Array<Record<string, unknown>> {
@@ -25,19 +30,24 @@ function recordsOf(page: Page, output: ListOutput): Array<Record<string, unknown
 
 /**
  * Follows the list until the end (Return All) or until `limit` records: by cursor where Appwrite
- * supports it, by offset for logs, which only accept limit and offset.
+ * supports it, by offset for logs, which only accept limit and offset. Pages are as large as
+ * Appwrite allows; a page shorter than asked ends the list, so no empty request follows, unless
+ * the answer's total says more: then the server gives fewer per page than asked, and the list goes
+ * on with pages of that size. Pages are kept as Appwrite sent them, without copies.
  */
 export async function collectPages(output: ListOutput, request: ListRequest): Promise<Page[]> {
 	if (output.pagination === 'none') {
 		const page = await request.fetchPage([]);
-		return [{ ...page, [output.key]: recordsOf(page, output) }];
+		recordsOf(page, output);
+		return [page];
 	}
 
 	const pages: Page[] = [];
+	let pageSize = request.pageSize ?? MAX_PAGE_SIZE;
 	let fetched = 0;
 	let cursor: string | undefined;
 	for (;;) {
-		const wanted = request.returnAll ? PAGE_SIZE : Math.min(PAGE_SIZE, request.limit - fetched);
+		const wanted = request.returnAll ? pageSize : Math.min(pageSize, request.limit - fetched);
 		if (wanted <= 0) break;
 		const queries = [Query.limit(wanted)];
 		if (output.pagination === 'offset' && fetched > 0) queries.push(Query.offset(fetched));
@@ -49,9 +59,16 @@ export async function collectPages(output: ListOutput, request: ListRequest): Pr
 		const next = typeof last?.$id === 'string' ? last.$id : undefined;
 		// A server that ignores the cursor sends the same page again: stop, without repeating it.
 		if (output.pagination === 'cursor' && cursor !== undefined && next === cursor) break;
-		pages.push({ ...page, [output.key]: records });
+		// An empty list is one empty page; after other pages, an empty one adds nothing.
+		if (records.length === 0 && pages.length > 0) break;
+		pages.push(page);
+		if (records.length === 0) break;
 		fetched += records.length;
-		if (records.length < wanted) break;
+		if (records.length < wanted) {
+			const total = typeof page.total === 'number' ? page.total : 0;
+			if (total <= fetched) break;
+			pageSize = records.length;
+		}
 		if (output.pagination === 'cursor' && !next) break;
 		cursor = next;
 	}
@@ -60,4 +77,21 @@ export async function collectPages(output: ListOutput, request: ListRequest): Pr
 
 export function recordsOfPages(pages: Page[], output: ListOutput): Array<Record<string, unknown>> {
 	return pages.flatMap((page) => recordsOf(page, output));
+}
+
+/** One item per record, up to `limit`, made straight from the pages. */
+export function recordItems(
+	pages: Page[],
+	output: ListOutput,
+	limit: number,
+	itemIndex: number,
+): INodeExecutionData[] {
+	const items: INodeExecutionData[] = [];
+	for (const page of pages) {
+		for (const record of recordsOf(page, output)) {
+			if (items.length >= limit) return items;
+			items.push(jsonItem(record, itemIndex));
+		}
+	}
+	return items;
 }

@@ -3,6 +3,8 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
+import { Transform } from 'node:stream';
 
 import type { Payload } from 'node-appwrite';
 import { Client } from 'node-appwrite';
@@ -16,31 +18,30 @@ import {
 	TransportError,
 } from './errors';
 import type { UploadLedger } from './ids';
+import { DEFAULT_CHUNKS_IN_FLIGHT } from './descriptions';
+import type { ChunkSource } from './sources';
 
-/** A file to upload, read one chunk at a time. */
-export interface ChunkSource {
-	readonly name: string;
-	readonly size: number;
-	read(start: number, end: number): Promise<Buffer>;
-}
-
-export function bufferSource(buffer: Buffer, name: string): ChunkSource {
-	return { name, size: buffer.length, read: async (start, end) => buffer.subarray(start, end) };
-}
-
-/** What a binary input becomes: the file, and the record of what a retry need not send again. */
+/**
+ * What a binary input becomes: the file, the record of what a retry need not send again, and how
+ * many of its chunks may be in flight at once.
+ */
 export class Upload {
 	constructor(
 		readonly source: ChunkSource,
 		readonly ledger: UploadLedger,
+		readonly chunksInFlight = DEFAULT_CHUNKS_IN_FLIGHT,
 	) {}
 }
 
-/** A file answer, with the content type Appwrite gave it. */
+/**
+ * A file answer: its body as it arrives (read it once, to the end, or the request fails), with
+ * the content type and file name Appwrite gave it.
+ */
 export class BinaryAnswer {
 	constructor(
-		readonly data: Buffer,
+		readonly body: Readable,
 		readonly mimeType: string | undefined,
+		readonly fileName: string | undefined,
 	) {}
 }
 
@@ -62,14 +63,16 @@ interface Outgoing {
 	method: string;
 	url: URL;
 	headers: HeaderMap;
-	body?: Buffer;
+	/** Sent in order without being joined, so a chunk's bytes are never copied. */
+	body?: Buffer[];
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
 const MAX_JSON_BYTES = 256 * 1024 * 1024;
 const EXCERPT_BYTES = 64 * 1024;
-const CHUNKS_IN_FLIGHT = 4;
+/** A pooled socket the server closed while idle fails the next request on it with one of these. */
+const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
 /** Idle keep-alive sockets close before the usual server keep-alive timeouts (5 s and up). */
 const IDLE_SOCKET_MS = 4_000;
 
@@ -122,7 +125,7 @@ function quoted(text: string): string {
 }
 
 /** The multipart body node-appwrite's FormData would send: arrays as repeated `name[]` fields. */
-function multipart(params: Payload): { body: Buffer; contentType: string } {
+function multipart(params: Payload): { body: Buffer[]; contentType: string } {
 	const boundary = `----AppwriteN8n${randomBytes(12).toString('hex')}`;
 	const parts: Buffer[] = [];
 	const field = (name: string, value: unknown) =>
@@ -142,7 +145,24 @@ function multipart(params: Payload): { body: Buffer; contentType: string } {
 		}
 	}
 	parts.push(Buffer.from(`--${boundary}--\r\n`));
-	return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+	return { body: parts, contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** The file name in a Content-Disposition header: RFC 6266's `filename*` (UTF-8) first, then `filename`. */
+export function dispositionFileName(header: string | undefined): string | undefined {
+	if (!header) return undefined;
+	const extended = /filename\*\s*=\s*([\w-]+)'[^']*'([^;]+)/i.exec(header);
+	if (extended) {
+		try {
+			const name = decodeURIComponent(extended[2].trim());
+			if (name) return name;
+		} catch {
+			// A malformed percent-encoding: fall back to the plain parameter.
+		}
+	}
+	const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))/i.exec(header);
+	const name = plain?.[1]?.replace(/\\(.)/g, '$1') ?? plain?.[2];
+	return name?.trim() || undefined;
 }
 
 function mediaType(header: string | undefined): string {
@@ -250,6 +270,7 @@ class Exchange {
 	private failure?: TransportError;
 	private response?: IncomingMessage;
 	private clientRequest?: ClientRequest;
+	private errorCode?: string;
 
 	constructor(
 		private readonly request: Outgoing,
@@ -276,7 +297,23 @@ class Exchange {
 		const code =
 			(error as NodeJS.ErrnoException).code ??
 			((error as Error).message === 'aborted' ? 'ECONNRESET' : 'ERR_UNKNOWN');
+		this.errorCode = code;
 		return this.problem({ kind: 'network', phase: this.watchdog.phase, code });
+	}
+
+	/**
+	 * A read that failed on a kept-alive socket before any byte of an answer: the server closed the
+	 * idle socket as it was reused (e.g. while n8n stored a large file), so the request never reached
+	 * Appwrite, and a read may be sent again on a fresh connection.
+	 */
+	get staleSocket(): boolean {
+		return (
+			this.request.method === 'GET' &&
+			this.clientRequest?.reusedSocket === true &&
+			!this.response &&
+			!this.failure &&
+			STALE_SOCKET_CODES.has(this.errorCode ?? '')
+		);
 	}
 
 	start(agent: http.Agent, signal?: AbortSignal): Promise<IncomingMessage> {
@@ -300,7 +337,8 @@ class Exchange {
 				this.watchdog.stop();
 				reject(this.fail(error));
 			});
-			request.end(body);
+			for (const part of body ?? []) request.write(part);
+			request.end();
 		});
 	}
 
@@ -323,6 +361,36 @@ class Exchange {
 			this.watchdog.stop();
 		}
 		return { body: Buffer.concat(chunks, size), whole: true };
+	}
+
+	/**
+	 * The body as a stream, for a file of any size: each chunk restarts the watchdog, and a body cut
+	 * off before its end (or stalled past the timeout) fails the stream, so nothing half-read passes
+	 * for a whole file.
+	 */
+	stream(): Readable {
+		const response = this.response as IncomingMessage;
+		const body = new Transform({
+			transform: (chunk: Buffer, _encoding, done) => {
+				this.watchdog.restart();
+				done(null, chunk);
+			},
+			flush: (done) => {
+				this.watchdog.stop();
+				done(response.complete ? null : this.fail(new Error('aborted')));
+			},
+		});
+		response.once('error', (error) => {
+			this.watchdog.stop();
+			body.destroy(this.fail(error));
+		});
+		// A reader that gives up early leaves the connection unusable: close it.
+		body.once('close', () => {
+			this.watchdog.stop();
+			if (!response.complete) response.destroy();
+		});
+		response.pipe(body);
+		return body;
 	}
 
 	discard(): void {
@@ -373,8 +441,7 @@ export class AppwriteTransport extends Client {
 		let request = this.prepare(method, url, headers, params);
 		for (let redirects = 0; ; redirects++) {
 			const label = `${request.method} ${request.url.pathname}`;
-			const exchange = new Exchange(request, label, this.options.timeoutSeconds);
-			const response = await exchange.start(this.agent, this.options.signal);
+			const { exchange, response } = await this.open(request, label);
 			this.noteWarnings(exchange.header('x-appwrite-warning'));
 			if (!REDIRECT_STATUSES.has(response.statusCode ?? 0)) {
 				return await this.interpret(exchange, response.statusCode ?? 0, label, responseType);
@@ -385,6 +452,20 @@ export class AppwriteTransport extends Client {
 				url: this.redirectTarget(request, exchange, response.statusCode ?? 0, redirects, label),
 			};
 		}
+	}
+
+	/** Sends the request; a read whose kept-alive socket turned out stale is sent once more. */
+	private async open(
+		request: Outgoing,
+		label: string,
+	): Promise<{ exchange: Exchange; response: IncomingMessage }> {
+		const first = new Exchange(request, label, this.options.timeoutSeconds);
+		const response = await first
+			.start(this.agent, this.options.signal)
+			.catch((error: unknown) => (first.staleSocket ? undefined : Promise.reject(error)));
+		if (response) return { exchange: first, response };
+		const second = new Exchange(request, label, this.options.timeoutSeconds);
+		return { exchange: second, response: await second.start(this.agent, this.options.signal) };
 	}
 
 	override async chunkedUpload(
@@ -398,11 +479,16 @@ export class AppwriteTransport extends Client {
 		if (!field || !(upload instanceof Upload)) throw new Error('The upload has no file to send');
 		const { source } = upload;
 		const send = async (start: number, end: number, extra: HeaderMap) =>
-			await this.call(
-				method,
-				new URL(url),
-				{ ...headers, ...extra },
-				{ ...payload, [field]: new FilePart(source.name, await source.read(start, end)) },
+			await source.withChunk(
+				start,
+				end,
+				async (bytes) =>
+					await this.call(
+						method,
+						new URL(url),
+						{ ...headers, ...extra },
+						{ ...payload, [field]: new FilePart(source.name, bytes) },
+					),
 			);
 		if (source.size <= Client.CHUNK_SIZE) return await send(0, source.size, {});
 
@@ -442,7 +528,7 @@ export class AppwriteTransport extends Client {
 			if (pending[0] === 0) await sendChunk(pending.shift() as number);
 			// Everything was acknowledged before, only the answer was lost: ask again with the last chunk.
 			if (last === undefined && pending.length === 0) pending.push(total - 1);
-			await inParallel(pending, CHUNKS_IN_FLIGHT, sendChunk);
+			await inParallel(pending, upload.chunksInFlight, sendChunk);
 		} catch (error) {
 			throw incomplete(error, ledger, total, source.size, fileId);
 		}
@@ -458,18 +544,18 @@ export class AppwriteTransport extends Client {
 			);
 		}
 		const merged: HeaderMap = { ...this.headers, ...headers };
-		let body: Buffer | undefined;
+		let body: Buffer[] | undefined;
 		if (upper === 'GET') {
 			for (const [key, value] of Object.entries(Client.flatten(params)))
 				url.searchParams.append(key, value);
 		} else if (merged['content-type'] === 'application/json') {
-			body = Buffer.from(stringifyJson(params));
+			body = [Buffer.from(stringifyJson(params))];
 		} else if (merged['content-type'] === 'multipart/form-data') {
 			const form = multipart(params);
 			body = form.body;
 			merged['content-type'] = form.contentType;
 		}
-		if (body) merged['content-length'] = String(body.length);
+		if (body) merged['content-length'] = String(body.reduce((sum, part) => sum + part.length, 0));
 		return { method: upper, url, headers: merged, body };
 	}
 
@@ -539,7 +625,11 @@ export class AppwriteTransport extends Client {
 
 		if (!isJsonType(contentType)) {
 			if (success && responseType === 'arrayBuffer') {
-				return new BinaryAnswer((await exchange.read(Infinity)).body, contentType || undefined);
+				return new BinaryAnswer(
+					exchange.stream(),
+					contentType || undefined,
+					dispositionFileName(exchange.header('content-disposition')),
+				);
 			}
 			const { body } = await exchange.read(status === 204 ? 0 : EXCERPT_BYTES);
 			if (status === 204) return {};

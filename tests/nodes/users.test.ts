@@ -135,11 +135,16 @@ describe('Appwrite Users node, every action through the n8n engine and node-appw
 			const start = after ? all.findIndex((entry) => entry.$id === after) + 1 : 0;
 			return { json: { total: all.length, users: all.slice(start, start + limit) } };
 		});
-		const records = await users({ resource: 'user', operation: 'getAll', returnAll: true });
-		expect(records.output()).toHaveLength(130);
+		const records = await users({ resource: 'user', operation: 'getAll', returnAll: true, pageSize: 100 });
+		expect(records.output().map((item) => item.json.$id)).toEqual(all.map((entry) => entry.$id));
+		// The second page is short and the total agrees: no empty third request.
 		expect(stub.requests).toHaveLength(2);
 		stub.requests.length = 0;
-		const pages = await users({ resource: 'user', operation: 'getAll', returnAll: true, listOutput: 'pages' });
+		const whole = await users({ resource: 'user', operation: 'getAll', returnAll: true });
+		expect(whole.output()).toHaveLength(130);
+		expect(stub.requests.map((request) => request.query.get('queries[0]'))).toEqual([Query.limit(5000)]);
+		stub.requests.length = 0;
+		const pages = await users({ resource: 'user', operation: 'getAll', returnAll: true, pageSize: 100, listOutput: 'pages' });
 		expect(pages.output().map((item) => [item.json.total, (item.json.users as unknown[]).length])).toEqual([
 			[130, 100],
 			[130, 30],

@@ -43,7 +43,10 @@ if (!process.env.N8N_USER_FOLDER) {
 process.env.N8N_LOG_LEVEL ??= 'silent';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } = require('n8n-core') as typeof import('n8n-core');
+const { BinaryDataConfig, BinaryDataService, ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } =
+	require('n8n-core') as typeof import('n8n-core');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Container } = require('@n8n/di') as typeof import('@n8n/di');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createRunExecutionData, ICredentialsHelper, NodeHelpers, Workflow } = require('n8n-workflow') as typeof import('n8n-workflow');
 
@@ -292,4 +295,33 @@ export function binaryItem(content: Buffer, fileName: string, mimeType: string, 
 			data: { data: content.toString('base64'), fileName, mimeType, fileSize: String(content.length) },
 		},
 	};
+}
+
+/**
+ * Starts n8n's binary-data service as n8n does at startup: `filesystem` (n8n's default outside
+ * queue mode) keeps each file under `storagePath`, `default` keeps files in memory, in the items.
+ * Without it, the engine keeps files in memory.
+ */
+export async function startBinaryData(mode: 'filesystem' | 'default', storagePath: string): Promise<void> {
+	const config = Container.get(BinaryDataConfig);
+	config.mode = mode;
+	config.localStoragePath = storagePath;
+	await Container.get(BinaryDataService).init();
+}
+
+/** The bytes of a binary field in any mode: from n8n's storage when it holds them, else from the item. */
+export async function storedBytes(item: INodeExecutionData, property = 'data'): Promise<Buffer> {
+	const binary = item.binary?.[property];
+	if (!binary) throw new Error(`The item has no binary field "${property}"`);
+	return await Container.get(BinaryDataService).getAsBuffer(binary);
+}
+
+/** An input item carrying a file, stored by n8n's binary-data service in its current mode. */
+export async function storedBinaryItem(content: Buffer, fileName: string, mimeType: string): Promise<INodeExecutionData> {
+	const data = await Container.get(BinaryDataService).store(
+		{ type: 'execution', workflowId: 'test-workflow', executionId: 'test-input' },
+		content,
+		{ data: '', fileName, mimeType },
+	);
+	return { json: {}, binary: { data } };
 }

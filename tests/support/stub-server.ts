@@ -27,6 +27,10 @@ export interface StubResponse {
 	json?: unknown;
 	body?: Buffer | string;
 	headers?: Record<string, string>;
+	/** Send the headers (with the full Content-Length) and this many bytes of the body, then drop the connection. */
+	cutAfter?: number;
+	/** Drop the connection without answering, as a server does with a kept-alive socket it closed. */
+	dropConnection?: boolean;
 }
 
 type Handler = StubResponse | ((request: RecordedRequest) => StubResponse | Promise<StubResponse>);
@@ -164,6 +168,16 @@ export class StubServer {
 			payload = JSON.stringify(answer.json);
 		} else if (answer.body !== undefined) {
 			payload = answer.body;
+		}
+		if (answer.dropConnection) {
+			request.socket.destroy();
+			return;
+		}
+		if (answer.cutAfter !== undefined) {
+			const bytes = Buffer.from(payload);
+			response.writeHead(answer.status ?? 200, { ...headers, 'content-length': String(bytes.length) });
+			response.write(bytes.subarray(0, answer.cutAfter), () => request.socket.destroy());
+			return;
 		}
 		response.writeHead(answer.status ?? 200, headers);
 		response.end(payload);

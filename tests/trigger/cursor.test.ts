@@ -20,11 +20,12 @@ function row(id: string, createdMs: number, updatedMs = createdMs): ListedRow {
 }
 
 /** One poll: every page from the cursor on, through the runtime's paging, then the cursor's walk. */
-async function poll(table: ListedRow[], cursor: PollCursor, field: WatchedField = '$createdAt') {
+async function poll(table: ListedRow[], cursor: PollCursor, field: WatchedField = '$createdAt', pageSize?: number) {
 	let requests = 0;
 	const pages = await collectPages(OUTPUT, {
 		returnAll: true,
 		limit: Infinity,
+		pageSize,
 		fetchPage: async (paging) => {
 			requests++;
 			return { total: 0, rows: listRecords(table, [...queriesFrom(cursor, field), ...paging]) };
@@ -105,7 +106,7 @@ describe('the polling cursor', () => {
 		const table = Array.from({ length: 250 }, (_, index) =>
 			row(`r${String(index).padStart(3, '0')}`, T0),
 		);
-		const first = await poll(table, { watch: 'w', at: null, ids: [] });
+		const first = await poll(table, { watch: 'w', at: null, ids: [] }, '$createdAt', 100);
 		expect(first.ids).toEqual(table.map((record) => record.$id));
 		expect(first.requests).toBe(3);
 		table.push(row('r999', T0 + 1));

@@ -69,7 +69,7 @@ describe('the polling trigger', () => {
 		expect(queries).toEqual([
 			{ method: 'orderAsc', attribute: '$createdAt' },
 			{ method: 'orderAsc', attribute: '$id' },
-			{ method: 'limit', values: [100] },
+			{ method: 'limit', values: [5000] },
 		]);
 	});
 

@@ -113,6 +113,16 @@ export const deploymentFields: INodeProperties[] = [
 		description: "Whether to make the deployment the function's active one once it has built",
 	},
 	{
+		displayName: 'Upload Chunks in Parallel',
+		name: 'uploadChunksInParallel',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 8 },
+		default: 4,
+		description:
+			'How many 5 MiB chunks of a file over 5 MiB are sent at once (1 to 8); more is faster on a fast link, fewer is gentler on a slow one',
+		displayOptions: { show: { resource: ['deployment'], operation: ['create'] } },
+	},
+	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
@@ -349,6 +359,18 @@ export const deploymentFields: INodeProperties[] = [
 		description: 'Max number of results to return',
 		displayOptions: {
 			show: { resource: ['deployment'], operation: ['getAll'], returnAll: [false] },
+		},
+	},
+	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 5000 },
+		default: 5000,
+		description:
+			"Records per request to Appwrite, at most 5,000 (Appwrite's limit); lower it for a server that refuses large pages",
+		displayOptions: {
+			show: { resource: ['deployment'], operation: ['getAll'], returnAll: [true] },
 		},
 	},
 	{

@@ -115,6 +115,18 @@ export const healthFields: INodeProperties[] = [
 		},
 	},
 	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 5000 },
+		default: 5000,
+		description:
+			"Records per request to Appwrite, at most 5,000 (Appwrite's limit); lower it for a server that refuses large pages",
+		displayOptions: {
+			show: { resource: ['health'], operation: ['checkCache'], returnAll: [true] },
+		},
+	},
+	{
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
@@ -149,6 +161,18 @@ export const healthFields: INodeProperties[] = [
 		},
 	},
 	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 5000 },
+		default: 5000,
+		description:
+			"Records per request to Appwrite, at most 5,000 (Appwrite's limit); lower it for a server that refuses large pages",
+		displayOptions: {
+			show: { resource: ['health'], operation: ['checkDatabase'], returnAll: [true] },
+		},
+	},
+	{
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
@@ -180,6 +204,18 @@ export const healthFields: INodeProperties[] = [
 		description: 'Max number of results to return',
 		displayOptions: {
 			show: { resource: ['health'], operation: ['checkPubSub'], returnAll: [false] },
+		},
+	},
+	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 5000 },
+		default: 5000,
+		description:
+			"Records per request to Appwrite, at most 5,000 (Appwrite's limit); lower it for a server that refuses large pages",
+		displayOptions: {
+			show: { resource: ['health'], operation: ['checkPubSub'], returnAll: [true] },
 		},
 	},
 	{

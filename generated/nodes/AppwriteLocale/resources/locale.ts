@@ -86,6 +86,16 @@ export const localeFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['locale'], operation: ['getCodes'], returnAll: [false] } },
 	},
 	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 5000 },
+		default: 5000,
+		description:
+			"Records per request to Appwrite, at most 5,000 (Appwrite's limit); lower it for a server that refuses large pages",
+		displayOptions: { show: { resource: ['locale'], operation: ['getCodes'], returnAll: [true] } },
+	},
+	{
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
@@ -117,6 +127,18 @@ export const localeFields: INodeProperties[] = [
 		description: 'Max number of results to return',
 		displayOptions: {
 			show: { resource: ['locale'], operation: ['getContinents'], returnAll: [false] },
+		},
+	},
+	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 5000 },
+		default: 5000,
+		description:
+			"Records per request to Appwrite, at most 5,000 (Appwrite's limit); lower it for a server that refuses large pages",
+		displayOptions: {
+			show: { resource: ['locale'], operation: ['getContinents'], returnAll: [true] },
 		},
 	},
 	{
@@ -154,6 +176,18 @@ export const localeFields: INodeProperties[] = [
 		},
 	},
 	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 5000 },
+		default: 5000,
+		description:
+			"Records per request to Appwrite, at most 5,000 (Appwrite's limit); lower it for a server that refuses large pages",
+		displayOptions: {
+			show: { resource: ['locale'], operation: ['getCountries'], returnAll: [true] },
+		},
+	},
+	{
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
@@ -185,6 +219,18 @@ export const localeFields: INodeProperties[] = [
 		description: 'Max number of results to return',
 		displayOptions: {
 			show: { resource: ['locale'], operation: ['getEuCountries'], returnAll: [false] },
+		},
+	},
+	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 5000 },
+		default: 5000,
+		description:
+			"Records per request to Appwrite, at most 5,000 (Appwrite's limit); lower it for a server that refuses large pages",
+		displayOptions: {
+			show: { resource: ['locale'], operation: ['getEuCountries'], returnAll: [true] },
 		},
 	},
 	{
@@ -222,6 +268,18 @@ export const localeFields: INodeProperties[] = [
 		},
 	},
 	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 5000 },
+		default: 5000,
+		description:
+			"Records per request to Appwrite, at most 5,000 (Appwrite's limit); lower it for a server that refuses large pages",
+		displayOptions: {
+			show: { resource: ['locale'], operation: ['getPhoneCodes'], returnAll: [true] },
+		},
+	},
+	{
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
@@ -256,6 +314,18 @@ export const localeFields: INodeProperties[] = [
 		},
 	},
 	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 5000 },
+		default: 5000,
+		description:
+			"Records per request to Appwrite, at most 5,000 (Appwrite's limit); lower it for a server that refuses large pages",
+		displayOptions: {
+			show: { resource: ['locale'], operation: ['getCurrencies'], returnAll: [true] },
+		},
+	},
+	{
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
@@ -287,6 +357,18 @@ export const localeFields: INodeProperties[] = [
 		description: 'Max number of results to return',
 		displayOptions: {
 			show: { resource: ['locale'], operation: ['getLanguages'], returnAll: [false] },
+		},
+	},
+	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 5000 },
+		default: 5000,
+		description:
+			"Records per request to Appwrite, at most 5,000 (Appwrite's limit); lower it for a server that refuses large pages",
+		displayOptions: {
+			show: { resource: ['locale'], operation: ['getLanguages'], returnAll: [true] },
 		},
 	},
 	{

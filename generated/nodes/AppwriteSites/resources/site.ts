@@ -402,6 +402,16 @@ export const siteFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['site'], operation: ['getAll'], returnAll: [false] } },
 	},
 	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 5000 },
+		default: 5000,
+		description:
+			"Records per request to Appwrite, at most 5,000 (Appwrite's limit); lower it for a server that refuses large pages",
+		displayOptions: { show: { resource: ['site'], operation: ['getAll'], returnAll: [true] } },
+	},
+	{
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
@@ -787,6 +797,18 @@ export const siteFields: INodeProperties[] = [
 		},
 	},
 	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 5000 },
+		default: 5000,
+		description:
+			"Records per request to Appwrite, at most 5,000 (Appwrite's limit); lower it for a server that refuses large pages",
+		displayOptions: {
+			show: { resource: ['site'], operation: ['getFrameworks'], returnAll: [true] },
+		},
+	},
+	{
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
@@ -818,6 +840,18 @@ export const siteFields: INodeProperties[] = [
 		description: 'Max number of results to return',
 		displayOptions: {
 			show: { resource: ['site'], operation: ['getSpecifications'], returnAll: [false] },
+		},
+	},
+	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 5000 },
+		default: 5000,
+		description:
+			"Records per request to Appwrite, at most 5,000 (Appwrite's limit); lower it for a server that refuses large pages",
+		displayOptions: {
+			show: { resource: ['site'], operation: ['getSpecifications'], returnAll: [true] },
 		},
 	},
 	{

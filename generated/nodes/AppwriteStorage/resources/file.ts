@@ -91,6 +91,16 @@ export const fileFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['file'], operation: ['getAll'], returnAll: [false] } },
 	},
 	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 5000 },
+		default: 5000,
+		description:
+			"Records per request to Appwrite, at most 5,000 (Appwrite's limit); lower it for a server that refuses large pages",
+		displayOptions: { show: { resource: ['file'], operation: ['getAll'], returnAll: [true] } },
+	},
+	{
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
@@ -166,6 +176,16 @@ export const fileFields: INodeProperties[] = [
 		default: 'data',
 		description:
 			"Binary field of the input item to upload; its file name becomes the file's name. The name of the input item's binary field that holds the file.",
+	},
+	{
+		displayName: 'Upload Chunks in Parallel',
+		name: 'uploadChunksInParallel',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 8 },
+		default: 4,
+		description:
+			'How many 5 MiB chunks of a file over 5 MiB are sent at once (1 to 8); more is faster on a fast link, fewer is gentler on a slow one',
+		displayOptions: { show: { resource: ['file'], operation: ['upload'] } },
 	},
 	{
 		displayName: 'Additional Fields',

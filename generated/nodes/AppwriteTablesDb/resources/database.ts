@@ -116,6 +116,16 @@ export const databaseFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['database'], operation: ['getAll'], returnAll: [false] } },
 	},
 	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 5000 },
+		default: 5000,
+		description:
+			"Records per request to Appwrite, at most 5,000 (Appwrite's limit); lower it for a server that refuses large pages",
+		displayOptions: { show: { resource: ['database'], operation: ['getAll'], returnAll: [true] } },
+	},
+	{
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',

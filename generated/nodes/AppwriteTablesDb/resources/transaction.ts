@@ -140,6 +140,18 @@ export const transactionFields: INodeProperties[] = [
 		},
 	},
 	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 5000 },
+		default: 5000,
+		description:
+			"Records per request to Appwrite, at most 5,000 (Appwrite's limit); lower it for a server that refuses large pages",
+		displayOptions: {
+			show: { resource: ['transaction'], operation: ['getAll'], returnAll: [true] },
+		},
+	},
+	{
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',

@@ -111,6 +111,16 @@ export const teamFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['team'], operation: ['getAll'], returnAll: [false] } },
 	},
 	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 5000 },
+		default: 5000,
+		description:
+			"Records per request to Appwrite, at most 5,000 (Appwrite's limit); lower it for a server that refuses large pages",
+		displayOptions: { show: { resource: ['team'], operation: ['getAll'], returnAll: [true] } },
+	},
+	{
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',

@@ -272,6 +272,16 @@ export const userFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['user'], operation: ['getAll'], returnAll: [false] } },
 	},
 	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 5000 },
+		default: 5000,
+		description:
+			"Records per request to Appwrite, at most 5,000 (Appwrite's limit); lower it for a server that refuses large pages",
+		displayOptions: { show: { resource: ['user'], operation: ['getAll'], returnAll: [true] } },
+	},
+	{
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
@@ -436,6 +446,18 @@ export const userFields: INodeProperties[] = [
 		},
 	},
 	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 5000 },
+		default: 5000,
+		description:
+			"Records per request to Appwrite, at most 5,000 (Appwrite's limit); lower it for a server that refuses large pages",
+		displayOptions: {
+			show: { resource: ['user'], operation: ['getIdentities'], returnAll: [true] },
+		},
+	},
+	{
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
@@ -511,6 +533,16 @@ export const userFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['user'], operation: ['getLogs'], returnAll: [false] } },
 	},
 	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 5000 },
+		default: 5000,
+		description:
+			"Records per request to Appwrite, at most 5,000 (Appwrite's limit); lower it for a server that refuses large pages",
+		displayOptions: { show: { resource: ['user'], operation: ['getLogs'], returnAll: [true] } },
+	},
+	{
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
@@ -578,6 +610,18 @@ export const userFields: INodeProperties[] = [
 		description: 'Max number of results to return',
 		displayOptions: {
 			show: { resource: ['user'], operation: ['getMemberships'], returnAll: [false] },
+		},
+	},
+	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 5000 },
+		default: 5000,
+		description:
+			"Records per request to Appwrite, at most 5,000 (Appwrite's limit); lower it for a server that refuses large pages",
+		displayOptions: {
+			show: { resource: ['user'], operation: ['getMemberships'], returnAll: [true] },
 		},
 	},
 	{

@@ -51,6 +51,16 @@ export const messageFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['message'], operation: ['getLogs'], returnAll: [false] } },
 	},
 	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 5000 },
+		default: 5000,
+		description:
+			"Records per request to Appwrite, at most 5,000 (Appwrite's limit); lower it for a server that refuses large pages",
+		displayOptions: { show: { resource: ['message'], operation: ['getLogs'], returnAll: [true] } },
+	},
+	{
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
