@@ -22,7 +22,12 @@ export function bufferSource(buffer: Buffer, name: string): ChunkSource {
  * that are reused once a chunk is sent: memory stays at one buffer per chunk in flight, whatever
  * the file's size, and any chunk can be read again for a retry.
  */
-export function fileSource(path: string, size: number, name: string, chunkSize: number): ChunkSource {
+export function fileSource(
+	path: string,
+	size: number,
+	name: string,
+	chunkSize: number,
+): ChunkSource {
 	const spare: Buffer[] = [];
 	return {
 		name,
@@ -34,8 +39,14 @@ export function fileSource(path: string, size: number, name: string, chunkSize: 
 				const file = await open(path, 'r');
 				try {
 					for (let filled = 0; filled < bytes.length; ) {
-						const { bytesRead } = await file.read(bytes, filled, bytes.length - filled, start + filled);
-						if (bytesRead === 0) throw new Error(`The file "${name}" is shorter on disk than its ${size} bytes`);
+						const { bytesRead } = await file.read(
+							bytes,
+							filled,
+							bytes.length - filled,
+							start + filled,
+						);
+						if (bytesRead === 0)
+							throw new Error(`The file "${name}" is shorter on disk than its ${size} bytes`);
 						filled += bytesRead;
 					}
 				} finally {

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 
 import type {
 	ExecutionError,
@@ -316,8 +317,8 @@ export async function storedBytes(item: INodeExecutionData, property = 'data'): 
 	return await Container.get(BinaryDataService).getAsBuffer(binary);
 }
 
-/** An input item carrying a file, stored by n8n's binary-data service in its current mode. */
-export async function storedBinaryItem(content: Buffer, fileName: string, mimeType: string): Promise<INodeExecutionData> {
+/** An input item carrying a file (bytes, or a stream of them), stored by n8n's binary-data service in its current mode. */
+export async function storedBinaryItem(content: Buffer | Readable, fileName: string, mimeType: string): Promise<INodeExecutionData> {
 	const data = await Container.get(BinaryDataService).store(
 		{ type: 'execution', workflowId: 'test-workflow', executionId: 'test-input' },
 		content,
