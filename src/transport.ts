@@ -9,6 +9,7 @@ import { Transform } from 'node:stream';
 import type { Payload } from 'node-appwrite';
 import { Client } from 'node-appwrite';
 
+import { DEFAULT_CHUNKS_IN_FLIGHT } from './descriptions';
 import type { Phase, TransportProblem } from './errors';
 import {
 	AppwriteApiError,
@@ -18,7 +19,6 @@ import {
 	TransportError,
 } from './errors';
 import type { UploadLedger } from './ids';
-import { DEFAULT_CHUNKS_IN_FLIGHT } from './descriptions';
 import type { ChunkSource } from './sources';
 
 /**
