@@ -33,7 +33,8 @@ function recordsOf(page: Page, output: ListOutput): Array<Record<string, unknown
  * supports it, by offset for logs, which only accept limit and offset. Pages are as large as
  * Appwrite allows; a page shorter than asked ends the list, so no empty request follows, unless
  * the answer's total says more: then the server gives fewer per page than asked, and the list goes
- * on with pages of that size. Pages are kept as Appwrite sent them, without copies.
+ * on with pages of that size until the total is reached. Pages are kept as Appwrite sent them,
+ * without copies.
  */
 export async function collectPages(output: ListOutput, request: ListRequest): Promise<Page[]> {
 	if (output.pagination === 'none') {
@@ -44,6 +45,9 @@ export async function collectPages(output: ListOutput, request: ListRequest): Pr
 
 	const pages: Page[] = [];
 	let pageSize = request.pageSize ?? MAX_PAGE_SIZE;
+	// Set once a server gave fewer than asked while its total said more: from then on the total,
+	// not the page's size, says when the list ends.
+	let serverCapped = false;
 	let fetched = 0;
 	let cursor: string | undefined;
 	for (;;) {
@@ -64,9 +68,11 @@ export async function collectPages(output: ListOutput, request: ListRequest): Pr
 		pages.push(page);
 		if (records.length === 0) break;
 		fetched += records.length;
-		if (records.length < wanted) {
-			const total = typeof page.total === 'number' ? page.total : 0;
+		const total = typeof page.total === 'number' ? page.total : 0;
+		if (serverCapped && total <= fetched) break;
+		if (!serverCapped && records.length < wanted) {
 			if (total <= fetched) break;
+			serverCapped = true;
 			pageSize = records.length;
 		}
 		if (output.pagination === 'cursor' && !next) break;

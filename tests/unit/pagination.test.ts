@@ -57,6 +57,15 @@ describe('collectPages', () => {
 		expect(list.calls.map((queries) => JSON.parse(queries[0]).values[0])).toEqual([5000, 100, 100, 100, 100]);
 	});
 
+	it('a capped server that sends the same short page again stops at its total, by offset too', async () => {
+		const page = { total: 5, items: [{ $id: 'log' }] };
+		let calls = 0;
+		const output = { kind: 'list' as const, key: 'items', pagination: 'offset' as const };
+		const pages = await collectPages(output, { fetchPage: async () => (calls++, page), returnAll: true, limit: 0 });
+		expect(calls).toBe(5);
+		expect(recordsOfPages(pages, output)).toHaveLength(5);
+	});
+
 	it('an empty list is one empty page, fetched once', async () => {
 		const list = fakeList(0);
 		const output = { kind: 'list' as const, key: 'items', pagination: 'cursor' as const };
