@@ -298,6 +298,9 @@ export async function startServer(
 		}
 		await new Promise((r) => setTimeout(r, 300));
 	}
+	// a queue-mode main that offloads manual executions runs nothing itself and starts no task broker (n8n's Start command)
+	const env = { ...instance.env, ...options.env };
+	if (env.EXECUTIONS_MODE === 'queue' && env.OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS === 'true') return server;
 	try {
 		runner = await startTaskRunner(instance, Math.max(10_000, deadline - Date.now()));
 	} catch (error) {
