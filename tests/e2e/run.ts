@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 
 import { assert } from './lib/expect';
 import { checkExpectation } from './lib/check';
+import { checkExitRace } from './lib/exit-race';
 import { badCredentials, checkCredentialTests, type BadCredentials } from './lib/credential-checks';
 import type { Exchange } from './lib/keygate';
 import { blockedAttempts, executeWorkflow, RestClient, startServer, type ExecuteResult, type N8nItem } from './lib/n8n';
@@ -28,7 +29,7 @@ import { runProblem } from './lib/report';
 import { setUp } from './lib/setup';
 import { createTally, errorText } from './lib/tally';
 import { checkTriggers, loadTriggerWorkflows } from './lib/triggers';
-import { isTriggerWorkflow, loadWorkflowCases, loadWorkflowFiles, nodeTypeOfFile, packageNodeTypesUsed, type WorkflowCase } from './lib/workflows';
+import { isTriggerWorkflow, loadExampleCases, loadWorkflowCases, nodeTypeOfFile, packageNodeTypesUsed, type WorkflowCase } from './lib/workflows';
 
 // One at a time by default: two `n8n execute` processes on one user folder (one SQLite database) were seen to
 // lose a run on a loaded 2-core machine.
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
 	const cases = await loadWorkflowCases(WORKFLOWS_DIR, filter);
 	// the example workflows of `npm start` / `npm run demo` must keep working too (no expectation:
 	// they pass when every node runs without an error)
-	const examples = filter ? [] : loadWorkflowFiles(EXAMPLES_DIR);
+	const examples = filter ? [] : await loadExampleCases(EXAMPLES_DIR);
 	// trigger workflows run once activated, in the editor-side checks below
 	const e2eTriggerWorkflows = filter ? [] : loadTriggerWorkflows();
 	const triggerWorkflows = [...examples.filter(isTriggerWorkflow), ...e2eTriggerWorkflows];
@@ -98,13 +99,28 @@ async function main(): Promise<void> {
 	await Promise.all(
 		brokerPorts.map(async (brokerPort) => {
 			for (let example = queue.shift(); example; example = queue.shift()) {
+				const mark = setup.gate.lastSeq(); // traffic is the example's own at the default concurrency of 1
 				const result = await executeWorkflow(setup.instance, example.json.id, brokerPort);
-				const problem = runProblem(example.json.nodes, result, { noErrorItems: true });
-				if (problem) fail(`example ${example.file}: "${example.json.name}" runs`, problem);
-				else pass(`example ${example.file}: "${example.json.name}" runs`, `${(result.durationMs / 1000).toFixed(1)} s`);
+				const { expectation } = example;
+				const problem =
+					runProblem(example.json.nodes, result, { noErrorItems: !expectation }) ??
+					(expectation && result.run
+						? await checkExpectation({ ...example, expectation }, result.run, binaryReader(setup.instance.home), setup.gate.since(mark))
+						: undefined);
+				const name = `example ${example.file}: ${expectation ? expectation.description : `"${example.json.name}" runs`}`;
+				if (problem) fail(name, problem);
+				else pass(name, `${(result.durationMs / 1000).toFixed(1)} s`);
 			}
 		}),
 	);
+
+	// the "exit null" once seen here: `n8n execute` must end cleanly every time, not most times (lib/exit-guard.cjs)
+	const health = examples.find((example) => example.file === 'health');
+	if (health) {
+		const race = await checkExitRace(setup.instance, health.json.id);
+		if (race.problem) fail('exit: n8n execute ends cleanly 5 times in a row', race.problem);
+		else pass('exit: n8n execute ends cleanly 5 times in a row', race.ends.join(', '));
+	}
 
 	if (!filter) {
 		// every node the package ships is used by at least one workflow
@@ -133,6 +149,21 @@ async function main(): Promise<void> {
 				pass(`editor: n8n lists the package's ${setup.pkg.nodes.length} node(s)`);
 			} catch (error) {
 				fail('editor: n8n lists the package nodes', errorText(error));
+			}
+
+			// Settings → Community Nodes (GET /rest/community-packages) lists the package with its nodes
+			try {
+				const response = await client.request<Array<{ packageName: string; installedVersion: string; installedNodes: Array<{ type: string }> }>>(
+					'GET',
+					'/community-packages',
+				);
+				const listed = (Array.isArray(response.data) ? response.data : []).find((p) => p.packageName === setup.pkg.name);
+				assert.ok(listed, `GET /rest/community-packages answered ${response.status}: ${JSON.stringify(response.raw).slice(0, 300)}`);
+				assert.equal(listed.installedVersion, setup.pkg.version);
+				assert.deepEqual(listed.installedNodes.map((n) => n.type).sort(), setup.pkg.nodes.map(nodeTypeOfFile).sort());
+				pass(`editor: Settings → Community Nodes lists ${setup.pkg.name}@${setup.pkg.version} with its ${listed.installedNodes.length} nodes`);
+			} catch (error) {
+				fail('editor: Settings → Community Nodes lists the package', errorText(error));
 			}
 
 			if (bad) await checkCredentialTests(client, setup.credential, bad, tally);

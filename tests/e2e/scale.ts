@@ -50,7 +50,7 @@ import { runDataProblem } from './lib/report';
 import type { Postgres } from './lib/services';
 import { setUp } from './lib/setup';
 import { createTally, errorText } from './lib/tally';
-import { loadWorkflowCases, loadWorkflowFiles, type WorkflowFile } from './lib/workflows';
+import { loadExampleCases, loadWorkflowCases, type WorkflowFile } from './lib/workflows';
 import { checkQueueTriggers, queueTriggerWorkflows, untestedTriggers } from './scale-triggers';
 
 const WORKERS = 2;
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
 	const started = performance.now();
 	const cases = await loadWorkflowCases(WORKFLOWS_DIR);
 	// examples started by a trigger of this package are for scale-triggers.ts; the others get a webhook copy
-	const examples = loadWorkflowFiles(EXAMPLES_DIR).filter((e) => e.json.nodes.some((n) => n.type === MANUAL_TRIGGER));
+	const examples = (await loadExampleCases(EXAMPLES_DIR)).filter((e) => e.json.nodes.some((n) => n.type === MANUAL_TRIGGER));
 	const triggerWorkflows = queueTriggerWorkflows().all;
 
 	let t = performance.now();
@@ -184,8 +184,12 @@ async function main(): Promise<void> {
 		try {
 			const result = await runProduction(main, client, services.postgres, setup.gate, example);
 			ran.push(result);
+			const binaries = await binariesFromMain(client, result.run);
+			const { expectation } = example;
 			const problem =
-				runDataProblem(example.json.nodes, result.run, { noErrorItems: true }) ?? (await binariesFromMain(client, result.run)).problem;
+				runDataProblem(example.json.nodes, result.run, { noErrorItems: !expectation }) ??
+				binaries.problem ??
+				(expectation ? await checkExpectation({ ...example, expectation }, result.run, binaries.read, result.calls) : undefined);
 			if (problem) tally.fail(name, problem);
 			else tally.pass(name, `execution ${result.executionId}`);
 		} catch (error) {

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { OWNER, RestClient, startServer } from './lib/n8n';
 import { EXAMPLES_DIR, N8N_VERSION } from './lib/paths';
 import { freePort } from './lib/ports';
-import { cleanupAll, installExitHandlers, isShuttingDown, log, onCleanup } from './lib/proc';
+import { cleanupAll, describeEnd, installExitHandlers, isShuttingDown, log, onCleanup, withProgress } from './lib/proc';
 import { STANDIN_API_KEY, setUp } from './lib/setup';
 import { loadWorkflowFiles } from './lib/workflows';
 
@@ -45,14 +45,18 @@ async function main(): Promise<void> {
 
 	log(`Starting n8n ${N8N_VERSION} (n8n start)…`);
 	const started = Date.now();
-	const server = await startServer(setup.instance, { echo: true, env: { N8N_LOG_LEVEL: process.env.E2E_N8N_LOG_LEVEL ?? 'info' } });
+	const server = await withProgress(
+		'  n8n is starting',
+		startServer(setup.instance, { echo: true, env: { N8N_LOG_LEVEL: process.env.E2E_N8N_LOG_LEVEL ?? 'warn' } }),
+	);
 	onCleanup(() => server.stop());
 	await new RestClient(setup.instance.baseUrl).ownerLogin();
 	log(`n8n is up (${((Date.now() - started) / 1000).toFixed(1)} s).`);
+	const editorPort = setup.instance.port;
 
 	server.child.once('exit', (code, signal) => {
 		if (isShuttingDown()) return;
-		log(`\nn8n stopped by itself (code ${code ?? signal}); stopping the rest.`);
+		log(`\nn8n stopped by itself (${describeEnd(code, signal)}); stopping the rest.`);
 		void cleanupAll().finally(() => process.exit(1));
 	});
 
@@ -61,15 +65,20 @@ async function main(): Promise<void> {
 			'',
 			`n8n ${N8N_VERSION} with ${setup.pkg.name}@${setup.pkg.version} is running.`,
 			'',
-			`  Editor:       ${setup.instance.baseUrl}`,
-			`  Log in as:    ${OWNER.email}  /  ${OWNER.password}`,
-			`  Credential:   "${setup.credential.name}" → ${setup.gate.endpoint}`,
-			`                project ${String(setup.credential.data.projectId)}, API key ${STANDIN_API_KEY} (any other key is refused the way Appwrite refuses an unknown key)`,
-			`  Stand-in:     Prism mocking the Appwrite API spec at ${setup.standIn.endpoint}`,
-			`  Workflows:    ${examples.map((e) => `"${e.json.name}"`).join(', ')}`,
-			'  Triggers:     activate an Appwrite Trigger example, then run "Example: Appwrite TablesDB (create an order)";',
-			'                the stand-in keeps the rows of shop/orders and sends their events like Appwrite',
-			`  User folder:  ${join(setup.instance.home, '.n8n')} (recreated on every start)`,
+			`  n8n editor:          ${setup.instance.baseUrl}   ← open this in a browser`,
+			`  Log in as:           ${OWNER.email}  /  ${OWNER.password}`,
+			`  From another machine (a VM, a dev container, over SSH): n8n listens on 127.0.0.1 only, so forward the port,`,
+			`                       e.g. ssh -L ${editorPort}:127.0.0.1:${editorPort} <user>@<this machine>, then open http://127.0.0.1:${editorPort}`,
+			`  Appwrite stand-in:   ${setup.gate.endpoint}   ← the API the credential calls (not a web page)`,
+			`                       credential "${setup.credential.name}": project ${String(setup.credential.data.projectId)}, API key ${STANDIN_API_KEY}`,
+			'                       (any other key is refused the way Appwrite refuses an unknown key)',
+			"                       It checks each request against Appwrite's API spec and explains a rejection like Appwrite",
+			'                       (naming the parameter); it remembers the users, files and rows created through it and',
+			"                       answers with them; anything else is answered with the spec's examples.",
+			`  Workflows:           ${examples.map((e) => `"${e.json.name}"`).join(', ')}`,
+			'  Triggers:            activate an Appwrite Trigger example, then run "Example: Appwrite TablesDB (create an order)";',
+			'                       the stand-in keeps the rows of shop/orders and sends their events like Appwrite',
+			`  User folder:         ${join(setup.instance.home, '.n8n')} (recreated on every start)`,
 			'',
 			'Press Ctrl-C to stop everything.',
 			'',

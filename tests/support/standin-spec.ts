@@ -94,12 +94,13 @@ export function buildStandInSpec(source: string = VENDORED_SPEC_PATH): Json {
 	return spec;
 }
 
-/** Writes the rewritten spec into `dir` (created if needed) and returns the file path. */
-export function writeStandInSpec(dir: string, source: string = VENDORED_SPEC_PATH): string {
+/** Writes the rewritten spec into `dir` (created if needed); returns the file path and the spec. */
+export function writeStandInSpec(dir: string, source: string = VENDORED_SPEC_PATH): { file: string; spec: Json } {
 	mkdirSync(dir, { recursive: true });
 	const file = join(dir, 'appwrite-standin.openapi.json');
-	writeFileSync(file, JSON.stringify(buildStandInSpec(source)));
-	return file;
+	const spec = buildStandInSpec(source);
+	writeFileSync(file, JSON.stringify(spec));
+	return { file, spec };
 }
 
 function* operations(spec: Json): Generator<[string, string, Json]> {

@@ -1,6 +1,8 @@
 /**
  * A local, spec-driven Appwrite stand-in for tests: Prism (`@stoplight/prism-cli`, pinned in
- * devDependencies) mocking the rewritten Appwrite 1.8.x server spec (see ./standin-spec.ts).
+ * devDependencies) mocking the rewritten Appwrite 1.8.x server spec (see ./standin-spec.ts),
+ * behind a small memory (./standin-memory.ts) that words rejections like Appwrite
+ * (`Invalid \`email\` param: …`) and answers with the users, files and rows created through it.
  *
  *   const standIn = await startStandIn();
  *   new Client().setEndpoint(standIn.endpoint).setProject('test-project').setKey('test-key');
@@ -30,6 +32,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { startMemoryServer, type MemoryServer } from './standin-memory';
 import { BASE_PATH, writeStandInSpec } from './standin-spec';
 
 export interface StandInOptions {
@@ -45,6 +48,12 @@ export interface StandInOptions {
 	specSource?: string;
 	/** Echo Prism's output to this process's stderr as it arrives (default false). */
 	echo?: boolean;
+	/**
+	 * Remember created users, uploaded files and TablesDB rows and answer with them (default true;
+	 * see ./standin-memory.ts). Off, every success is the spec's example, as for the contract tests
+	 * that share one stand-in and reuse sample IDs. Rejections are explained either way.
+	 */
+	remember?: boolean;
 }
 
 export interface StandIn {
@@ -106,14 +115,14 @@ let exitHookInstalled = false;
 export async function startStandIn(options: StandInOptions = {}): Promise<StandIn> {
 	const dir = mkdtempSync(join(tmpdir(), 'appwrite-standin-'));
 	try {
-		const specFile = writeStandInSpec(dir, options.specSource);
+		const { file: specFile, spec } = writeStandInSpec(dir, options.specSource);
 		// A port picked by the OS can be taken again before Prism binds it; retry on EADDRINUSE.
 		for (let attempt = 1; ; attempt++) {
-			const port = options.port ?? (await freePort());
+			const prismPort = await freePort();
 			try {
-				return await launch(specFile, dir, port, options);
+				return await launch(spec, specFile, dir, prismPort, options);
 			} catch (error) {
-				const retry = !options.port && attempt < 3 && /EADDRINUSE/.test(String((error as Error).message));
+				const retry = attempt < 3 && /EADDRINUSE/.test(String((error as Error).message));
 				if (!retry) throw error;
 			}
 		}
@@ -123,8 +132,9 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
 	}
 }
 
-async function launch(specFile: string, dir: string, port: number, options: StandInOptions): Promise<StandIn> {
-	const args = [PRISM_CLI, 'mock', specFile, '-h', '127.0.0.1', '-p', String(port), '-v', options.logLevel ?? 'warn'];
+/** Prism on `prismPort`, and in front of it the memory (./standin-memory.ts) on `options.port`. */
+async function launch(spec: unknown, specFile: string, dir: string, prismPort: number, options: StandInOptions): Promise<StandIn> {
+	const args = [PRISM_CLI, 'mock', specFile, '-h', '127.0.0.1', '-p', String(prismPort), '-v', options.logLevel ?? 'warn'];
 	if (options.errors ?? true) args.push('--errors');
 	const child = spawn(process.execPath, ['-e', WATCHDOG, '--', ...args], {
 		// Own process group (watchdog + Prism), so stop() signals both by group id.
@@ -149,21 +159,25 @@ async function launch(specFile: string, dir: string, port: number, options: Stan
 	child.stderr?.on('data', collect);
 	const exited = new Promise<void>((done) => child.once('exit', () => done()));
 
+	let memory: MemoryServer | undefined;
 	let stopped: Promise<void> | undefined;
 	const stop = () =>
 		(stopped ??= (async () => {
+			await memory?.stop();
 			await stopGroup(child, exited);
 			live.delete(child);
 			rmSync(dir, { recursive: true, force: true });
 		})());
 
 	try {
-		await waitForPrism(port, child, options.startTimeoutMs ?? 60_000, () => output);
+		await waitForPrism(prismPort, child, options.startTimeoutMs ?? 60_000, () => output);
+		memory = await startMemoryServer(spec, prismPort, { port: options.port, remember: options.remember });
 	} catch (error) {
 		await stopGroup(child, exited);
 		live.delete(child);
 		throw error;
 	}
+	const port = memory.port;
 	return {
 		endpoint: `http://127.0.0.1:${port}${BASE_PATH}`,
 		port,
@@ -271,7 +285,7 @@ let shared: StandIn | undefined;
 
 /** vitest globalSetup hook. `project` is vitest's TestProject (only `provide` is used). */
 export async function setup(project?: { provide(key: 'appwriteStandIn', value: ProvidedStandIn): void }): Promise<void> {
-	shared = await startStandIn();
+	shared = await startStandIn({ remember: false }); // many tests, the same sample IDs: the spec's answers
 	process.env[STANDIN_ENDPOINT_ENV] = shared.endpoint;
 	project?.provide('appwriteStandIn', { endpoint: shared.endpoint, port: shared.port });
 }

@@ -16,12 +16,12 @@
  *   that runs n8n, and the machine's npmrc points `nodedir` at the system Node 20 headers.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { acquireLock } from './lock';
 import { E2E_DIR, N8N_BIN, N8N_VERSION, NODE24_BIN_DIR, NODE24_DIR, NODE24_NODE, NODE24_VERSION } from './paths';
-import { log, run } from './proc';
+import { formatSeconds, log, run, withProgress } from './proc';
 
 const MARKER = join(E2E_DIR, 'node_modules', '.appwrite-suite-e2e-installed.json');
 
@@ -71,9 +71,24 @@ export function node24Env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 	};
 }
 
-function formatSeconds(ms: number): string {
-	const s = Math.round(ms / 1000);
-	return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
+/** Package folders in tests/e2e/node_modules so far (top level and scoped; npm creates them, then fills them). */
+function packageFolders(): number {
+	const dir = join(E2E_DIR, 'node_modules');
+	let count = 0;
+	try {
+		for (const entry of readdirSync(dir)) {
+			if (entry.startsWith('.')) continue;
+			count += entry.startsWith('@') ? readdirSync(join(dir, entry)).length : 1;
+		}
+	} catch {
+		/* not created yet */
+	}
+	return count;
+}
+
+function diskUsed(): number {
+	const fs = statfsSync(E2E_DIR);
+	return (fs.blocks - fs.bfree) * fs.bsize;
 }
 
 /** Makes sure n8n and Node 24 are installed in tests/e2e/node_modules; does nothing when they are. */
@@ -82,19 +97,20 @@ export async function ensureN8nInstalled(): Promise<void> {
 	await acquireLock('install', 15 * 60_000); // another run may be installing right now
 	if (isInstalled()) return;
 	const started = Date.now();
-	log(`Installing n8n ${N8N_VERSION} on Node ${NODE24_VERSION} into tests/e2e/node_modules (first run only, ~5–7 min)…`);
+	log(`Installing n8n ${N8N_VERSION} on Node ${NODE24_VERSION} into tests/e2e/node_modules (first run only: 5–15 min, ≈2.7 GB of disk)…`);
 
-	log('  1/3 npm ci --ignore-scripts (≈2,200 packages, ≈2.7 GB; 2.5–4 min)…');
+	log('  1/3 npm ci --ignore-scripts (≈2,200 packages, ≈2.7 GB; 3–10 min)…');
 	let t = Date.now();
-	await run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
-		cwd: E2E_DIR,
-		quiet: true,
-	});
+	const ci = run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: E2E_DIR, quiet: true });
+	const diskBefore = diskUsed();
+	// the install is by far the largest writer on the disk meanwhile, so the disk's growth is its size
+	await withProgress('      downloading and unpacking', ci, () => `${packageFolders()} package folders, ${((diskUsed() - diskBefore) / 1e9).toFixed(2)} GB written to disk`);
 	log(`      done in ${formatSeconds(Date.now() - t)}`);
 
-	log(`  2/3 npm rebuild sqlite3 against Node ${NODE24_VERSION} (node-gyp, ≈1.5 min)…`);
+	log(`  2/3 npm rebuild sqlite3 against Node ${NODE24_VERSION} (node-gyp, 1.5–4 min)…`);
 	t = Date.now();
-	await run('npm', ['rebuild', 'sqlite3', '--loglevel=error'], { cwd: E2E_DIR, env: node24Env(), quiet: true });
+	const rebuild = run('npm', ['rebuild', 'sqlite3', '--loglevel=error'], { cwd: E2E_DIR, env: node24Env(), quiet: true });
+	await withProgress('      compiling sqlite3', rebuild);
 	log(`      done in ${formatSeconds(Date.now() - t)}`);
 
 	log('  3/3 checking `n8n --version`…');

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { node24Env } from './install';
 import { E2E_DIR, N8N_BIN, NODE24_NODE } from './paths';
 import { freePorts } from './ports';
-import { log, run, startProcess, stopProcess, type RunResult, type Started } from './proc';
+import { describeEnd, log, run, startProcess, stopProcess, type RunResult, type Started } from './proc';
+import { RUNNERS_AUTH_TOKEN, startTaskRunner, type TaskRunner } from './task-runner';
 
 /** Fixed, test-only key: imported credentials stay decryptable across commands and runs. */
 export const ENCRYPTION_KEY = 'appwrite-suite-e2e-not-a-secret-0001';
@@ -59,7 +60,7 @@ export async function createInstance(options: InstanceOptions): Promise<N8nInsta
 		N8N_HOST: '127.0.0.1',
 		N8N_PROTOCOL: 'http',
 		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}`,
-		WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+		N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
 		N8N_SECURE_COOKIE: 'false',
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
@@ -74,19 +75,28 @@ export async function createInstance(options: InstanceOptions): Promise<N8nInsta
 		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
 		N8N_HIRING_BANNER_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
 		N8N_AI_ENABLED: 'false',
 		N8N_PYTHON_ENABLED: 'false',
 		EXTERNAL_FRONTEND_HOOKS_URLS: '',
 		// `n8n start` refreshes its MCP server catalogue from api.n8n.io at boot
 		N8N_DISABLED_MODULES: 'mcp-registry',
+		// the node picker fetches n8n's list of verified community packages (offline: a stack trace per opening)
+		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+		// Settings → Community Nodes runs `npm outdated` in the nodes folder, which asks the npm registry (blocked
+		// here: with retries the page took over a minute); from the cache only it fails at once and lists the packages
+		npm_config_offline: 'true',
 		// anything else that tries to leave the machine fails fast and is logged (lib/net-guard.cjs)
 		NODE_OPTIONS: `--require ${join(E2E_DIR, 'lib', 'net-guard.cjs')}`,
 		E2E_NET_GUARD_LOG: join(home, 'net-guard.log'),
-		// quieter and explicit
+		// explicit, so n8n prints no deprecation notice about changing defaults (DeprecationService)
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
-		N8N_RUNNERS_MODE: 'internal',
+		N8N_RUNNERS_TASK_TIMEOUT: '300',
+		N8N_COMPRESSION_NODE_MAX_DECOMPRESSED_SIZE_BYTES: String(256 * 1024 * 1024),
+		N8N_COMPRESSION_NODE_MAX_ZIP_ENTRIES: '1000',
+		// the JS task runner runs as its own process (lib/task-runner.ts), not inside n8n (deprecated)
+		N8N_RUNNERS_MODE: 'external',
+		N8N_RUNNERS_AUTH_TOKEN: RUNNERS_AUTH_TOKEN,
 		N8N_LOG_LEVEL: process.env.E2E_N8N_LOG_LEVEL ?? 'warn',
 		DB_SQLITE_POOL_SIZE: '2',
 		// the stand-in is plain http on 127.0.0.1; keep any machine proxy settings out of it
@@ -97,15 +107,19 @@ export async function createInstance(options: InstanceOptions): Promise<N8nInsta
 	return { home, netGuardLog: join(home, 'net-guard.log'), port, brokerPort, env, baseUrl: `http://127.0.0.1:${port}` };
 }
 
-/** Runs `n8n <args>` to completion (a CLI command: import, execute…). */
+/**
+ * Runs `n8n <args>` to completion (a CLI command: import, execute…), with lib/exit-guard.cjs
+ * preloaded: n8n's expression engine is shut down before the command exits (see there why).
+ */
 export function n8nCli(
 	instance: N8nInstance,
 	args: string[],
 	options: { allowFailure?: boolean; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<RunResult> {
+	const nodeOptions = `${instance.env.NODE_OPTIONS ?? ''} --require ${join(E2E_DIR, 'lib', 'exit-guard.cjs')}`.trim();
 	return run(NODE24_NODE, [N8N_BIN, ...args], {
 		cwd: instance.home,
-		env: { ...instance.env, ...options.env },
+		env: { ...instance.env, NODE_OPTIONS: nodeOptions, ...options.env },
 		quiet: true,
 		allowFailure: options.allowFailure,
 		timeoutMs: options.timeoutMs ?? 180_000,
@@ -166,6 +180,8 @@ export interface N8nItem {
 
 export interface ExecuteResult {
 	exitCode: number | null;
+	/** The signal that ended `n8n execute`, if one did (e.g. SIGSEGV); null when it exited. */
+	signal: NodeJS.Signals | null;
 	/** The parsed execution, when the command printed one. */
 	run?: RawRun;
 	/** Every line of output that is not part of the JSON (logs, warnings, the error on failure). */
@@ -198,16 +214,17 @@ export function parseRawOutput(stdout: string): { json?: unknown; rest: string }
  * `n8n execute --id=<id> --rawOutput`. Never throws for a failed workflow: the caller checks.
  * Each execute starts a task broker; give concurrent ones their own `brokerPort`.
  */
-export async function executeWorkflow(instance: N8nInstance, workflowId: string, brokerPort?: number): Promise<ExecuteResult> {
+export async function executeWorkflow(instance: N8nInstance, workflowId: string, brokerPort?: number, env: NodeJS.ProcessEnv = {}): Promise<ExecuteResult> {
 	const started = Date.now();
 	// the CLI prints the run through its logger at level "info", so that level must be on
 	const result = await n8nCli(instance, ['execute', `--id=${workflowId}`, '--rawOutput'], {
 		allowFailure: true,
-		env: { N8N_LOG_LEVEL: 'info', ...(brokerPort ? { N8N_RUNNERS_BROKER_PORT: String(brokerPort) } : {}) },
+		env: { N8N_LOG_LEVEL: 'info', ...(brokerPort ? { N8N_RUNNERS_BROKER_PORT: String(brokerPort) } : {}), ...env },
 	});
 	const { json, rest } = parseRawOutput(result.stdout);
 	return {
 		exitCode: result.code,
+		signal: result.signal,
 		run: json as RawRun | undefined,
 		log: `${rest}\n${result.stderr}`.trim(),
 		durationMs: Date.now() - started,
@@ -226,7 +243,30 @@ export interface N8nServer extends Started {
 	stop(): Promise<void>;
 }
 
-/** `n8n start`, resolved once the REST API answers. */
+/** Whether n8n's REST controllers are mounted: `/rest/login` answers (not 404) to GET and to POST. */
+async function restMounted(baseUrl: string): Promise<boolean> {
+	try {
+		// /healthz/readiness turns ok when the database is up, /rest/settings before every controller is mounted;
+		// on a loaded machine GET /rest/login already answered 401 while POST /rest/owner/setup still got 404,
+		// so a POST route must answer too (an empty login is refused with 400/401 once it is mounted)
+		const get = await fetch(`${baseUrl}/rest/login`, { signal: AbortSignal.timeout(2000) });
+		if (get.status !== 200 && get.status !== 401) return false;
+		const post = await fetch(`${baseUrl}/rest/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: '{}',
+			signal: AbortSignal.timeout(2000),
+		});
+		return post.status !== 404;
+	} catch {
+		return false; // not listening yet
+	}
+}
+
+/**
+ * `n8n start`, resolved once the REST API answers and its JS task runner (lib/task-runner.ts) has
+ * been started with a grant token from n8n's broker; `stop()` stops both.
+ */
 export async function startServer(
 	instance: N8nInstance,
 	options: { timeoutMs?: number; echo?: boolean; env?: NodeJS.ProcessEnv } = {},
@@ -236,30 +276,38 @@ export async function startServer(
 		env: { ...instance.env, ...options.env },
 		echo: options.echo,
 	});
+	let runner: TaskRunner | undefined;
 	const server: N8nServer = {
 		...started,
 		instance,
-		stop: () => stopProcess(started.child, 15_000),
+		stop: async () => {
+			await runner?.stop();
+			await stopProcess(started.child, 15_000);
+		},
 	};
-	const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+	const timeoutMs = options.timeoutMs ?? 120_000;
+	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		if (started.child.exitCode !== null || started.child.signalCode !== null) {
-			throw new Error(`n8n start exited early (code ${started.child.exitCode}):\n${started.output().slice(-4000)}`);
+			throw new Error(`n8n start ended early (${describeEnd(started.child.exitCode, started.child.signalCode)}):\n${started.output().slice(-4000)}`);
 		}
-		try {
-			// /healthz/readiness turns ok when the database is up, /rest/settings before every controller is mounted
-			// (on a loaded machine /rest/owner/setup still answered 404 then); GET /rest/login answers 401 once they are
-			const response = await fetch(`${instance.baseUrl}/rest/login`, { signal: AbortSignal.timeout(2000) });
-			if (response.status === 200 || response.status === 401) return server;
-		} catch {
-			/* not listening yet */
-		}
+		if (await restMounted(instance.baseUrl)) break;
 		if (Date.now() > deadline) {
 			await server.stop();
-			throw new Error(`n8n start did not become ready within ${options.timeoutMs ?? 120_000} ms:\n${started.output().slice(-4000)}`);
+			throw new Error(`n8n start did not become ready within ${timeoutMs} ms:\n${started.output().slice(-4000)}`);
 		}
 		await new Promise((r) => setTimeout(r, 300));
 	}
+	// a queue-mode main that offloads manual executions runs nothing itself and starts no task broker (n8n's Start command)
+	const env = { ...instance.env, ...options.env };
+	if (env.EXECUTIONS_MODE === 'queue' && env.OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS === 'true') return server;
+	try {
+		runner = await startTaskRunner(instance, Math.max(10_000, deadline - Date.now()));
+	} catch (error) {
+		await server.stop();
+		throw error;
+	}
+	return server;
 }
 
 /** A tiny REST client with n8n's auth cookie and browser-id header. */
@@ -360,7 +408,7 @@ export function blockedAttempts(instance: N8nInstance): BlockedAttempt[] {
 }
 
 export function describeExecute(result: ExecuteResult): string {
-	return `exit ${result.exitCode}, ${(result.durationMs / 1000).toFixed(1)} s`;
+	return `${describeEnd(result.exitCode, result.signal)}, ${(result.durationMs / 1000).toFixed(1)} s`;
 }
 
 export { log };

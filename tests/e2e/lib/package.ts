@@ -9,7 +9,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 
 import { node24Env } from './install';
-import { ROOT_DIR } from './paths';
+import type { N8nInstance } from './n8n';
+import { E2E_DIR, NODE24_NODE, ROOT_DIR } from './paths';
 import { log, run } from './proc';
 
 export interface PackedPackage {
@@ -96,4 +97,18 @@ export async function installIntoN8n(home: string, pkg: PackedPackage): Promise<
 		JSON.stringify({ ...existing, dependencies: { ...(existing.dependencies ?? {}), [pkg.name]: pkg.version } }, null, 2),
 	);
 	return target;
+}
+
+/**
+ * Records the installed package in the instance's database as n8n's own install does (see
+ * register-package.cjs), so Settings → Community Nodes lists it. Needs the database migrated (any
+ * n8n command run first); SQLite only (the queue-mode instances on PostgreSQL do not need it).
+ */
+export async function registerInN8n(instance: N8nInstance, packageDir: string): Promise<void> {
+	if (instance.env.DB_TYPE && instance.env.DB_TYPE !== 'sqlite') return;
+	await run(NODE24_NODE, [join(E2E_DIR, 'lib', 'register-package.cjs'), packageDir, join(instance.home, '.n8n', 'database.sqlite')], {
+		cwd: E2E_DIR,
+		env: node24Env({ NODE_PATH: join(E2E_DIR, 'node_modules') }),
+		quiet: true,
+	});
 }

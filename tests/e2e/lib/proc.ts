@@ -9,6 +9,25 @@ export function log(message: string): void {
 	process.stderr.write(`${message}\n`);
 }
 
+export function formatSeconds(ms: number): string {
+	const s = Math.round(ms / 1000);
+	return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
+}
+
+/**
+ * Logs `<phase>… <time so far>[: <detail()>]` every 5 s until `step` settles, so a long step
+ * (the n8n install, a build, n8n's first start) never leaves the terminal silent.
+ */
+export async function withProgress<T>(phase: string, step: Promise<T>, detail?: () => string): Promise<T> {
+	const started = Date.now();
+	const timer = setInterval(() => log(`${phase}… ${formatSeconds(Date.now() - started)}${detail ? `: ${detail()}` : ''}`), 5000);
+	try {
+		return await step;
+	} finally {
+		clearInterval(timer);
+	}
+}
+
 const live = new Set<ChildProcess>();
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -158,8 +177,15 @@ export interface RunOptions extends SpawnOptions {
 
 export interface RunResult {
 	code: number | null;
+	/** The signal that ended the process (e.g. SIGSEGV), when it did not exit by itself. */
+	signal: NodeJS.Signals | null;
 	stdout: string;
 	stderr: string;
+}
+
+/** How a process ended, for people: `exit 1`, or the signal by name (`SIGSEGV`) rather than "exit null". */
+export function describeEnd(code: number | null, signal: NodeJS.Signals | null): string {
+	return signal ? `killed by ${signal}` : `exit ${code}`;
 }
 
 /** Runs a command to completion in its own process group. */
@@ -189,16 +215,16 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
 			if (timer) clearTimeout(timer);
 			rejectRun(error);
 		});
-		child.once('close', (code) => {
+		child.once('close', (code, signal) => {
 			live.delete(child);
 			if (timer) clearTimeout(timer);
 			signalGroup(child, 'SIGKILL'); // grandchildren left behind, if any
-			const result = { code, stdout, stderr };
+			const result = { code, signal, stdout, stderr };
 			if (timedOut) {
 				rejectRun(new RunError(`${command} ${args.join(' ')} timed out after ${options.timeoutMs} ms`, result));
 			} else if (code !== 0 && !options.allowFailure) {
 				if (options.quiet) process.stderr.write(`${stdout}${stderr}`.slice(-8000));
-				rejectRun(new RunError(`${command} ${args.join(' ')} exited with code ${code}`, result));
+				rejectRun(new RunError(`${command} ${args.join(' ')} ended: ${describeEnd(code, signal)}`, result));
 			} else {
 				resolveRun(result);
 			}

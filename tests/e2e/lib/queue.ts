@@ -14,7 +14,7 @@ import type { Exchange } from './keygate';
 import { createInstance, type N8nInstance, type RawRun, type RestClient } from './n8n';
 import { N8N_BIN, NODE24_NODE, WORK_DIR } from './paths';
 import { freePort } from './ports';
-import { onCleanup, startProcess, stopProcess, type Started } from './proc';
+import { describeEnd, onCleanup, startProcess, stopProcess, type Started } from './proc';
 import { ensureServicePackages, startPostgres, startRedis, type Postgres, type Service } from './services';
 import type { WorkflowFile, WorkflowNode } from './workflows';
 
@@ -126,7 +126,7 @@ export async function startWorker(options: {
 		env: {
 			...instance.env,
 			// every instance reports main's public URLs (the worker's own port serves nothing)
-			WEBHOOK_URL: options.main.env.WEBHOOK_URL,
+			N8N_WEBHOOK_URL: options.main.env.N8N_WEBHOOK_URL,
 			N8N_EDITOR_BASE_URL: options.main.env.N8N_EDITOR_BASE_URL,
 			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
 			QUEUE_HEALTH_CHECK_PORT: String(healthPort),
@@ -140,7 +140,7 @@ export async function startWorker(options: {
 	const deadline = Date.now() + 120_000;
 	for (;;) {
 		if (started.child.exitCode !== null || started.child.signalCode !== null) {
-			throw new Error(`n8n worker ${options.name} exited (code ${started.child.exitCode}):\n${started.output().slice(-4000)}`);
+			throw new Error(`n8n worker ${options.name} ended (${describeEnd(started.child.exitCode, started.child.signalCode)}):\n${started.output().slice(-4000)}`);
 		}
 		if (await answers(`http://127.0.0.1:${healthPort}/healthz/readiness`)) return worker;
 		if (Date.now() > deadline) {

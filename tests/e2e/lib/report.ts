@@ -1,5 +1,5 @@
 /** Checks every workflow run must pass, and a readable summary of a run (for the demo). */
-import type { ExecuteResult, N8nItem, RawRun } from './n8n';
+import { describeExecute, type ExecuteResult, type N8nItem, type RawRun } from './n8n';
 import type { WorkflowNode } from './workflows';
 
 function tail(text: string, lines = 25): string {
@@ -14,7 +14,7 @@ function tail(text: string, lines = 25): string {
 export function runProblem(nodes: WorkflowNode[], result: ExecuteResult, options: { noErrorItems?: boolean } = {}): string | undefined {
 	const run = result.run;
 	if (result.exitCode !== 0 || !run) {
-		return `n8n execute failed (exit ${result.exitCode}, ${(result.durationMs / 1000).toFixed(1)} s):\n${tail(result.log)}`;
+		return `n8n execute failed (${describeExecute(result)}):\n${tail(result.log)}`;
 	}
 	return runDataProblem(nodes, run, options);
 }

@@ -10,10 +10,10 @@ import { AppwriteFake } from '../../support/appwrite-fake';
 import { startKeyGate, type KeyGate } from './keygate';
 import { acquireLock } from './lock';
 import { createInstance, importCredentials, importWorkflows, type CredentialFile, type N8nInstance } from './n8n';
-import { buildAndPack, installIntoN8n, type PackedPackage } from './package';
+import { buildAndPack, installIntoN8n, registerInN8n, type PackedPackage } from './package';
 import { WORK_DIR } from './paths';
 import { freePort } from './ports';
-import { log } from './proc';
+import { log, withProgress } from './proc';
 import { startAppwriteStandIn, type StandIn } from './standin';
 import { STANDIN_CREDENTIAL } from './workflows';
 
@@ -76,7 +76,7 @@ export async function setUp(options: SetupOptions): Promise<Setup> {
 
 	let t = Date.now();
 	const releaseBuild = await acquireLock('build', 5 * 60_000); // one `npm run build` at a time
-	const pkg = await buildAndPack(join(WORK_DIR, `${options.name}-pack`));
+	const pkg = await withProgress('  building and packing', buildAndPack(join(WORK_DIR, `${options.name}-pack`)));
 	releaseBuild();
 	log(`Packed ${pkg.name}@${pkg.version} with ${pkg.nodes.length} node(s) (${seconds(t)})`);
 
@@ -86,10 +86,10 @@ export async function setUp(options: SetupOptions): Promise<Setup> {
 
 	t = Date.now();
 	const instance = await createInstance({ name: options.name, workDir: WORK_DIR, port: options.port, env: options.env });
-	await installIntoN8n(instance.home, pkg);
+	const packageDir = await withProgress('  installing it into n8n', installIntoN8n(instance.home, pkg));
 	log(`Installed it into ${join(instance.home, '.n8n', 'nodes', 'node_modules', pkg.name)} (${seconds(t)})`);
 
-	const standIn = await standInPromise;
+	const standIn = await withProgress('  starting the Appwrite stand-in', standInPromise);
 	const appwrite = new AppwriteFake();
 	appwrite.table(STANDIN_TABLE.databaseId, STANDIN_TABLE.tableId);
 	const gate = await startKeyGate(standIn.endpoint, STANDIN_API_KEY, appwrite);
@@ -97,12 +97,13 @@ export async function setUp(options: SetupOptions): Promise<Setup> {
 	const extra = [WEBHOOK_SIGNING_CREDENTIAL, ...(options.extraCredentials ? await options.extraCredentials(gate.endpoint) : [])];
 
 	t = Date.now();
-	await importCredentials(instance, [credential, ...extra]);
+	await withProgress('  importing the credentials (n8n sets up its database on the first command)', importCredentials(instance, [credential, ...extra]));
 	log(`Imported ${1 + extra.length} credential(s) (${seconds(t)})`);
+	await withProgress('  registering the package', registerInN8n(instance, packageDir)); // the database exists now
 
 	if (options.workflows.length > 0) {
 		t = Date.now();
-		await importWorkflows(instance, options.workflows);
+		await withProgress('  importing the workflows', importWorkflows(instance, options.workflows));
 		log(`Imported ${options.workflows.length} workflow(s) (${seconds(t)})`);
 	}
 	return { pkg, standIn, gate, appwrite, instance, credential };

@@ -86,30 +86,40 @@ function validate(workflows: WorkflowFile[]): void {
 	if (problems.length > 0) throw new Error(`Invalid workflow files:\n  ${problems.join('\n  ')}`);
 }
 
+/** `<dir>/<name>.expect.ts` of a workflow, if there is one. */
+async function loadExpectation(dir: string, wf: WorkflowFile): Promise<Expectation | undefined> {
+	const expectPath = join(dir, `${wf.file}.expect.ts`);
+	if (!existsSync(expectPath)) return undefined;
+	const mod = (await import(expectPath)) as { default?: Expectation | { default?: Expectation } };
+	const expectation = (mod.default && 'default' in mod.default ? mod.default.default : mod.default) as Expectation | undefined;
+	if (!expectation || typeof expectation.check !== 'function') {
+		throw new Error(`${expectPath} must \`export default defineExpectation({...})\``);
+	}
+	if (!wf.json.nodes.some((n) => n.name === expectation.node)) {
+		throw new Error(`${expectPath}: node "${expectation.node}" is not in ${wf.file}.json`);
+	}
+	return expectation;
+}
+
 /** Workflows plus their `<name>.expect.ts`; a workflow without one is an error. */
 export async function loadWorkflowCases(dir: string, filter?: string): Promise<WorkflowCase[]> {
-	const files = loadWorkflowFiles(dir, filter);
 	const cases: WorkflowCase[] = [];
 	const missing: string[] = [];
-	for (const wf of files) {
-		const expectPath = join(dir, `${wf.file}.expect.ts`);
-		if (!existsSync(expectPath)) {
-			missing.push(`${wf.file}.expect.ts`);
-			continue;
-		}
-		const mod = (await import(expectPath)) as { default?: Expectation | { default?: Expectation } };
-		// tsx may wrap a CommonJS default export once more
-		const expectation = (mod.default && 'default' in mod.default ? mod.default.default : mod.default) as Expectation | undefined;
-		if (!expectation || typeof expectation.check !== 'function') {
-			throw new Error(`${expectPath} must \`export default defineExpectation({...})\``);
-		}
-		if (!wf.json.nodes.some((n) => n.name === expectation.node)) {
-			throw new Error(`${expectPath}: node "${expectation.node}" is not in ${wf.file}.json`);
-		}
-		cases.push({ ...wf, expectation });
+	for (const wf of loadWorkflowFiles(dir, filter)) {
+		const expectation = await loadExpectation(dir, wf);
+		if (expectation) cases.push({ ...wf, expectation });
+		else missing.push(`${wf.file}.expect.ts`);
 	}
 	if (missing.length > 0) throw new Error(`Workflows without an expectation file in ${dir}: ${missing.join(', ')}`);
 	return cases;
+}
+
+/** An example workflow of `npm start`, with the checks of its `<name>.expect.ts` when it has one. */
+export type ExampleCase = WorkflowFile & { expectation?: Expectation };
+
+/** The examples (expectation files optional: without one, an example passes when every node runs without an error). */
+export async function loadExampleCases(dir: string): Promise<ExampleCase[]> {
+	return await Promise.all(loadWorkflowFiles(dir).map(async (wf) => ({ ...wf, expectation: await loadExpectation(dir, wf) })));
 }
 
 /** A workflow started by one of this package's triggers: it runs once activated, not with `n8n execute`. */
