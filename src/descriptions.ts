@@ -124,3 +124,35 @@ export const columnQueryBuilderOptions: INodePropertyCollection[] = queryBuilder
 		options: field.options?.map((option) => ('value' in option ? { ...option, name: option.name.replace('Attributes', 'Columns') } : option)),
 	})),
 }));
+
+/** The editor methods of the nodes whose records have columns or attributes (src/resource-mapper.ts). */
+export const COLUMN_METHODS = { resourceMapper: 'getColumns', loadOptions: 'getColumnNames' } as const;
+
+/**
+ * The query builder where the action names a table (or collection): the field a condition names is
+ * a dropdown of its columns (attributes), loaded from Appwrite; an expression still takes any name,
+ * and the saved value is the same plain name as before.
+ */
+function withFieldPicker(builder: INodePropertyCollection[], word: 'Column' | 'Attribute', parent: string): INodePropertyCollection[] {
+	return builder.map((group) => ({
+		...group,
+		values: group.values.map((field) =>
+			field.name === 'attribute'
+				? {
+						displayName: `${word} Name or ID`,
+						name: 'attribute',
+						type: 'options',
+						typeOptions: { loadOptionsMethod: COLUMN_METHODS.loadOptions, loadOptionsDependsOn: ['databaseId', parent] },
+						// A name not in the list (saved before the dropdown, or a column made later) is not flagged.
+						allowArbitraryValues: true,
+						default: '',
+						description:
+							'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+					}
+				: field,
+		),
+	}));
+}
+
+export const columnPickerQueryBuilderOptions = withFieldPicker(columnQueryBuilderOptions, 'Column', 'tableId');
+export const attributePickerQueryBuilderOptions = withFieldPicker(queryBuilderOptions, 'Attribute', 'collectionId');

@@ -40,6 +40,20 @@ export interface ParamSpec {
 	nullable?: boolean;
 	/** node-appwrite takes `number | bigint`: whole numbers only, kept exact beyond 2^53 as a BigInt. */
 	integer?: boolean;
+	/** Record data that may instead come from n8n's resource mapper over the table's columns. */
+	mapped?: MappedInput;
+}
+
+/** A record-data parameter with a resource mapper beside it (src/resource-mapper.ts). */
+export interface MappedInput {
+	/** The options field choosing JSON (the parameter itself, the default) or the mapper. */
+	choice: string;
+	/** The resource-mapper field. */
+	mapper: string;
+	/** The parameter takes a list of records: the mapped record is its one entry. */
+	list?: boolean;
+	/** How errors name a field: column or attribute. */
+	word: 'column' | 'attribute';
 }
 
 /** Run a step only when a parameter was given, or when a parameter has one of some values. */

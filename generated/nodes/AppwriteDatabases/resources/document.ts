@@ -2,7 +2,7 @@
 // Do not edit by hand.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { type ActionTable, queryBuilderOptions } from '../../../../src';
+import { type ActionTable, attributePickerQueryBuilderOptions } from '../../../../src';
 
 export const documentOperations: INodeProperties[] = [
 	{
@@ -128,13 +128,53 @@ export const documentFields: INodeProperties[] = [
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
+		displayName: 'Data Input',
+		name: 'dataInput',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['document'], operation: ['create'] } },
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Give the values as JSON' },
+			{
+				name: 'Map Attributes',
+				value: 'map',
+				description:
+					"Set each attribute of the collection by name, or map the input item's fields automatically",
+			},
+		],
+		default: 'json',
+	},
+	{
 		displayName: 'Data',
 		name: 'data',
 		type: 'json',
 		required: true,
-		displayOptions: { show: { resource: ['document'], operation: ['create'] } },
+		displayOptions: {
+			show: { resource: ['document'], operation: ['create'], dataInput: ['json'] },
+		},
 		default: '{}',
 		description: "The document's attributes, as a JSON object",
+	},
+	{
+		displayName: 'Attributes',
+		name: 'attributes',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: { show: { resource: ['document'], operation: ['create'], dataInput: ['map'] } },
+		typeOptions: {
+			loadOptionsDependsOn: ['databaseId', 'collectionId'],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'attribute', plural: 'attributes' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No attributes found: pick a database and a collection that has attributes',
+			},
+		},
 	},
 	{
 		displayName: 'Additional Fields',
@@ -247,7 +287,7 @@ export const documentFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: queryBuilderOptions,
+				options: attributePickerQueryBuilderOptions,
 				default: {},
 				description:
 					'Queries such as select, to choose the attributes returned. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
@@ -340,7 +380,7 @@ export const documentFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: queryBuilderOptions,
+				options: attributePickerQueryBuilderOptions,
 				default: {},
 				description:
 					"Filters, sorting and select on the collection's attributes. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.",
@@ -383,6 +423,54 @@ export const documentFields: INodeProperties[] = [
 		description: 'ID of the document',
 	},
 	{
+		displayName: 'Data Input',
+		name: 'dataInput',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['document'], operation: ['update'] } },
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Give the values as JSON' },
+			{
+				name: 'Map Attributes',
+				value: 'map',
+				description:
+					"Set each attribute of the collection by name, or map the input item's fields automatically",
+			},
+		],
+		default: 'json',
+	},
+	{
+		displayName: 'Data',
+		name: 'data',
+		type: 'json',
+		displayOptions: {
+			show: { resource: ['document'], operation: ['update'], dataInput: ['json'], '@version': [2] },
+		},
+		default: '',
+		description: 'The attributes to change, as a JSON object',
+	},
+	{
+		displayName: 'Attributes',
+		name: 'attributes',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: { show: { resource: ['document'], operation: ['update'], dataInput: ['map'] } },
+		typeOptions: {
+			loadOptionsDependsOn: ['databaseId', 'collectionId'],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'attribute', plural: 'attributes' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No attributes found: pick a database and a collection that has attributes',
+			},
+		},
+	},
+	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
@@ -394,6 +482,7 @@ export const documentFields: INodeProperties[] = [
 				displayName: 'Data',
 				name: 'data',
 				type: 'json',
+				displayOptions: { show: { '/dataInput': ['json'] } },
 				default: '{}',
 				description: 'The attributes to change, as a JSON object',
 			},
@@ -414,14 +503,6 @@ export const documentFields: INodeProperties[] = [
 					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed',
 			},
 		],
-	},
-	{
-		displayName: 'Data',
-		name: 'data',
-		type: 'json',
-		displayOptions: { show: { resource: ['document'], operation: ['update'], '@version': [2] } },
-		default: '',
-		description: 'The attributes to change, as a JSON object',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -468,15 +549,56 @@ export const documentFields: INodeProperties[] = [
 		description: 'ID of the collection',
 	},
 	{
+		displayName: 'Documents Input',
+		name: 'documentsInput',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['document'], operation: ['createMany'] } },
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Give the documents as JSON' },
+			{
+				name: 'Map Attributes',
+				value: 'map',
+				description: 'Each input item makes one document, from the attributes of the collection',
+			},
+		],
+		default: 'json',
+	},
+	{
 		displayName: 'Documents',
 		name: 'documents',
 		type: 'json',
 		required: true,
-		displayOptions: { show: { resource: ['document'], operation: ['createMany'] } },
+		displayOptions: {
+			show: { resource: ['document'], operation: ['createMany'], documentsInput: ['json'] },
+		},
 		default: '[]',
 		placeholder: '[{"title": "Hello"}]',
 		description:
 			"The documents, as a JSON array of objects; Appwrite's dollar-prefixed system keys may set each document's ID and permissions",
+	},
+	{
+		displayName: 'Attributes',
+		name: 'attributes',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: {
+			show: { resource: ['document'], operation: ['createMany'], documentsInput: ['map'] },
+		},
+		typeOptions: {
+			loadOptionsDependsOn: ['databaseId', 'collectionId'],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'attribute', plural: 'attributes' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No attributes found: pick a database and a collection that has attributes',
+			},
+		},
 	},
 	{
 		displayName: 'Additional Fields',
@@ -524,6 +646,62 @@ export const documentFields: INodeProperties[] = [
 		description: 'ID of the document to create or update',
 	},
 	{
+		displayName: 'Data Input',
+		name: 'dataInput',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['document'], operation: ['createOrUpdate'] } },
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Give the values as JSON' },
+			{
+				name: 'Map Attributes',
+				value: 'map',
+				description:
+					"Set each attribute of the collection by name, or map the input item's fields automatically",
+			},
+		],
+		default: 'json',
+	},
+	{
+		displayName: 'Data',
+		name: 'data',
+		type: 'json',
+		displayOptions: {
+			show: {
+				resource: ['document'],
+				operation: ['createOrUpdate'],
+				dataInput: ['json'],
+				'@version': [2],
+			},
+		},
+		default: '',
+		description:
+			"The document's attributes, as a JSON object; for a new document include every required attribute",
+	},
+	{
+		displayName: 'Attributes',
+		name: 'attributes',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: {
+			show: { resource: ['document'], operation: ['createOrUpdate'], dataInput: ['map'] },
+		},
+		typeOptions: {
+			loadOptionsDependsOn: ['databaseId', 'collectionId'],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'attribute', plural: 'attributes' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No attributes found: pick a database and a collection that has attributes',
+			},
+		},
+	},
+	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
@@ -537,6 +715,7 @@ export const documentFields: INodeProperties[] = [
 				displayName: 'Data',
 				name: 'data',
 				type: 'json',
+				displayOptions: { show: { '/dataInput': ['json'] } },
 				default: '{}',
 				description:
 					"The document's attributes, as a JSON object; for a new document include every required attribute",
@@ -560,17 +739,6 @@ export const documentFields: INodeProperties[] = [
 		],
 	},
 	{
-		displayName: 'Data',
-		name: 'data',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['document'], operation: ['createOrUpdate'], '@version': [2] },
-		},
-		default: '',
-		description:
-			"The document's attributes, as a JSON object; for a new document include every required attribute",
-	},
-	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
@@ -617,15 +785,56 @@ export const documentFields: INodeProperties[] = [
 		description: 'ID of the collection',
 	},
 	{
+		displayName: 'Documents Input',
+		name: 'documentsInput',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['document'], operation: ['upsertMany'] } },
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Give the documents as JSON' },
+			{
+				name: 'Map Attributes',
+				value: 'map',
+				description: 'Each input item makes one document, from the attributes of the collection',
+			},
+		],
+		default: 'json',
+	},
+	{
 		displayName: 'Documents',
 		name: 'documents',
 		type: 'json',
 		required: true,
-		displayOptions: { show: { resource: ['document'], operation: ['upsertMany'] } },
+		displayOptions: {
+			show: { resource: ['document'], operation: ['upsertMany'], documentsInput: ['json'] },
+		},
 		default: '[]',
 		placeholder: '[{"title": "Hello"}]',
 		description:
 			"The documents, as a JSON array of objects, each with its document ID under Appwrite's dollar-prefixed ID key; may be partial documents",
+	},
+	{
+		displayName: 'Attributes',
+		name: 'attributes',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: {
+			show: { resource: ['document'], operation: ['upsertMany'], documentsInput: ['map'] },
+		},
+		typeOptions: {
+			loadOptionsDependsOn: ['databaseId', 'collectionId'],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'attribute', plural: 'attributes' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No attributes found: pick a database and a collection that has attributes',
+			},
+		},
 	},
 	{
 		displayName: 'Additional Fields',
@@ -662,6 +871,61 @@ export const documentFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['document'], operation: ['updateMany'] } },
 		default: '',
 		description: 'ID of the collection',
+	},
+	{
+		displayName: 'Data Input',
+		name: 'dataInput',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['document'], operation: ['updateMany'] } },
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Give the values as JSON' },
+			{
+				name: 'Map Attributes',
+				value: 'map',
+				description:
+					"Set each attribute of the collection by name, or map the input item's fields automatically",
+			},
+		],
+		default: 'json',
+	},
+	{
+		displayName: 'Data',
+		name: 'data',
+		type: 'json',
+		displayOptions: {
+			show: {
+				resource: ['document'],
+				operation: ['updateMany'],
+				dataInput: ['json'],
+				'@version': [2],
+			},
+		},
+		default: '',
+		description: 'The attributes to change, as a JSON object',
+	},
+	{
+		displayName: 'Attributes',
+		name: 'attributes',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: {
+			show: { resource: ['document'], operation: ['updateMany'], dataInput: ['map'] },
+		},
+		typeOptions: {
+			loadOptionsDependsOn: ['databaseId', 'collectionId'],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'attribute', plural: 'attributes' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No attributes found: pick a database and a collection that has attributes',
+			},
+		},
 	},
 	{
 		displayName: 'Additional Fields',
@@ -677,6 +941,7 @@ export const documentFields: INodeProperties[] = [
 				displayName: 'Data',
 				name: 'data',
 				type: 'json',
+				displayOptions: { show: { '/dataInput': ['json'] } },
 				default: '{}',
 				description: 'The attributes to change, as a JSON object',
 			},
@@ -685,7 +950,7 @@ export const documentFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: queryBuilderOptions,
+				options: attributePickerQueryBuilderOptions,
 				default: {},
 				description:
 					'Which documents to update; with no queries every document of the collection is updated. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
@@ -699,16 +964,6 @@ export const documentFields: INodeProperties[] = [
 					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed',
 			},
 		],
-	},
-	{
-		displayName: 'Data',
-		name: 'data',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['document'], operation: ['updateMany'], '@version': [2] },
-		},
-		default: '',
-		description: 'The attributes to change, as a JSON object',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -725,7 +980,7 @@ export const documentFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: queryBuilderOptions,
+				options: attributePickerQueryBuilderOptions,
 				default: {},
 				description:
 					'Which documents to update; with no queries every document of the collection is updated. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
@@ -771,7 +1026,7 @@ export const documentFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: queryBuilderOptions,
+				options: attributePickerQueryBuilderOptions,
 				default: {},
 				description:
 					'Which documents to delete; with no queries every document of the collection is deleted. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
@@ -944,7 +1199,14 @@ export const documentActions: ActionTable = {
 				inPath: true,
 			},
 			{ name: 'documentId', label: 'Document ID', kind: 'id', location: 'top', required: true },
-			{ name: 'data', label: 'Data', kind: 'json', location: 'top', required: true },
+			{
+				name: 'data',
+				label: 'Data',
+				kind: 'json',
+				location: 'top',
+				required: true,
+				mapped: { choice: 'dataInput', mapper: 'attributes', word: 'attribute' },
+			},
 			{
 				name: 'permissions',
 				label: 'Permissions',
@@ -1141,7 +1403,14 @@ export const documentActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'data', label: 'Data', kind: 'json', location: 'top', required: false },
+			{
+				name: 'data',
+				label: 'Data',
+				kind: 'json',
+				location: 'top',
+				required: false,
+				mapped: { choice: 'dataInput', mapper: 'attributes', word: 'attribute' },
+			},
 			{
 				name: 'permissions',
 				label: 'Permissions',
@@ -1183,7 +1452,14 @@ export const documentActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'documents', label: 'Documents', kind: 'jsonList', location: 'top', required: true },
+			{
+				name: 'documents',
+				label: 'Documents',
+				kind: 'jsonList',
+				location: 'top',
+				required: true,
+				mapped: { choice: 'documentsInput', mapper: 'attributes', list: true, word: 'attribute' },
+			},
 			{
 				name: 'transactionId',
 				label: 'Transaction ID',
@@ -1226,7 +1502,14 @@ export const documentActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'data', label: 'Data', kind: 'json', location: 'top', required: false },
+			{
+				name: 'data',
+				label: 'Data',
+				kind: 'json',
+				location: 'top',
+				required: false,
+				mapped: { choice: 'dataInput', mapper: 'attributes', word: 'attribute' },
+			},
 			{
 				name: 'permissions',
 				label: 'Permissions',
@@ -1268,7 +1551,14 @@ export const documentActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'documents', label: 'Documents', kind: 'jsonList', location: 'top', required: true },
+			{
+				name: 'documents',
+				label: 'Documents',
+				kind: 'jsonList',
+				location: 'top',
+				required: true,
+				mapped: { choice: 'documentsInput', mapper: 'attributes', list: true, word: 'attribute' },
+			},
 			{
 				name: 'transactionId',
 				label: 'Transaction ID',
@@ -1303,7 +1593,14 @@ export const documentActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'data', label: 'Data', kind: 'json', location: 'top', required: false },
+			{
+				name: 'data',
+				label: 'Data',
+				kind: 'json',
+				location: 'top',
+				required: false,
+				mapped: { choice: 'dataInput', mapper: 'attributes', word: 'attribute' },
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -1538,7 +1835,14 @@ export const documentActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'data', label: 'Data', kind: 'json', location: 'additionalFields', required: false },
+			{
+				name: 'data',
+				label: 'Data',
+				kind: 'json',
+				location: 'additionalFields',
+				required: false,
+				mapped: { choice: 'dataInput', mapper: 'attributes', word: 'attribute' },
+			},
 			{
 				name: 'permissions',
 				label: 'Permissions',
@@ -1588,7 +1892,14 @@ export const documentActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'data', label: 'Data', kind: 'json', location: 'additionalFields', required: false },
+			{
+				name: 'data',
+				label: 'Data',
+				kind: 'json',
+				location: 'additionalFields',
+				required: false,
+				mapped: { choice: 'dataInput', mapper: 'attributes', word: 'attribute' },
+			},
 			{
 				name: 'permissions',
 				label: 'Permissions',
@@ -1630,7 +1941,14 @@ export const documentActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'data', label: 'Data', kind: 'json', location: 'additionalFields', required: false },
+			{
+				name: 'data',
+				label: 'Data',
+				kind: 'json',
+				location: 'additionalFields',
+				required: false,
+				mapped: { choice: 'dataInput', mapper: 'attributes', word: 'attribute' },
+			},
 			{
 				name: 'queries',
 				label: 'Queries',

@@ -2,7 +2,7 @@
 // Do not edit by hand.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { type ActionTable, columnQueryBuilderOptions } from '../../../../src';
+import { type ActionTable, columnPickerQueryBuilderOptions } from '../../../../src';
 
 export const rowOperations: INodeProperties[] = [
 	{
@@ -112,13 +112,51 @@ export const rowFields: INodeProperties[] = [
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
+		displayName: 'Data Input',
+		name: 'dataInput',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['row'], operation: ['create'] } },
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Give the values as JSON' },
+			{
+				name: 'Map Columns',
+				value: 'map',
+				description:
+					"Set each column of the table by name, or map the input item's fields automatically",
+			},
+		],
+		default: 'json',
+	},
+	{
 		displayName: 'Data',
 		name: 'data',
 		type: 'json',
 		required: true,
-		displayOptions: { show: { resource: ['row'], operation: ['create'] } },
+		displayOptions: { show: { resource: ['row'], operation: ['create'], dataInput: ['json'] } },
 		default: '{}',
 		description: "The row's values, as a JSON object of column keys and values",
+	},
+	{
+		displayName: 'Columns',
+		name: 'columns',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: { show: { resource: ['row'], operation: ['create'], dataInput: ['map'] } },
+		typeOptions: {
+			loadOptionsDependsOn: ['databaseId', 'tableId'],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'column', plural: 'columns' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No columns found: pick a database and a table that has columns',
+			},
+		},
 	},
 	{
 		displayName: 'Additional Fields',
@@ -165,15 +203,52 @@ export const rowFields: INodeProperties[] = [
 		description: 'ID of the table',
 	},
 	{
+		displayName: 'Rows Input',
+		name: 'rowsInput',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['row'], operation: ['createMany'] } },
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Give the rows as JSON' },
+			{
+				name: 'Map Columns',
+				value: 'map',
+				description: 'Each input item makes one row, from the columns of the table',
+			},
+		],
+		default: 'json',
+	},
+	{
 		displayName: 'Rows',
 		name: 'rows',
 		type: 'json',
 		typeOptions: { rows: 4 },
 		required: true,
-		displayOptions: { show: { resource: ['row'], operation: ['createMany'] } },
+		displayOptions: { show: { resource: ['row'], operation: ['createMany'], rowsInput: ['json'] } },
 		default: '[]',
 		description:
 			"The rows, as a JSON array of objects of column keys and values; an object may also set the row's ID and permissions with Appwrite's $-prefixed keys",
+	},
+	{
+		displayName: 'Columns',
+		name: 'columns',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: { show: { resource: ['row'], operation: ['createMany'], rowsInput: ['map'] } },
+		typeOptions: {
+			loadOptionsDependsOn: ['databaseId', 'tableId'],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'column', plural: 'columns' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No columns found: pick a database and a table that has columns',
+			},
+		},
 	},
 	{
 		displayName: 'Additional Fields',
@@ -269,7 +344,7 @@ export const rowFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: columnQueryBuilderOptions,
+				options: columnPickerQueryBuilderOptions,
 				default: {},
 				description:
 					'Filters choosing the rows to delete; without any, every row of the table is deleted. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
@@ -393,7 +468,7 @@ export const rowFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: columnQueryBuilderOptions,
+				options: columnPickerQueryBuilderOptions,
 				default: {},
 				description:
 					'Queries such as select, to choose the columns returned and load related rows. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
@@ -485,7 +560,7 @@ export const rowFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: columnQueryBuilderOptions,
+				options: columnPickerQueryBuilderOptions,
 				default: {},
 				description:
 					"Filters, sorting and select on the table's columns. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.",
@@ -596,6 +671,44 @@ export const rowFields: INodeProperties[] = [
 		description: 'ID of the row',
 	},
 	{
+		displayName: 'Data Input',
+		name: 'dataInput',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['row'], operation: ['update'] } },
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Give the values as JSON' },
+			{
+				name: 'Map Columns',
+				value: 'map',
+				description:
+					"Set each column of the table by name, or map the input item's fields automatically",
+			},
+		],
+		default: 'json',
+	},
+	{
+		displayName: 'Columns',
+		name: 'columns',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: { show: { resource: ['row'], operation: ['update'], dataInput: ['map'] } },
+		typeOptions: {
+			loadOptionsDependsOn: ['databaseId', 'tableId'],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'column', plural: 'columns' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No columns found: pick a database and a table that has columns',
+			},
+		},
+	},
+	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
@@ -607,6 +720,7 @@ export const rowFields: INodeProperties[] = [
 				displayName: 'Data',
 				name: 'data',
 				type: 'json',
+				displayOptions: { show: { '/dataInput': ['json'] } },
 				default: '{}',
 				description: 'The values to change, as a JSON object of column keys and values',
 			},
@@ -647,6 +761,44 @@ export const rowFields: INodeProperties[] = [
 		description: 'ID of the table',
 	},
 	{
+		displayName: 'Data Input',
+		name: 'dataInput',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['row'], operation: ['updateMany'] } },
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Give the values as JSON' },
+			{
+				name: 'Map Columns',
+				value: 'map',
+				description:
+					"Set each column of the table by name, or map the input item's fields automatically",
+			},
+		],
+		default: 'json',
+	},
+	{
+		displayName: 'Columns',
+		name: 'columns',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: { show: { resource: ['row'], operation: ['updateMany'], dataInput: ['map'] } },
+		typeOptions: {
+			loadOptionsDependsOn: ['databaseId', 'tableId'],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'column', plural: 'columns' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No columns found: pick a database and a table that has columns',
+			},
+		},
+	},
+	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
@@ -658,6 +810,7 @@ export const rowFields: INodeProperties[] = [
 				displayName: 'Data',
 				name: 'data',
 				type: 'json',
+				displayOptions: { show: { '/dataInput': ['json'] } },
 				default: '{}',
 				description: 'The values to set, as a JSON object of column keys and values',
 			},
@@ -666,7 +819,7 @@ export const rowFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: columnQueryBuilderOptions,
+				options: columnPickerQueryBuilderOptions,
 				default: {},
 				description:
 					'Filters choosing the rows to update; without any, every row of the table is updated. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
@@ -709,6 +862,44 @@ export const rowFields: INodeProperties[] = [
 		description: 'ID of the row to create or update',
 	},
 	{
+		displayName: 'Data Input',
+		name: 'dataInput',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['row'], operation: ['upsert'] } },
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Give the values as JSON' },
+			{
+				name: 'Map Columns',
+				value: 'map',
+				description:
+					"Set each column of the table by name, or map the input item's fields automatically",
+			},
+		],
+		default: 'json',
+	},
+	{
+		displayName: 'Columns',
+		name: 'columns',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: { show: { resource: ['row'], operation: ['upsert'], dataInput: ['map'] } },
+		typeOptions: {
+			loadOptionsDependsOn: ['databaseId', 'tableId'],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'column', plural: 'columns' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No columns found: pick a database and a table that has columns',
+			},
+		},
+	},
+	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
@@ -720,6 +911,7 @@ export const rowFields: INodeProperties[] = [
 				displayName: 'Data',
 				name: 'data',
 				type: 'json',
+				displayOptions: { show: { '/dataInput': ['json'] } },
 				default: '{}',
 				description:
 					"The row's values, as a JSON object of column keys and values; include every required column in case the row is created",
@@ -761,15 +953,52 @@ export const rowFields: INodeProperties[] = [
 		description: 'ID of the table',
 	},
 	{
+		displayName: 'Rows Input',
+		name: 'rowsInput',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['row'], operation: ['upsertMany'] } },
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Give the rows as JSON' },
+			{
+				name: 'Map Columns',
+				value: 'map',
+				description: 'Each input item makes one row, from the columns of the table',
+			},
+		],
+		default: 'json',
+	},
+	{
 		displayName: 'Rows',
 		name: 'rows',
 		type: 'json',
 		typeOptions: { rows: 4 },
 		required: true,
-		displayOptions: { show: { resource: ['row'], operation: ['upsertMany'] } },
+		displayOptions: { show: { resource: ['row'], operation: ['upsertMany'], rowsInput: ['json'] } },
 		default: '[]',
 		description:
 			"The rows, as a JSON array of objects of column keys and values, each with the row's ID under Appwrite's $-prefixed ID key; rows that exist may be partial",
+	},
+	{
+		displayName: 'Columns',
+		name: 'columns',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: { show: { resource: ['row'], operation: ['upsertMany'], rowsInput: ['map'] } },
+		typeOptions: {
+			loadOptionsDependsOn: ['databaseId', 'tableId'],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'column', plural: 'columns' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No columns found: pick a database and a table that has columns',
+			},
+		},
 	},
 	{
 		displayName: 'Additional Fields',
@@ -811,7 +1040,14 @@ export const rowActions: ActionTable = {
 				inPath: true,
 			},
 			{ name: 'rowId', label: 'Row ID', kind: 'id', location: 'top', required: true },
-			{ name: 'data', label: 'Data', kind: 'json', location: 'top', required: true },
+			{
+				name: 'data',
+				label: 'Data',
+				kind: 'json',
+				location: 'top',
+				required: true,
+				mapped: { choice: 'dataInput', mapper: 'columns', word: 'column' },
+			},
 			{
 				name: 'permissions',
 				label: 'Permissions',
@@ -854,7 +1090,14 @@ export const rowActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'rows', label: 'Rows', kind: 'jsonList', location: 'top', required: true },
+			{
+				name: 'rows',
+				label: 'Rows',
+				kind: 'jsonList',
+				location: 'top',
+				required: true,
+				mapped: { choice: 'rowsInput', mapper: 'columns', list: true, word: 'column' },
+			},
 			{
 				name: 'transactionId',
 				label: 'Transaction ID',
@@ -1194,7 +1437,14 @@ export const rowActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'data', label: 'Data', kind: 'json', location: 'additionalFields', required: false },
+			{
+				name: 'data',
+				label: 'Data',
+				kind: 'json',
+				location: 'additionalFields',
+				required: false,
+				mapped: { choice: 'dataInput', mapper: 'columns', word: 'column' },
+			},
 			{
 				name: 'permissions',
 				label: 'Permissions',
@@ -1236,7 +1486,14 @@ export const rowActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'data', label: 'Data', kind: 'json', location: 'additionalFields', required: false },
+			{
+				name: 'data',
+				label: 'Data',
+				kind: 'json',
+				location: 'additionalFields',
+				required: false,
+				mapped: { choice: 'dataInput', mapper: 'columns', word: 'column' },
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -1283,7 +1540,14 @@ export const rowActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'data', label: 'Data', kind: 'json', location: 'additionalFields', required: false },
+			{
+				name: 'data',
+				label: 'Data',
+				kind: 'json',
+				location: 'additionalFields',
+				required: false,
+				mapped: { choice: 'dataInput', mapper: 'columns', word: 'column' },
+			},
 			{
 				name: 'permissions',
 				label: 'Permissions',
@@ -1325,7 +1589,14 @@ export const rowActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'rows', label: 'Rows', kind: 'jsonList', location: 'top', required: true },
+			{
+				name: 'rows',
+				label: 'Rows',
+				kind: 'jsonList',
+				location: 'top',
+				required: true,
+				mapped: { choice: 'rowsInput', mapper: 'columns', list: true, word: 'column' },
+			},
 			{
 				name: 'transactionId',
 				label: 'Transaction ID',
