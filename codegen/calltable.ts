@@ -1,6 +1,7 @@
 import type { ActionSpec, ParamSpec } from '../src/types';
 import { mappedInputOf } from './mapper';
 import type { ResolvedAction, ResolvedParam } from './resolve';
+import { simplifiedOutput } from './simplify';
 
 function paramSpec(param: ResolvedParam, service: string, action: ResolvedAction): ParamSpec {
 	return {
@@ -28,7 +29,7 @@ export function callTableEntry(action: ResolvedAction, service: string): ActionS
 	return {
 		params: params.map((param) => paramSpec(param, service, action)),
 		steps: action.steps.map((step) => ({ method: step.method, args: step.args, when: step.when })),
-		output: action.output,
+		output: simplifiedOutput(service, action),
 		readBack: action.readBack,
 	};
 }

@@ -9,6 +9,7 @@ import {
 } from '../src/descriptions';
 import { KINDS } from './kinds';
 import { withRowMapper } from './mapper';
+import { withSimplify } from './simplify';
 import type {
 	ResolvedAction,
 	ResolvedNode,
@@ -136,7 +137,7 @@ export function actionFields(action: ResolvedAction, service: string): Property[
 				.sort(byDisplayName),
 		});
 	}
-	return withRowMapper(service, action, fields, show);
+	return withSimplify(service, action, withRowMapper(service, action, fields, show), show);
 }
 
 function operationsProperty(resource: ResolvedResource): Property {

@@ -13,6 +13,7 @@ export const NODE_FIELDS = {
 	limit: 'limit',
 	listOutput: 'listOutput',
 	binaryProperty: 'binaryProperty',
+	simplify: 'simplify',
 } as const;
 
 /** The fields of every list action; the generator adds each action's display conditions. */

@@ -3,6 +3,9 @@
  * the n8n descriptions; every behaviour lives in the runtime that reads them.
  */
 
+/** A kind of wide record Simplify may reduce (src/simplify.ts), when the node's Simplify switch is on. */
+export type RecordKind = 'row' | 'document' | 'user' | 'file' | 'execution' | 'deployment';
+
 /** How an input is read from n8n and converted before it reaches node-appwrite. */
 export type InputKind =
 	| 'string'
@@ -67,9 +70,9 @@ export interface StepSpec {
 }
 
 export type OutputSpec =
-	| { kind: 'object' }
+	| { kind: 'object'; simplify?: RecordKind }
 	| { kind: 'delete' }
-	| { kind: 'list'; key: string; pagination: 'cursor' | 'offset' | 'none' }
+	| { kind: 'list'; key: string; pagination: 'cursor' | 'offset' | 'none'; simplify?: RecordKind }
 	| {
 			kind: 'binary';
 			/** File name for the binary data; `{param}` is replaced by that input's value. */

@@ -275,6 +275,15 @@ export const documentFields: INodeProperties[] = [
 		description: 'ID of the document',
 	},
 	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return a reduced document, without $permissions, $sequence, $databaseId, $collectionId',
+		displayOptions: { show: { resource: ['document'], operation: ['get'] } },
+	},
+	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
@@ -350,6 +359,15 @@ export const documentFields: INodeProperties[] = [
 			},
 		],
 		default: 'records',
+		displayOptions: { show: { resource: ['document'], operation: ['getAll'] } },
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return a reduced document, without $permissions, $sequence, $databaseId, $collectionId',
 		displayOptions: { show: { resource: ['document'], operation: ['getAll'] } },
 	},
 	{
@@ -1320,7 +1338,7 @@ export const documentActions: ActionTable = {
 				args: ['databaseId', 'collectionId', 'documentId', 'queries', 'transactionId'],
 			},
 		],
-		output: { kind: 'object' },
+		output: { kind: 'object', simplify: 'document' },
 	},
 	'document.getAll': {
 		params: [
@@ -1375,7 +1393,7 @@ export const documentActions: ActionTable = {
 				args: ['databaseId', 'collectionId', 'queries', 'transactionId', 'total', 'ttl'],
 			},
 		],
-		output: { kind: 'list', key: 'documents', pagination: 'cursor' },
+		output: { kind: 'list', key: 'documents', pagination: 'cursor', simplify: 'document' },
 	},
 	'document.update': {
 		params: [

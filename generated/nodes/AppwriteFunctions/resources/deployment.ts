@@ -324,6 +324,15 @@ export const deploymentFields: INodeProperties[] = [
 		description: 'ID of the deployment',
 	},
 	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return a reduced deployment, without buildId, buildLogs, screenshotLight, screenshotDark, providerRepositoryUrl, providerCommitAuthorUrl, providerCommitUrl, providerBranchUrl',
+		displayOptions: { show: { resource: ['deployment'], operation: ['get'] } },
+	},
+	{
 		displayName: 'Function ID',
 		name: 'functionId',
 		type: 'string',
@@ -364,6 +373,15 @@ export const deploymentFields: INodeProperties[] = [
 			},
 		],
 		default: 'records',
+		displayOptions: { show: { resource: ['deployment'], operation: ['getAll'] } },
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return a reduced deployment, without buildId, buildLogs, screenshotLight, screenshotDark, providerRepositoryUrl, providerCommitAuthorUrl, providerCommitUrl, providerBranchUrl',
 		displayOptions: { show: { resource: ['deployment'], operation: ['getAll'] } },
 	},
 	{
@@ -680,7 +698,7 @@ export const deploymentActions: ActionTable = {
 			},
 		],
 		steps: [{ method: 'getDeployment', args: ['functionId', 'deploymentId'] }],
-		output: { kind: 'object' },
+		output: { kind: 'object', simplify: 'deployment' },
 	},
 	'deployment.getAll': {
 		params: [
@@ -715,7 +733,7 @@ export const deploymentActions: ActionTable = {
 			},
 		],
 		steps: [{ method: 'listDeployments', args: ['functionId', 'queries', 'search', 'total'] }],
-		output: { kind: 'list', key: 'deployments', pagination: 'cursor' },
+		output: { kind: 'list', key: 'deployments', pagination: 'cursor', simplify: 'deployment' },
 	},
 	'deployment.activate': {
 		params: [

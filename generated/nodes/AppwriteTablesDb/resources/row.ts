@@ -456,6 +456,15 @@ export const rowFields: INodeProperties[] = [
 		description: 'ID of the row',
 	},
 	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return a reduced row, without $permissions, $sequence, $databaseId, $tableId',
+		displayOptions: { show: { resource: ['row'], operation: ['get'] } },
+	},
+	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
@@ -530,6 +539,15 @@ export const rowFields: INodeProperties[] = [
 			},
 		],
 		default: 'records',
+		displayOptions: { show: { resource: ['row'], operation: ['getAll'] } },
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return a reduced row, without $permissions, $sequence, $databaseId, $tableId',
 		displayOptions: { show: { resource: ['row'], operation: ['getAll'] } },
 	},
 	{
@@ -1290,7 +1308,7 @@ export const rowActions: ActionTable = {
 		steps: [
 			{ method: 'getRow', args: ['databaseId', 'tableId', 'rowId', 'queries', 'transactionId'] },
 		],
-		output: { kind: 'object' },
+		output: { kind: 'object', simplify: 'row' },
 	},
 	'row.getAll': {
 		params: [
@@ -1345,7 +1363,7 @@ export const rowActions: ActionTable = {
 				args: ['databaseId', 'tableId', 'queries', 'transactionId', 'total', 'ttl'],
 			},
 		],
-		output: { kind: 'list', key: 'rows', pagination: 'cursor' },
+		output: { kind: 'list', key: 'rows', pagination: 'cursor', simplify: 'row' },
 	},
 	'row.increment': {
 		params: [

@@ -255,6 +255,15 @@ export const userFields: INodeProperties[] = [
 		description: 'ID of the user',
 	},
 	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return a reduced user, without password, hash, hashOptions, targets, impersonator, impersonatorUserId',
+		displayOptions: { show: { resource: ['user'], operation: ['get'] } },
+	},
+	{
 		displayName: 'Return All',
 		name: 'returnAll',
 		type: 'boolean',
@@ -284,6 +293,15 @@ export const userFields: INodeProperties[] = [
 			},
 		],
 		default: 'records',
+		displayOptions: { show: { resource: ['user'], operation: ['getAll'] } },
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return a reduced user, without password, hash, hashOptions, targets, impersonator, impersonatorUserId',
 		displayOptions: { show: { resource: ['user'], operation: ['getAll'] } },
 	},
 	{
@@ -964,7 +982,7 @@ export const userActions: ActionTable = {
 			},
 		],
 		steps: [{ method: 'get', args: ['userId'] }],
-		output: { kind: 'object' },
+		output: { kind: 'object', simplify: 'user' },
 	},
 	'user.getAll': {
 		params: [
@@ -991,7 +1009,7 @@ export const userActions: ActionTable = {
 			},
 		],
 		steps: [{ method: 'list', args: ['queries', 'search', 'total'] }],
-		output: { kind: 'list', key: 'users', pagination: 'cursor' },
+		output: { kind: 'list', key: 'users', pagination: 'cursor', simplify: 'user' },
 	},
 	'user.update': {
 		params: [

@@ -263,6 +263,15 @@ export const rowFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['row'], operation: ['getAll'] } },
 	},
 	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return a reduced row, without $permissions, $sequence, $databaseId, $tableId',
+		displayOptions: { show: { resource: ['row'], operation: ['getAll'] } },
+	},
+	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
@@ -390,7 +399,7 @@ export const rowActions: ActionTable = {
 			},
 		],
 		steps: [{ method: 'listRows', args: ['databaseId', 'tableId', 'queries'] }],
-		output: { kind: 'list', key: 'rows', pagination: 'cursor' },
+		output: { kind: 'list', key: 'rows', pagination: 'cursor', simplify: 'row' },
 	},
 	'row.update@1': {
 		params: [
