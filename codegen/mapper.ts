@@ -2,6 +2,7 @@ import {
 	attributePickerQueryBuilderOptions,
 	COLUMN_METHODS,
 	columnPickerQueryBuilderOptions,
+	columnsDependOn,
 } from '../src/descriptions';
 import type { ColumnMethodsSpec, MappedActionSpec } from '../src/resource-mapper';
 import type { MappedInput } from '../src/types';
@@ -219,7 +220,7 @@ export function withRowMapper(
 		required: true,
 		displayOptions: { show: { ...show, [input.choice]: [MAP_INPUT] } },
 		typeOptions: {
-			loadOptionsDependsOn: ['databaseId', holder.parent],
+			loadOptionsDependsOn: columnsDependOn(holder.parent),
 			resourceMapper: {
 				resourceMapperMethod: COLUMN_METHODS.resourceMapper,
 				mode: 'add',

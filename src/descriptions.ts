@@ -130,6 +130,14 @@ export const columnQueryBuilderOptions: INodePropertyCollection[] = queryBuilder
 export const COLUMN_METHODS = { resourceMapper: 'getColumns', loadOptions: 'getColumnNames' } as const;
 
 /**
+ * What a table's columns depend on, for the editor to reload them: the database and the table,
+ * named both as plain IDs and as resource locators' values (n8n compares the path's value).
+ */
+export function columnsDependOn(parent: string): string[] {
+	return ['databaseId', `databaseId.value`, parent, `${parent}.value`];
+}
+
+/**
  * The query builder where the action names a table (or collection): the field a condition names is
  * a dropdown of its columns (attributes), loaded from Appwrite; an expression still takes any name,
  * and the saved value is the same plain name as before.
@@ -143,7 +151,7 @@ function withFieldPicker(builder: INodePropertyCollection[], word: 'Column' | 'A
 						displayName: `${word} Name or ID`,
 						name: 'attribute',
 						type: 'options',
-						typeOptions: { loadOptionsMethod: COLUMN_METHODS.loadOptions, loadOptionsDependsOn: ['databaseId', parent] },
+						typeOptions: { loadOptionsMethod: COLUMN_METHODS.loadOptions, loadOptionsDependsOn: columnsDependOn(parent) },
 						// A name not in the list (saved before the dropdown, or a column made later) is not flagged.
 						allowArbitraryValues: true,
 						default: '',

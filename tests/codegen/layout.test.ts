@@ -282,7 +282,7 @@ describe('the rest of the layout', () => {
 			type: 'options',
 			typeOptions: {
 				loadOptionsMethod: 'getColumnNames',
-				loadOptionsDependsOn: ['databaseId', 'tableId'],
+				loadOptionsDependsOn: ['databaseId', 'databaseId.value', 'tableId', 'tableId.value'],
 			},
 			allowArbitraryValues: true,
 		});

@@ -164,7 +164,12 @@ export const documentFields: INodeProperties[] = [
 		required: true,
 		displayOptions: { show: { resource: ['document'], operation: ['create'], dataInput: ['map'] } },
 		typeOptions: {
-			loadOptionsDependsOn: ['databaseId', 'collectionId'],
+			loadOptionsDependsOn: [
+				'databaseId',
+				'databaseId.value',
+				'collectionId',
+				'collectionId.value',
+			],
 			resourceMapper: {
 				resourceMapperMethod: 'getColumns',
 				mode: 'add',
@@ -476,7 +481,12 @@ export const documentFields: INodeProperties[] = [
 		required: true,
 		displayOptions: { show: { resource: ['document'], operation: ['update'], dataInput: ['map'] } },
 		typeOptions: {
-			loadOptionsDependsOn: ['databaseId', 'collectionId'],
+			loadOptionsDependsOn: [
+				'databaseId',
+				'databaseId.value',
+				'collectionId',
+				'collectionId.value',
+			],
 			resourceMapper: {
 				resourceMapperMethod: 'getColumns',
 				mode: 'add',
@@ -606,7 +616,12 @@ export const documentFields: INodeProperties[] = [
 			show: { resource: ['document'], operation: ['createMany'], documentsInput: ['map'] },
 		},
 		typeOptions: {
-			loadOptionsDependsOn: ['databaseId', 'collectionId'],
+			loadOptionsDependsOn: [
+				'databaseId',
+				'databaseId.value',
+				'collectionId',
+				'collectionId.value',
+			],
 			resourceMapper: {
 				resourceMapperMethod: 'getColumns',
 				mode: 'add',
@@ -707,7 +722,12 @@ export const documentFields: INodeProperties[] = [
 			show: { resource: ['document'], operation: ['createOrUpdate'], dataInput: ['map'] },
 		},
 		typeOptions: {
-			loadOptionsDependsOn: ['databaseId', 'collectionId'],
+			loadOptionsDependsOn: [
+				'databaseId',
+				'databaseId.value',
+				'collectionId',
+				'collectionId.value',
+			],
 			resourceMapper: {
 				resourceMapperMethod: 'getColumns',
 				mode: 'add',
@@ -842,7 +862,12 @@ export const documentFields: INodeProperties[] = [
 			show: { resource: ['document'], operation: ['upsertMany'], documentsInput: ['map'] },
 		},
 		typeOptions: {
-			loadOptionsDependsOn: ['databaseId', 'collectionId'],
+			loadOptionsDependsOn: [
+				'databaseId',
+				'databaseId.value',
+				'collectionId',
+				'collectionId.value',
+			],
 			resourceMapper: {
 				resourceMapperMethod: 'getColumns',
 				mode: 'add',
@@ -933,7 +958,12 @@ export const documentFields: INodeProperties[] = [
 			show: { resource: ['document'], operation: ['updateMany'], dataInput: ['map'] },
 		},
 		typeOptions: {
-			loadOptionsDependsOn: ['databaseId', 'collectionId'],
+			loadOptionsDependsOn: [
+				'databaseId',
+				'databaseId.value',
+				'collectionId',
+				'collectionId.value',
+			],
 			resourceMapper: {
 				resourceMapperMethod: 'getColumns',
 				mode: 'add',

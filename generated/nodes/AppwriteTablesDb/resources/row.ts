@@ -146,7 +146,7 @@ export const rowFields: INodeProperties[] = [
 		required: true,
 		displayOptions: { show: { resource: ['row'], operation: ['create'], dataInput: ['map'] } },
 		typeOptions: {
-			loadOptionsDependsOn: ['databaseId', 'tableId'],
+			loadOptionsDependsOn: ['databaseId', 'databaseId.value', 'tableId', 'tableId.value'],
 			resourceMapper: {
 				resourceMapperMethod: 'getColumns',
 				mode: 'add',
@@ -238,7 +238,7 @@ export const rowFields: INodeProperties[] = [
 		required: true,
 		displayOptions: { show: { resource: ['row'], operation: ['createMany'], rowsInput: ['map'] } },
 		typeOptions: {
-			loadOptionsDependsOn: ['databaseId', 'tableId'],
+			loadOptionsDependsOn: ['databaseId', 'databaseId.value', 'tableId', 'tableId.value'],
 			resourceMapper: {
 				resourceMapperMethod: 'getColumns',
 				mode: 'add',
@@ -714,7 +714,7 @@ export const rowFields: INodeProperties[] = [
 		required: true,
 		displayOptions: { show: { resource: ['row'], operation: ['update'], dataInput: ['map'] } },
 		typeOptions: {
-			loadOptionsDependsOn: ['databaseId', 'tableId'],
+			loadOptionsDependsOn: ['databaseId', 'databaseId.value', 'tableId', 'tableId.value'],
 			resourceMapper: {
 				resourceMapperMethod: 'getColumns',
 				mode: 'add',
@@ -804,7 +804,7 @@ export const rowFields: INodeProperties[] = [
 		required: true,
 		displayOptions: { show: { resource: ['row'], operation: ['updateMany'], dataInput: ['map'] } },
 		typeOptions: {
-			loadOptionsDependsOn: ['databaseId', 'tableId'],
+			loadOptionsDependsOn: ['databaseId', 'databaseId.value', 'tableId', 'tableId.value'],
 			resourceMapper: {
 				resourceMapperMethod: 'getColumns',
 				mode: 'add',
@@ -905,7 +905,7 @@ export const rowFields: INodeProperties[] = [
 		required: true,
 		displayOptions: { show: { resource: ['row'], operation: ['upsert'], dataInput: ['map'] } },
 		typeOptions: {
-			loadOptionsDependsOn: ['databaseId', 'tableId'],
+			loadOptionsDependsOn: ['databaseId', 'databaseId.value', 'tableId', 'tableId.value'],
 			resourceMapper: {
 				resourceMapperMethod: 'getColumns',
 				mode: 'add',
@@ -1006,7 +1006,7 @@ export const rowFields: INodeProperties[] = [
 		required: true,
 		displayOptions: { show: { resource: ['row'], operation: ['upsertMany'], rowsInput: ['map'] } },
 		typeOptions: {
-			loadOptionsDependsOn: ['databaseId', 'tableId'],
+			loadOptionsDependsOn: ['databaseId', 'databaseId.value', 'tableId', 'tableId.value'],
 			resourceMapper: {
 				resourceMapperMethod: 'getColumns',
 				mode: 'add',

@@ -98,7 +98,7 @@ export const rowFields: INodeProperties[] = [
 		required: true,
 		displayOptions: { show: { resource: ['row'], operation: ['create'], dataInput: ['map'] } },
 		typeOptions: {
-			loadOptionsDependsOn: ['databaseId', 'tableId'],
+			loadOptionsDependsOn: ['databaseId', 'databaseId.value', 'tableId', 'tableId.value'],
 			resourceMapper: {
 				resourceMapperMethod: 'getColumns',
 				mode: 'add',
@@ -182,7 +182,7 @@ export const rowFields: INodeProperties[] = [
 		required: true,
 		displayOptions: { show: { resource: ['row'], operation: ['update'], dataInput: ['map'] } },
 		typeOptions: {
-			loadOptionsDependsOn: ['databaseId', 'tableId'],
+			loadOptionsDependsOn: ['databaseId', 'databaseId.value', 'tableId', 'tableId.value'],
 			resourceMapper: {
 				resourceMapperMethod: 'getColumns',
 				mode: 'add',
