@@ -1,7 +1,9 @@
 import type { ActionSpec, ParamSpec } from '../src/types';
+import { mappedInputOf } from './mapper';
 import type { ResolvedAction, ResolvedParam } from './resolve';
+import { simplifiedOutput } from './simplify';
 
-function paramSpec(param: ResolvedParam): ParamSpec {
+function paramSpec(param: ResolvedParam, service: string, action: ResolvedAction): ParamSpec {
 	return {
 		name: param.name,
 		label: param.label,
@@ -16,17 +18,18 @@ function paramSpec(param: ResolvedParam): ParamSpec {
 		inPath: param.sdk?.inPath || undefined,
 		nullable: param.nullable || undefined,
 		integer: param.sdk?.shape === 'integer' || undefined,
+		mapped: mappedInputOf(service, action, param),
 	};
 }
 
 /** The runtime's entry for one action: what to read, which SDK methods to call with which arguments, and how to output. */
-export function callTableEntry(action: ResolvedAction): ActionSpec {
+export function callTableEntry(action: ResolvedAction, service: string): ActionSpec {
 	// Selectors go first: the runtime needs their values to know which fields apply.
 	const params = [...action.params].sort((a, b) => Number(b.selector) - Number(a.selector));
 	return {
-		params: params.map(paramSpec),
+		params: params.map((param) => paramSpec(param, service, action)),
 		steps: action.steps.map((step) => ({ method: step.method, args: step.args, when: step.when })),
-		output: action.output,
+		output: simplifiedOutput(service, action),
 		readBack: action.readBack,
 	};
 }

@@ -1,3 +1,4 @@
+import type { ColumnMethodsSpec } from '../src/resource-mapper';
 import type { ActionSpec } from '../src/types';
 import { callTableEntry } from './calltable';
 import type { CatalogAction, CatalogService } from './catalog';
@@ -7,6 +8,7 @@ import { nodeProperties } from './properties';
 import type { ResolvedNode } from './resolve';
 import { resolveCatalog } from './resolve';
 import type { SdkDeclarations } from './sdk';
+import { columnMethodsOf } from './mapper';
 import { lowerFirst } from './text';
 import type { NodeSurface } from './versions';
 import { mergeProperties, mergeTables, surfaceOf } from './versions';
@@ -41,6 +43,8 @@ export interface NodeModel {
 	sdkVersion: string;
 	catalogFile: string;
 	surface: NodeSurface;
+	/** The editor methods for a node whose records have columns (the row mapper, the query builder's names). */
+	columnMethods?: ColumnMethodsSpec;
 }
 
 /** n8n's lint wants the options of a field sorted by name from five options on. */
@@ -95,7 +99,9 @@ export function buildNodeModel(node: ResolvedNode): NodeModel {
 			actions: mergeTables(
 				perVersion.map(({ version, actions }) => ({
 					version,
-					table: Object.fromEntries(actions.map((action) => [action.key, callTableEntry(action)])),
+					table: Object.fromEntries(
+						actions.map((action) => [action.key, callTableEntry(action, node.service)]),
+					),
 				})),
 			),
 		};
@@ -118,6 +124,7 @@ export function buildNodeModel(node: ResolvedNode): NodeModel {
 		resources,
 		sdkVersion: node.sdkVersion,
 		catalogFile: node.file,
+		columnMethods: columnMethodsOf(node),
 		surface: {
 			node: lowerFirst(node.node),
 			versions: Object.fromEntries(
@@ -145,5 +152,5 @@ export function actionSpec(
 		throw new Error(
 			`${service.file}: no action ${actionKey(action)} in the current version of ${service.node}`,
 		);
-	return callTableEntry(found);
+	return callTableEntry(found, service.service);
 }

@@ -9,6 +9,8 @@ import {
 	uploadChunksField,
 } from '../src/descriptions';
 import { KINDS } from './kinds';
+import { withRowMapper } from './mapper';
+import { withSimplify } from './simplify';
 import type {
 	ResolvedAction,
 	ResolvedNode,
@@ -114,7 +116,8 @@ function byDisplayName(a: Property, b: Property): number {
 	return String(a.displayName).localeCompare(String(b.displayName));
 }
 
-export function actionFields(action: ResolvedAction): Property[] {
+/** An action's fields; `service` is the node-appwrite service, for the row mapper of the actions that write rows. */
+export function actionFields(action: ResolvedAction, service: string): Property[] {
 	const show: Show = {
 		[NODE_FIELDS.resource]: [action.resource],
 		[NODE_FIELDS.operation]: [action.operation],
@@ -137,7 +140,7 @@ export function actionFields(action: ResolvedAction): Property[] {
 				.sort(byDisplayName),
 		});
 	}
-	return fields;
+	return withSimplify(service, action, withRowMapper(service, action, fields, show), show);
 }
 
 function operationsProperty(resource: ResolvedResource): Property {
@@ -168,7 +171,7 @@ function mainResourceFirst(resources: ResolvedResource[]): ResolvedResource[] {
 	return [main, ...others.sort((a, b) => a.name.localeCompare(b.name))];
 }
 
-export function versionProperties(version: ResolvedVersion): VersionProperties {
+export function versionProperties(version: ResolvedVersion, service: string): VersionProperties {
 	return {
 		resource: {
 			displayName: 'Resource',
@@ -187,12 +190,14 @@ export function versionProperties(version: ResolvedVersion): VersionProperties {
 			.map((resource) => ({
 				value: resource.value,
 				operations: [operationsProperty(resource)],
-				fields: resource.actions.flatMap(actionFields),
+				fields: resource.actions.flatMap((action) => actionFields(action, service)),
 			})),
 	};
 }
 
 /** Every version of a node, for the snapshot of its public surface. */
 export function nodeProperties(node: ResolvedNode): Map<number, VersionProperties> {
-	return new Map(node.versions.map((version) => [version.version, versionProperties(version)]));
+	return new Map(
+		node.versions.map((version) => [version.version, versionProperties(version, node.service)]),
+	);
 }

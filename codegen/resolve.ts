@@ -10,6 +10,7 @@ import type {
 import { actionKey, CatalogError, isInVersion, isShownIn, stepsOf } from './catalog';
 import { GLYPHS } from './icons';
 import { KINDS } from './kinds';
+import { mapperProblems, queryBuilderOf } from './mapper';
 import type { Verbatim } from './literal';
 import type { SdkDeclarations, SdkMethod, SdkShape } from './sdk';
 import { humanize, isN8nSentenceCase, styleProblems } from './text';
@@ -277,7 +278,10 @@ function resolveAction(
 			selector: Boolean(param.selector),
 			showWhen: selector ? { param: selector, in: values } : undefined,
 			options,
-			builtInOptions: KINDS[param.kind].options?.(service.queryField ?? 'attribute'),
+			// Where the action names a table, the query builder offers its columns.
+			builtInOptions:
+				(param.kind === 'queries' && queryBuilderOf(service.service, action.resource, params)) ||
+				KINDS[param.kind].options?.(service.queryField ?? 'attribute'),
 			default:
 				shown && param.default === undefined
 					? KINDS[param.kind].emptyUpFront
@@ -322,7 +326,7 @@ function resolveAction(
 		}
 	}
 
-	return {
+	const resolved: ResolvedAction = {
 		key: actionKey(action),
 		resource: action.resource,
 		operation: action.operation,
@@ -345,6 +349,8 @@ function resolveAction(
 		output,
 		params: resolvedParams,
 	};
+	mapperProblems(service.service, resolved).forEach(fail);
+	return resolved;
 }
 
 /**

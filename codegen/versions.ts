@@ -198,9 +198,50 @@ export const COMPATIBLE_CHANGES: ReadonlyArray<{
 			before.default === '' &&
 			(after.default as { value?: unknown } | undefined)?.value === '',
 	},
+	{
+		why: "a typed name becoming a dropdown of names loaded from Appwrite (the query builder's columns): the saved name is kept and still sent, and an expression still takes any name",
+		applies: (before, after) =>
+			before.type === 'string' &&
+			after.type === 'options' &&
+			after.values === undefined &&
+			same(before.default, after.default),
+	},
 ];
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** A field shown only for values of a new choice other than its default: saved workflows never show it. */
+function behindNewChoice(
+	show: Show | undefined,
+	before: Record<string, SurfaceParam>,
+	after: Record<string, SurfaceParam>,
+): boolean {
+	return Object.entries(show ?? {}).some(([path, values]) => {
+		const name = path.replace(/^\//, '');
+		return (
+			!before[name] && after[name] && !values.some((value) => same(value, after[name].default))
+		);
+	});
+}
+
+/**
+ * A field now shown only for some values of a choice the action did not have before, whose
+ * default is one of them (the row mapper's "Data Input", JSON by default): a saved workflow holds
+ * no value for the choice, reads its default, and shows and runs the field as before.
+ */
+function withoutNewChoices(
+	show: Show | undefined,
+	before: Record<string, SurfaceParam>,
+	after: Record<string, SurfaceParam>,
+): Show | undefined {
+	if (!show) return show;
+	const kept = Object.entries(show).filter(([path, values]) => {
+		const name = path.replace(/^\//, '');
+		const choice = after[name];
+		return before[name] || !choice || !values.some((value) => same(value, choice.default));
+	});
+	return kept.length ? Object.fromEntries(kept) : undefined;
+}
 
 function narrowed(before: Show | undefined, after: Show | undefined): boolean {
 	return Object.entries(after ?? {}).some(
@@ -235,11 +276,13 @@ function compareParams(
 			found.push(
 				`${at} no longer offers ${removed.map((value) => JSON.stringify(value)).join(', ')}`,
 			);
-		if (narrowed(old.shownWhen, now.shownWhen) || narrowed(now.hiddenWhen, old.hiddenWhen))
+		const shownWhen = withoutNewChoices(now.shownWhen, before, after);
+		if (narrowed(old.shownWhen, shownWhen) || narrowed(now.hiddenWhen, old.hiddenWhen))
 			found.push(`${at} is shown in fewer cases`);
 	}
 	for (const [name, now] of Object.entries(after)) {
-		if (!before[name] && now.required) found.push(`parameter "${name}" is new and required`);
+		if (!before[name] && now.required && !behindNewChoice(now.shownWhen, before, after))
+			found.push(`parameter "${name}" is new and required`);
 	}
 }
 

@@ -15,6 +15,7 @@ export const NODE_FIELDS = {
 	binaryProperty: 'binaryProperty',
 	pageSize: 'pageSize',
 	uploadChunksInParallel: 'uploadChunksInParallel',
+	simplify: 'simplify',
 } as const;
 
 /** The most records Appwrite returns in one page of a list. */
@@ -152,3 +153,43 @@ export const columnQueryBuilderOptions: INodePropertyCollection[] = queryBuilder
 		options: field.options?.map((option) => ('value' in option ? { ...option, name: option.name.replace('Attributes', 'Columns') } : option)),
 	})),
 }));
+
+/** The editor methods of the nodes whose records have columns or attributes (src/resource-mapper.ts). */
+export const COLUMN_METHODS = { resourceMapper: 'getColumns', loadOptions: 'getColumnNames' } as const;
+
+/**
+ * What a table's columns depend on, for the editor to reload them: the database and the table,
+ * named both as plain IDs and as resource locators' values (n8n compares the path's value).
+ */
+export function columnsDependOn(parent: string): string[] {
+	return ['databaseId', `databaseId.value`, parent, `${parent}.value`];
+}
+
+/**
+ * The query builder where the action names a table (or collection): the field a condition names is
+ * a dropdown of its columns (attributes), loaded from Appwrite; an expression still takes any name,
+ * and the saved value is the same plain name as before.
+ */
+function withFieldPicker(builder: INodePropertyCollection[], word: 'Column' | 'Attribute', parent: string): INodePropertyCollection[] {
+	return builder.map((group) => ({
+		...group,
+		values: group.values.map((field) =>
+			field.name === 'attribute'
+				? {
+						displayName: `${word} Name or ID`,
+						name: 'attribute',
+						type: 'options',
+						typeOptions: { loadOptionsMethod: COLUMN_METHODS.loadOptions, loadOptionsDependsOn: columnsDependOn(parent) },
+						// A name not in the list (saved before the dropdown, or a column made later) is not flagged.
+						allowArbitraryValues: true,
+						default: '',
+						description:
+							'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+					}
+				: field,
+		),
+	}));
+}
+
+export const columnPickerQueryBuilderOptions = withFieldPicker(columnQueryBuilderOptions, 'Column', 'tableId');
+export const attributePickerQueryBuilderOptions = withFieldPicker(queryBuilderOptions, 'Attribute', 'collectionId');

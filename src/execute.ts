@@ -16,7 +16,8 @@ import type { RunMemory } from './ids';
 import { runMemoryOf } from './ids';
 import { readInputs } from './inputs';
 import { binaryFileName, binaryItem, fillFileName, jsonItem } from './outputs';
-import { collectPages, recordItems } from './pagination';
+import { collectPages, recordItems, recordsOfPages } from './pagination';
+import { simplifyRecord } from './simplify';
 import type { AppwriteTransport } from './transport';
 import type { ActionSpec, ActionTable, AppwriteCredentials, StepCondition, StepSpec } from './types';
 
@@ -141,6 +142,11 @@ async function runAction(
 	const once = output.kind === 'list' ? steps.slice(0, -1) : steps;
 	const results = await runSteps(service, action, once, values, itemIndex, memory);
 
+	// Simplify, where the action has it and it is on: the records' reduced shape (simplify.ts).
+	const offered = output.kind === 'list' || output.kind === 'object' ? output.simplify : undefined;
+	const simplify = offered && context.getNodeParameter(NODE_FIELDS.simplify, itemIndex, false) === true ? offered : undefined;
+	const shape = (record: unknown) => (simplify ? simplifyRecord(simplify, record) : record);
+
 	if (output.kind === 'list') {
 		const returnAll = context.getNodeParameter(NODE_FIELDS.returnAll, itemIndex, false) as boolean;
 		const limit = returnAll ? Infinity : (context.getNodeParameter(NODE_FIELDS.limit, itemIndex, 50) as number);
@@ -160,9 +166,9 @@ async function runAction(
 			},
 		});
 		if (context.getNodeParameter(NODE_FIELDS.listOutput, itemIndex, 'records') === 'pages') {
-			return pages.map((page) => jsonItem(page, itemIndex));
+			return pages.map((page) => jsonItem(simplify ? { ...page, [output.key]: recordsOfPages([page], output).map(shape) } : page, itemIndex));
 		}
-		return recordItems(pages, output, limit, itemIndex);
+		return recordItems(pages, output, limit, itemIndex, shape);
 	}
 
 	const result = results[results.length - 1];
@@ -179,7 +185,7 @@ async function runAction(
 			}),
 		];
 	}
-	return [jsonItem(result, itemIndex)];
+	return [jsonItem(shape(result), itemIndex)];
 }
 
 /**

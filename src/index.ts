@@ -5,4 +5,10 @@ export { executeActions } from './execute';
 export type { ServiceClass } from './execute';
 export { toJsonSafe } from './outputs';
 export type * from './types';
-export { columnQueryBuilderOptions, queryBuilderOptions } from './descriptions';
+export {
+	attributePickerQueryBuilderOptions,
+	columnPickerQueryBuilderOptions,
+	columnQueryBuilderOptions,
+	queryBuilderOptions,
+} from './descriptions';
+export { columnMethods } from './resource-mapper';

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { FieldType, IDataObject, IExecuteFunctions, ResourceMapperField } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { Client } from 'node-appwrite';
 
@@ -9,10 +9,20 @@ import type { RunMemory } from './ids';
 import { QueryInputError, toQueryStrings } from './queries';
 import { bufferSource, fileSource } from './sources';
 import { Upload } from './transport';
-import type { InputKind, ParamSpec } from './types';
+import type { InputKind, MappedInput, ParamSpec } from './types';
 
-/** Thrown by a converter; turned into a NodeOperationError naming the field and item. */
-class InputError extends Error {}
+/**
+ * Thrown by a converter; turned into a NodeOperationError naming the field and item. `subject`
+ * names what was wrong when it is not the parameter itself, e.g. `column "price"`.
+ */
+class InputError extends Error {
+	constructor(
+		message: string,
+		readonly subject?: string,
+	) {
+		super(message);
+	}
+}
 
 const LIST_KINDS: ReadonlySet<InputKind> = new Set(['stringList', 'multiOptions']);
 
@@ -20,6 +30,10 @@ type ConvertedKind = Exclude<InputKind, 'binary'>;
 
 function isBlank(value: unknown): boolean {
 	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+function toText(value: unknown): string {
+	return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
 function toNumber(value: unknown): number {
@@ -104,7 +118,7 @@ function checkAllowed(value: string, spec: ParamSpec): string {
 }
 
 const converters: Record<ConvertedKind, (value: unknown, spec: ParamSpec) => unknown> = {
-	string: (value) => (typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value)),
+	string: toText,
 	id: (value) => String(value).trim(),
 	number: (value, spec) => (spec.integer ? toInteger(value) : toNumber(value)),
 	boolean: toBoolean,
@@ -119,6 +133,83 @@ const converters: Record<ConvertedKind, (value: unknown, spec: ParamSpec) => unk
 	hexColor: (value) => String(value).trim().replace(/^#/, ''),
 	queries: toQueryStrings,
 };
+
+/** Whole numbers as integers (exact beyond 2^53 when given as text), others as numbers. */
+function toColumnNumber(value: unknown): number | bigint {
+	const wholeText = typeof value === 'string' && /^\s*-?\d+\s*$/.test(value);
+	return typeof value === 'bigint' || wholeText ? toInteger(value) : toNumber(value);
+}
+
+/** A list column, a relationship's IDs or a point: an array, JSON array text, or comma-separated text. */
+function toColumnList(value: unknown): unknown[] {
+	if (Array.isArray(value)) return value;
+	if (typeof value !== 'string') throw new InputError(`expected a list, got ${JSON.stringify(value)}`);
+	const text = value.trim();
+	if (text.startsWith('[')) return toJsonList(text);
+	return text.split(',').map((part) => part.trim()).filter((part) => part !== '');
+}
+
+/** How a mapped value is converted, by the n8n type the resource mapper gave its column. */
+const COLUMN_CONVERTERS: Partial<Record<FieldType, (value: unknown, field: ResourceMapperField) => unknown>> = {
+	number: toColumnNumber,
+	boolean: toBoolean,
+	dateTime: toDateTime,
+	options: (value, field) => {
+		const allowed = (field.options ?? []).map((option) => String(option.value));
+		if (allowed.length && !allowed.includes(String(value))) throw new InputError(`"${String(value)}" is not one of ${allowed.join(', ')}`);
+		return String(value);
+	},
+	array: toColumnList,
+	object: toJsonObject,
+};
+
+/** A mapped value converted to its column's type, or what is wrong with it. */
+function convertColumn(value: unknown, field: ResourceMapperField): unknown {
+	const convert = (field.type && COLUMN_CONVERTERS[field.type]) || toText;
+	try {
+		return convert(value, field);
+	} catch (error) {
+		return error;
+	}
+}
+
+/** Sets a key as own data, so a field named `__proto__` stays data. */
+function setOwn(record: IDataObject, key: string, value: unknown): void {
+	Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+interface MapperValue {
+	mappingMode?: string;
+	value?: IDataObject | null;
+	schema?: ResourceMapperField[];
+}
+
+/**
+ * The record n8n's resource mapper describes, each value converted to its column's type. Define
+ * Below sends the columns given a value: n8n keeps a column the user left alone as null (an
+ * optional switch included), and those are not sent. Map Automatically sends the input item's
+ * fields that are columns of the table (all of them when the columns were never loaded).
+ */
+function readMappedRecord(context: IExecuteFunctions, mapped: MappedInput, itemIndex: number): IDataObject {
+	const mapper = (context.getNodeParameter(mapped.mapper, itemIndex, {}) ?? {}) as MapperValue;
+	const fields = new Map((mapper.schema ?? []).map((field) => [field.id, field]));
+	const autoMap = mapper.mappingMode === 'autoMapInputData';
+	const given = (autoMap ? context.getInputData()[itemIndex]?.json : mapper.value) ?? {};
+	const record: IDataObject = {};
+	for (const [key, value] of Object.entries(given)) {
+		const field = fields.get(key);
+		const skipped = autoMap ? value === undefined || (fields.size > 0 && !field) : isBlank(value);
+		if (skipped) continue;
+		// Without loaded columns (Map Automatically only), the item's values go as they are.
+		const converted = field ? convertColumn(value, field) : value;
+		if (converted instanceof Error) throw new InputError(converted.message, `${mapped.word} "${key}"`);
+		setOwn(record, key, converted);
+	}
+	for (const field of fields.values()) {
+		if (field.required && !(field.id in record)) throw new InputError('is required but empty', `${mapped.word} "${field.id}"`);
+	}
+	return record;
+}
 
 function readRaw(context: IExecuteFunctions, spec: ParamSpec, itemIndex: number, name = spec.name): unknown {
 	if (spec.location === 'top') return context.getNodeParameter(name, itemIndex, undefined);
@@ -183,6 +274,10 @@ async function readValue(
 	memory: RunMemory,
 ): Promise<unknown> {
 	if (spec.kind === 'binary') return await readBinary(context, spec, itemIndex, memory);
+	if (spec.mapped && context.getNodeParameter(spec.mapped.choice, itemIndex, 'json') === 'map') {
+		const record = readMappedRecord(context, spec.mapped, itemIndex);
+		return spec.mapped.list ? [record] : record;
+	}
 	if (spec.nullable && readRaw(context, spec, itemIndex, nullFieldName(spec.name)) === true) return null;
 	const raw = readRaw(context, spec, itemIndex);
 	// An optional field shown up front and left empty was not given, as a list too; under Additional
@@ -219,10 +314,12 @@ export async function readInputs(
 			if (value !== undefined) values[spec.name] = value;
 		} catch (error) {
 			const badInput = error instanceof InputError || error instanceof QueryInputError;
+			const column = error instanceof InputError ? error.subject : undefined;
+			const subject = column ?? `field "${spec.label}"`;
 			throw new NodeOperationError(
 				context.getNode(),
-				badInput ? `The field "${spec.label}" ${error.message} [item ${itemIndex}]` : (error as Error),
-				badInput ? { itemIndex, description: `Check the value of "${spec.label}" for item ${itemIndex}.` } : { itemIndex },
+				badInput ? `The ${subject} ${error.message} [item ${itemIndex}]` : (error as Error),
+				badInput ? { itemIndex, description: `Check the value of ${column ? `the ${column}` : `"${spec.label}"`} for item ${itemIndex}.` } : { itemIndex },
 			);
 		}
 	}

@@ -91,12 +91,13 @@ export function recordItems(
 	output: ListOutput,
 	limit: number,
 	itemIndex: number,
+	shape: (record: Record<string, unknown>) => unknown = (record) => record,
 ): INodeExecutionData[] {
 	const items: INodeExecutionData[] = [];
 	for (const page of pages) {
 		for (const record of recordsOf(page, output)) {
 			if (items.length >= limit) return items;
-			items.push(jsonItem(record, itemIndex));
+			items.push(jsonItem(shape(record), itemIndex));
 		}
 	}
 	return items;

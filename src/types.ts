@@ -3,6 +3,9 @@
  * the n8n descriptions; every behaviour lives in the runtime that reads them.
  */
 
+/** A kind of wide record Simplify may reduce (src/simplify.ts), when the node's Simplify switch is on. */
+export type RecordKind = 'row' | 'document' | 'user' | 'file' | 'execution' | 'deployment';
+
 /** How an input is read from n8n and converted before it reaches node-appwrite. */
 export type InputKind =
 	| 'string'
@@ -40,6 +43,20 @@ export interface ParamSpec {
 	nullable?: boolean;
 	/** node-appwrite takes `number | bigint`: whole numbers only, kept exact beyond 2^53 as a BigInt. */
 	integer?: boolean;
+	/** Record data that may instead come from n8n's resource mapper over the table's columns. */
+	mapped?: MappedInput;
+}
+
+/** A record-data parameter with a resource mapper beside it (src/resource-mapper.ts). */
+export interface MappedInput {
+	/** The options field choosing JSON (the parameter itself, the default) or the mapper. */
+	choice: string;
+	/** The resource-mapper field. */
+	mapper: string;
+	/** The parameter takes a list of records: the mapped record is its one entry. */
+	list?: boolean;
+	/** How errors name a field: column or attribute. */
+	word: 'column' | 'attribute';
 }
 
 /** Run a step only when a parameter was given, or when a parameter has one of some values. */
@@ -53,9 +70,9 @@ export interface StepSpec {
 }
 
 export type OutputSpec =
-	| { kind: 'object' }
+	| { kind: 'object'; simplify?: RecordKind }
 	| { kind: 'delete' }
-	| { kind: 'list'; key: string; pagination: 'cursor' | 'offset' | 'none' }
+	| { kind: 'list'; key: string; pagination: 'cursor' | 'offset' | 'none'; simplify?: RecordKind }
 	| {
 			kind: 'binary';
 			/** File name for the binary data; `{param}` is replaced by that input's value. */

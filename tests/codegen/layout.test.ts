@@ -262,7 +262,7 @@ describe('the rest of the layout', () => {
 		]);
 	});
 
-	it('says Column in the TablesDB query builder and Attribute elsewhere, saving the same values', async () => {
+	it("says Column in the TablesDB query builder and Attribute elsewhere, offering a table's columns, saving the same values", async () => {
 		const conditionOf = async (className: string, resource: string) => {
 			const node = await generatedNode(className);
 			// Queries is under Additional Fields of each Get Many.
@@ -276,8 +276,19 @@ describe('the rest of the layout', () => {
 		const rows = await conditionOf('AppwriteTablesDb', 'row');
 		const users = await conditionOf('AppwriteUsers', 'user');
 		const field = (values: INodeProperties[]) => values.find((value) => value.name === 'attribute');
-		expect(field(rows)?.displayName).toBe('Column');
-		expect(field(users)?.displayName).toBe('Attribute');
+		// Rows name a table: the column is picked from its columns (an expression takes any name).
+		expect(field(rows)).toMatchObject({
+			displayName: 'Column Name or ID',
+			type: 'options',
+			typeOptions: {
+				loadOptionsMethod: 'getColumnNames',
+				loadOptionsDependsOn: ['databaseId', 'databaseId.value', 'tableId', 'tableId.value'],
+			},
+			allowArbitraryValues: true,
+		});
+		const columns = await conditionOf('AppwriteTablesDb', 'column');
+		expect(field(columns)).toMatchObject({ displayName: 'Column', type: 'string' });
+		expect(field(users)).toMatchObject({ displayName: 'Attribute', type: 'string' });
 		const operators = (values: INodeProperties[]) =>
 			(
 				values.find((value) => value.name === 'method')?.options as Array<{

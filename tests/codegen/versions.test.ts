@@ -234,6 +234,35 @@ describe('changes n8n reads compatibly', () => {
 	it('has each pair backed by a test here', () => {
 		expect(COMPATIBLE_CHANGES.map((change) => change.why)).toEqual([
 			'a plain string ID becoming a resource locator: n8n reads a saved plain string as the locator value',
+			"a typed name becoming a dropdown of names loaded from Appwrite (the query builder's columns): the saved name is kept and still sent, and an expression still takes any name",
+		]);
+	});
+
+	it('a typed name becoming a dropdown loaded from Appwrite: the guard accepts it (the saved name still reaching Appwrite is in tests/nodes/row-mapper.test.ts)', () => {
+		const loaded = { type: 'options', required: true as const, default: '' };
+		expect(changed((params) => (params.teamId = loaded))).toEqual([]);
+		expect(changed((params) => (params.teamId = { ...loaded, values: ['red'] }))).toEqual([
+			'action team.get: parameter "teamId" changed type from string to options',
+		]);
+	});
+
+	it('a field put behind a new choice whose default shows it, beside a new required field the other choice shows', () => {
+		const behindChoice = (choiceDefault: string) =>
+			changed((params) => {
+				params.mode = { type: 'options', default: choiceDefault, values: ['json', 'map'] };
+				params.output.shownWhen = { mode: ['json'] };
+				params.mapper = {
+					type: 'resourceMapper',
+					required: true,
+					default: { mappingMode: 'defineBelow', value: null },
+					shownWhen: { '/mode': ['map'] },
+				};
+			});
+		// Saved workflows hold no choice: they read its default, JSON, and show the field as before.
+		expect(behindChoice('json')).toEqual([]);
+		expect(behindChoice('map')).toEqual([
+			'action team.get: parameter "output" is shown in fewer cases',
+			'action team.get: parameter "mapper" is new and required',
 		]);
 	});
 

@@ -7,7 +7,8 @@
  *    `n8n execute --id … --rawOutput` and checks the items with workflows/<name>.expect.ts;
  * 3. checks that every node the package ships is used by at least one workflow;
  * 4. starts `n8n start` and, through its REST API as the editor does, checks that n8n lists the
- *    nodes and runs the credential test: good key → OK, bad key / unreachable endpoint → the message.
+ *    nodes and runs the credential test: good key → OK, bad key / unreachable endpoint → the message,
+ *    and that the row mapper and the query builder load the table's columns, typed.
  * The last line is `e2e: N passed, M failed`; the exit code is 1 on any failure.
  * An optional filter (part of a workflow file name, or an id) runs only matching workflows and
  * skips steps 3 and 4.
@@ -21,6 +22,7 @@ import { checkExpectation } from './lib/check';
 import { checkExitRace } from './lib/exit-race';
 import { badCredentials, checkCredentialTests, type BadCredentials } from './lib/credential-checks';
 import type { Exchange } from './lib/keygate';
+import { checkRowMapper } from './lib/mapper';
 import { blockedAttempts, executeWorkflow, RestClient, startServer, type ExecuteResult, type N8nItem } from './lib/n8n';
 import { EXAMPLES_DIR, WORKFLOWS_DIR } from './lib/paths';
 import { freePorts } from './lib/ports';
@@ -168,17 +170,21 @@ async function main(): Promise<void> {
 
 			if (bad) await checkCredentialTests(client, setup.credential, bad, tally);
 
+			// one check: passes with what its body returns, fails with what it throws
+			const check = async (name: string, body: () => Promise<string | void>) => {
+				try {
+					pass(name, (await body()) ?? '');
+				} catch (error) {
+					fail(name, errorText(error));
+				}
+			};
+			await checkRowMapper(setup, client, check);
+
 			await checkTriggers({
 				setup,
 				client,
 				examples,
-				check: async (name, body) => {
-					try {
-						pass(name, (await body()) ?? '');
-					} catch (error) {
-						fail(name, errorText(error));
-					}
-				},
+				check,
 			});
 		} finally {
 			await server.stop();

@@ -81,6 +81,8 @@ export function generatedEvents(
 export class AppwriteFake {
 	readonly webhooks = new Map<string, WebhookRecord>();
 	readonly tables = new Map<string, ListedRow[]>();
+	/** The columns of tables that declare them, as listColumns answers them, keyed `<databaseId>/<tableId>`. */
+	readonly columns = new Map<string, Array<Record<string, unknown>>>();
 	readonly deliveries: DeliveryResult[] = [];
 	private clock = Date.parse('2026-01-05T10:00:00.000Z');
 	private serial = 0;
@@ -198,15 +200,18 @@ export class AppwriteFake {
 		return this.route(path) !== undefined;
 	}
 
-	private route(
-		path: string,
-	): { webhookId?: string; secret?: boolean; table?: [string, string] } | undefined {
+	private route(path: string):
+		| { webhookId?: string; secret?: boolean; table?: [string, string]; columns?: string }
+		| undefined {
 		const webhook = /^\/v1\/webhooks(?:\/([^/]+))?(\/secret)?$/.exec(path);
 		if (webhook)
 			return {
 				webhookId: webhook[1] && decodeURIComponent(webhook[1]),
 				secret: Boolean(webhook[2]),
 			};
+		const columns = /^\/v1\/tablesdb\/([^/]+)\/tables\/([^/]+)\/columns$/.exec(path);
+		const columnsKey = columns && `${decodeURIComponent(columns[1])}/${decodeURIComponent(columns[2])}`;
+		if (columnsKey && this.columns.has(columnsKey)) return { columns: columnsKey };
 		const rows = /^\/v1\/tablesdb\/([^/]+)\/tables\/([^/]+)\/rows$/.exec(path);
 		const table: [string, string] | undefined = rows
 			? [decodeURIComponent(rows[1]), decodeURIComponent(rows[2])]
@@ -218,9 +223,22 @@ export class AppwriteFake {
 	handle(request: FakeRequest): FakeResponse | undefined {
 		const route = this.route(request.path);
 		if (!route) return undefined;
+		if (route.columns) return this.handleColumns(request, route.columns);
 		return route.table
 			? this.handleRows(request, ...route.table)
 			: this.handleWebhooks(request, route.webhookId, Boolean(route.secret));
+	}
+
+	/** listColumns: every column of the table, with Appwrite's limit and offset queries. */
+	private handleColumns(request: FakeRequest, key: string): FakeResponse {
+		if (request.method !== 'GET') return error(405, 'general_not_implemented', 'Method not allowed');
+		const queries = [...request.query.entries()]
+			.filter(([name]) => /^queries(\[\d*\])?$/.test(name))
+			.map(([, value]) => JSON.parse(value) as { method: string; values: number[] });
+		const all = this.columns.get(key) ?? [];
+		const offset = queries.find((query) => query.method === 'offset')?.values[0] ?? 0;
+		const limit = queries.find((query) => query.method === 'limit')?.values[0] ?? 25;
+		return { status: 200, json: { total: all.length, columns: all.slice(offset, offset + limit) } };
 	}
 
 	private handleRows(request: FakeRequest, databaseId: string, tableId: string): FakeResponse {

@@ -21,6 +21,7 @@ import type {
 	IRun,
 	IWebhookData,
 	IWebhookResponseData,
+	ResourceMapperFields,
 	WorkflowActivateMode,
 } from 'n8n-workflow';
 
@@ -39,7 +40,8 @@ const { HookContext, LoadOptionsContext, PollContext, WebhookContext } =
 const { Workflow } = require('n8n-workflow') as typeof import('n8n-workflow');
 
 export interface TriggerOptions {
-	type: 'appwriteTrigger' | 'appwritePollingTrigger';
+	/** A trigger, or an action node whose editor methods (options, resource mapping) are tested. */
+	type: 'appwriteTrigger' | 'appwritePollingTrigger' | 'appwriteTablesDb' | 'appwriteDatabases';
 	parameters: Record<string, unknown>;
 	credentials: Record<string, ICredentialDataDecryptedObject>;
 	staticData?: IDataObject;
@@ -297,6 +299,16 @@ export class TriggerHarness {
 		const search = this.nodeType.methods?.listSearch?.[method];
 		if (!search) throw new Error(`${this.options.type} has no list search ${method}`);
 		return await search.call(this.loadOptionsContext(parameters), filter, paginationToken);
+	}
+
+	/** A resource mapper's fields as the editor loads them. */
+	async resourceMapping(
+		method: string,
+		parameters?: Record<string, unknown>,
+	): Promise<ResourceMapperFields> {
+		const load = this.nodeType.methods?.resourceMapping?.[method];
+		if (!load) throw new Error(`${this.options.type} has no resource mapping ${method}`);
+		return await load.call(this.loadOptionsContext(parameters));
 	}
 
 	/** A dynamic options list as the editor loads it. */

@@ -9,7 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { Databases } from 'node-appwrite';
 
-import { executeActions, testAppwriteCredential } from '../../../src';
+import { columnMethods, executeActions, testAppwriteCredential } from '../../../src';
 import { documentActions, documentFields, documentOperations } from './resources/document';
 import { databaseActions, databaseFields, databaseOperations } from './resources/database';
 import { collectionActions, collectionFields, collectionOperations } from './resources/collection';
@@ -78,7 +78,23 @@ export class AppwriteDatabases implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { appwriteApiTest: testAppwriteCredential } };
+	methods = {
+		credentialTest: { appwriteApiTest: testAppwriteCredential },
+		...columnMethods(Databases, {
+			method: 'listAttributes',
+			key: 'attributes',
+			parents: { databaseId: 'databaseId', collectionId: 'collectionId' },
+			word: 'attribute',
+			actions: {
+				'document.create': { required: true },
+				'document.update': {},
+				'document.createMany': { required: true, id: 'optional' },
+				'document.createOrUpdate': {},
+				'document.upsertMany': { id: 'required' },
+				'document.updateMany': {},
+			},
+		}),
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeActions.call(this, Databases, {

@@ -9,7 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { TablesDB } from 'node-appwrite';
 
-import { executeActions, testAppwriteCredential } from '../../../src';
+import { columnMethods, executeActions, testAppwriteCredential } from '../../../src';
 import { rowActions, rowFields, rowOperations } from './resources/row';
 import { tableActions, tableFields, tableOperations } from './resources/table';
 import { columnActions, columnFields, columnOperations } from './resources/column';
@@ -73,7 +73,23 @@ export class AppwriteTablesDb implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { appwriteApiTest: testAppwriteCredential } };
+	methods = {
+		credentialTest: { appwriteApiTest: testAppwriteCredential },
+		...columnMethods(TablesDB, {
+			method: 'listColumns',
+			key: 'columns',
+			parents: { databaseId: 'databaseId', tableId: 'tableId' },
+			word: 'column',
+			actions: {
+				'row.create': { required: true },
+				'row.createMany': { required: true, id: 'optional' },
+				'row.update': {},
+				'row.updateMany': {},
+				'row.upsert': {},
+				'row.upsertMany': { id: 'required' },
+			},
+		}),
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeActions.call(this, TablesDB, {

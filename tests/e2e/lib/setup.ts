@@ -21,6 +21,16 @@ export const STANDIN_PROJECT_ID = 'appwrite-suite-e2e';
 export const STANDIN_API_KEY = 'standin-api-key-0001';
 /** The table whose rows the stand-in keeps (the triggers' examples watch it). */
 export const STANDIN_TABLE = { databaseId: 'shop', tableId: 'orders' } as const;
+/** The columns of shop/orders, as the stand-in's listColumns answers them (the row mapper reads them). */
+export const STANDIN_COLUMNS: Array<Record<string, unknown>> = [
+	{ key: 'customer', type: 'string', status: 'available', required: true, array: false, size: 100 },
+	{ key: 'total', type: 'double', status: 'available', required: true, array: false },
+	{ key: 'items', type: 'integer', status: 'available', required: false, array: false },
+	{ key: 'paid', type: 'boolean', status: 'available', required: false, array: false },
+	{ key: 'status', type: 'string', format: 'enum', elements: ['open', 'shipped'], status: 'available', required: false, array: false },
+	{ key: 'tags', type: 'string', status: 'available', required: false, array: true, size: 20 },
+	{ key: 'placedAt', type: 'datetime', status: 'available', required: false, array: false },
+];
 /** The key of a webhook "added in the console", for the trigger's manual registration. */
 export const WEBHOOK_SIGNING_CREDENTIAL: CredentialFile = {
 	id: 'e2eWebhookKey001',
@@ -92,6 +102,7 @@ export async function setUp(options: SetupOptions): Promise<Setup> {
 	const standIn = await withProgress('  starting the Appwrite stand-in', standInPromise);
 	const appwrite = new AppwriteFake();
 	appwrite.table(STANDIN_TABLE.databaseId, STANDIN_TABLE.tableId);
+	appwrite.columns.set(`${STANDIN_TABLE.databaseId}/${STANDIN_TABLE.tableId}`, STANDIN_COLUMNS);
 	const gate = await startKeyGate(standIn.endpoint, STANDIN_API_KEY, appwrite);
 	const credential = standInCredential(gate.endpoint);
 	const extra = [WEBHOOK_SIGNING_CREDENTIAL, ...(options.extraCredentials ? await options.extraCredentials(gate.endpoint) : [])];

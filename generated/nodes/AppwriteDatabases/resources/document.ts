@@ -2,7 +2,7 @@
 // Do not edit by hand.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { type ActionTable, queryBuilderOptions } from '../../../../src';
+import { type ActionTable, attributePickerQueryBuilderOptions } from '../../../../src';
 
 export const documentOperations: INodeProperties[] = [
 	{
@@ -128,13 +128,58 @@ export const documentFields: INodeProperties[] = [
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
+		displayName: 'Data Input',
+		name: 'dataInput',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['document'], operation: ['create'] } },
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Give the values as JSON' },
+			{
+				name: 'Map Attributes',
+				value: 'map',
+				description:
+					"Set each attribute of the collection by name, or map the input item's fields automatically",
+			},
+		],
+		default: 'json',
+	},
+	{
 		displayName: 'Data',
 		name: 'data',
 		type: 'json',
 		required: true,
-		displayOptions: { show: { resource: ['document'], operation: ['create'] } },
+		displayOptions: {
+			show: { resource: ['document'], operation: ['create'], dataInput: ['json'] },
+		},
 		default: '{}',
 		description: "The document's attributes, as a JSON object",
+	},
+	{
+		displayName: 'Attributes',
+		name: 'attributes',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: { show: { resource: ['document'], operation: ['create'], dataInput: ['map'] } },
+		typeOptions: {
+			loadOptionsDependsOn: [
+				'databaseId',
+				'databaseId.value',
+				'collectionId',
+				'collectionId.value',
+			],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'attribute', plural: 'attributes' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No attributes found: pick a database and a collection that has attributes',
+			},
+		},
 	},
 	{
 		displayName: 'Additional Fields',
@@ -235,6 +280,15 @@ export const documentFields: INodeProperties[] = [
 		description: 'ID of the document',
 	},
 	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return a reduced document, without $permissions, $sequence, $databaseId, $collectionId',
+		displayOptions: { show: { resource: ['document'], operation: ['get'] } },
+	},
+	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
@@ -247,7 +301,7 @@ export const documentFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: queryBuilderOptions,
+				options: attributePickerQueryBuilderOptions,
 				default: {},
 				description:
 					'Queries such as select, to choose the attributes returned. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
@@ -323,6 +377,15 @@ export const documentFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['document'], operation: ['getAll'] } },
 	},
 	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return a reduced document, without $permissions, $sequence, $databaseId, $collectionId',
+		displayOptions: { show: { resource: ['document'], operation: ['getAll'] } },
+	},
+	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
@@ -350,7 +413,7 @@ export const documentFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: queryBuilderOptions,
+				options: attributePickerQueryBuilderOptions,
 				default: {},
 				description:
 					"Filters, sorting and select on the collection's attributes. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.",
@@ -393,6 +456,59 @@ export const documentFields: INodeProperties[] = [
 		description: 'ID of the document',
 	},
 	{
+		displayName: 'Data Input',
+		name: 'dataInput',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['document'], operation: ['update'] } },
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Give the values as JSON' },
+			{
+				name: 'Map Attributes',
+				value: 'map',
+				description:
+					"Set each attribute of the collection by name, or map the input item's fields automatically",
+			},
+		],
+		default: 'json',
+	},
+	{
+		displayName: 'Data',
+		name: 'data',
+		type: 'json',
+		displayOptions: {
+			show: { resource: ['document'], operation: ['update'], dataInput: ['json'], '@version': [2] },
+		},
+		default: '',
+		description: 'The attributes to change, as a JSON object',
+	},
+	{
+		displayName: 'Attributes',
+		name: 'attributes',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: { show: { resource: ['document'], operation: ['update'], dataInput: ['map'] } },
+		typeOptions: {
+			loadOptionsDependsOn: [
+				'databaseId',
+				'databaseId.value',
+				'collectionId',
+				'collectionId.value',
+			],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'attribute', plural: 'attributes' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No attributes found: pick a database and a collection that has attributes',
+			},
+		},
+	},
+	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
@@ -404,6 +520,7 @@ export const documentFields: INodeProperties[] = [
 				displayName: 'Data',
 				name: 'data',
 				type: 'json',
+				displayOptions: { show: { '/dataInput': ['json'] } },
 				default: '{}',
 				description: 'The attributes to change, as a JSON object',
 			},
@@ -424,14 +541,6 @@ export const documentFields: INodeProperties[] = [
 					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed',
 			},
 		],
-	},
-	{
-		displayName: 'Data',
-		name: 'data',
-		type: 'json',
-		displayOptions: { show: { resource: ['document'], operation: ['update'], '@version': [2] } },
-		default: '',
-		description: 'The attributes to change, as a JSON object',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -478,15 +587,61 @@ export const documentFields: INodeProperties[] = [
 		description: 'ID of the collection',
 	},
 	{
+		displayName: 'Documents Input',
+		name: 'documentsInput',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['document'], operation: ['createMany'] } },
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Give the documents as JSON' },
+			{
+				name: 'Map Attributes',
+				value: 'map',
+				description: 'Each input item makes one document, from the attributes of the collection',
+			},
+		],
+		default: 'json',
+	},
+	{
 		displayName: 'Documents',
 		name: 'documents',
 		type: 'json',
 		required: true,
-		displayOptions: { show: { resource: ['document'], operation: ['createMany'] } },
+		displayOptions: {
+			show: { resource: ['document'], operation: ['createMany'], documentsInput: ['json'] },
+		},
 		default: '[]',
 		placeholder: '[{"title": "Hello"}]',
 		description:
 			"The documents, as a JSON array of objects; Appwrite's dollar-prefixed system keys may set each document's ID and permissions",
+	},
+	{
+		displayName: 'Attributes',
+		name: 'attributes',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: {
+			show: { resource: ['document'], operation: ['createMany'], documentsInput: ['map'] },
+		},
+		typeOptions: {
+			loadOptionsDependsOn: [
+				'databaseId',
+				'databaseId.value',
+				'collectionId',
+				'collectionId.value',
+			],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'attribute', plural: 'attributes' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No attributes found: pick a database and a collection that has attributes',
+			},
+		},
 	},
 	{
 		displayName: 'Additional Fields',
@@ -534,6 +689,67 @@ export const documentFields: INodeProperties[] = [
 		description: 'ID of the document to create or update',
 	},
 	{
+		displayName: 'Data Input',
+		name: 'dataInput',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['document'], operation: ['createOrUpdate'] } },
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Give the values as JSON' },
+			{
+				name: 'Map Attributes',
+				value: 'map',
+				description:
+					"Set each attribute of the collection by name, or map the input item's fields automatically",
+			},
+		],
+		default: 'json',
+	},
+	{
+		displayName: 'Data',
+		name: 'data',
+		type: 'json',
+		displayOptions: {
+			show: {
+				resource: ['document'],
+				operation: ['createOrUpdate'],
+				dataInput: ['json'],
+				'@version': [2],
+			},
+		},
+		default: '',
+		description:
+			"The document's attributes, as a JSON object; for a new document include every required attribute",
+	},
+	{
+		displayName: 'Attributes',
+		name: 'attributes',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: {
+			show: { resource: ['document'], operation: ['createOrUpdate'], dataInput: ['map'] },
+		},
+		typeOptions: {
+			loadOptionsDependsOn: [
+				'databaseId',
+				'databaseId.value',
+				'collectionId',
+				'collectionId.value',
+			],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'attribute', plural: 'attributes' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No attributes found: pick a database and a collection that has attributes',
+			},
+		},
+	},
+	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
@@ -547,6 +763,7 @@ export const documentFields: INodeProperties[] = [
 				displayName: 'Data',
 				name: 'data',
 				type: 'json',
+				displayOptions: { show: { '/dataInput': ['json'] } },
 				default: '{}',
 				description:
 					"The document's attributes, as a JSON object; for a new document include every required attribute",
@@ -570,17 +787,6 @@ export const documentFields: INodeProperties[] = [
 		],
 	},
 	{
-		displayName: 'Data',
-		name: 'data',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['document'], operation: ['createOrUpdate'], '@version': [2] },
-		},
-		default: '',
-		description:
-			"The document's attributes, as a JSON object; for a new document include every required attribute",
-	},
-	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
@@ -627,15 +833,61 @@ export const documentFields: INodeProperties[] = [
 		description: 'ID of the collection',
 	},
 	{
+		displayName: 'Documents Input',
+		name: 'documentsInput',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['document'], operation: ['upsertMany'] } },
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Give the documents as JSON' },
+			{
+				name: 'Map Attributes',
+				value: 'map',
+				description: 'Each input item makes one document, from the attributes of the collection',
+			},
+		],
+		default: 'json',
+	},
+	{
 		displayName: 'Documents',
 		name: 'documents',
 		type: 'json',
 		required: true,
-		displayOptions: { show: { resource: ['document'], operation: ['upsertMany'] } },
+		displayOptions: {
+			show: { resource: ['document'], operation: ['upsertMany'], documentsInput: ['json'] },
+		},
 		default: '[]',
 		placeholder: '[{"title": "Hello"}]',
 		description:
 			"The documents, as a JSON array of objects, each with its document ID under Appwrite's dollar-prefixed ID key; may be partial documents",
+	},
+	{
+		displayName: 'Attributes',
+		name: 'attributes',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: {
+			show: { resource: ['document'], operation: ['upsertMany'], documentsInput: ['map'] },
+		},
+		typeOptions: {
+			loadOptionsDependsOn: [
+				'databaseId',
+				'databaseId.value',
+				'collectionId',
+				'collectionId.value',
+			],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'attribute', plural: 'attributes' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No attributes found: pick a database and a collection that has attributes',
+			},
+		},
 	},
 	{
 		displayName: 'Additional Fields',
@@ -672,6 +924,66 @@ export const documentFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['document'], operation: ['updateMany'] } },
 		default: '',
 		description: 'ID of the collection',
+	},
+	{
+		displayName: 'Data Input',
+		name: 'dataInput',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['document'], operation: ['updateMany'] } },
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Give the values as JSON' },
+			{
+				name: 'Map Attributes',
+				value: 'map',
+				description:
+					"Set each attribute of the collection by name, or map the input item's fields automatically",
+			},
+		],
+		default: 'json',
+	},
+	{
+		displayName: 'Data',
+		name: 'data',
+		type: 'json',
+		displayOptions: {
+			show: {
+				resource: ['document'],
+				operation: ['updateMany'],
+				dataInput: ['json'],
+				'@version': [2],
+			},
+		},
+		default: '',
+		description: 'The attributes to change, as a JSON object',
+	},
+	{
+		displayName: 'Attributes',
+		name: 'attributes',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: {
+			show: { resource: ['document'], operation: ['updateMany'], dataInput: ['map'] },
+		},
+		typeOptions: {
+			loadOptionsDependsOn: [
+				'databaseId',
+				'databaseId.value',
+				'collectionId',
+				'collectionId.value',
+			],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'attribute', plural: 'attributes' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No attributes found: pick a database and a collection that has attributes',
+			},
+		},
 	},
 	{
 		displayName: 'Additional Fields',
@@ -687,6 +999,7 @@ export const documentFields: INodeProperties[] = [
 				displayName: 'Data',
 				name: 'data',
 				type: 'json',
+				displayOptions: { show: { '/dataInput': ['json'] } },
 				default: '{}',
 				description: 'The attributes to change, as a JSON object',
 			},
@@ -695,7 +1008,7 @@ export const documentFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: queryBuilderOptions,
+				options: attributePickerQueryBuilderOptions,
 				default: {},
 				description:
 					'Which documents to update; with no queries every document of the collection is updated. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
@@ -709,16 +1022,6 @@ export const documentFields: INodeProperties[] = [
 					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed',
 			},
 		],
-	},
-	{
-		displayName: 'Data',
-		name: 'data',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['document'], operation: ['updateMany'], '@version': [2] },
-		},
-		default: '',
-		description: 'The attributes to change, as a JSON object',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -735,7 +1038,7 @@ export const documentFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: queryBuilderOptions,
+				options: attributePickerQueryBuilderOptions,
 				default: {},
 				description:
 					'Which documents to update; with no queries every document of the collection is updated. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
@@ -781,7 +1084,7 @@ export const documentFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: queryBuilderOptions,
+				options: attributePickerQueryBuilderOptions,
 				default: {},
 				description:
 					'Which documents to delete; with no queries every document of the collection is deleted. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
@@ -954,7 +1257,14 @@ export const documentActions: ActionTable = {
 				inPath: true,
 			},
 			{ name: 'documentId', label: 'Document ID', kind: 'id', location: 'top', required: true },
-			{ name: 'data', label: 'Data', kind: 'json', location: 'top', required: true },
+			{
+				name: 'data',
+				label: 'Data',
+				kind: 'json',
+				location: 'top',
+				required: true,
+				mapped: { choice: 'dataInput', mapper: 'attributes', word: 'attribute' },
+			},
 			{
 				name: 'permissions',
 				label: 'Permissions',
@@ -1068,7 +1378,7 @@ export const documentActions: ActionTable = {
 				args: ['databaseId', 'collectionId', 'documentId', 'queries', 'transactionId'],
 			},
 		],
-		output: { kind: 'object' },
+		output: { kind: 'object', simplify: 'document' },
 	},
 	'document.getAll': {
 		params: [
@@ -1123,7 +1433,7 @@ export const documentActions: ActionTable = {
 				args: ['databaseId', 'collectionId', 'queries', 'transactionId', 'total', 'ttl'],
 			},
 		],
-		output: { kind: 'list', key: 'documents', pagination: 'cursor' },
+		output: { kind: 'list', key: 'documents', pagination: 'cursor', simplify: 'document' },
 	},
 	'document.update': {
 		params: [
@@ -1151,7 +1461,14 @@ export const documentActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'data', label: 'Data', kind: 'json', location: 'top', required: false },
+			{
+				name: 'data',
+				label: 'Data',
+				kind: 'json',
+				location: 'top',
+				required: false,
+				mapped: { choice: 'dataInput', mapper: 'attributes', word: 'attribute' },
+			},
 			{
 				name: 'permissions',
 				label: 'Permissions',
@@ -1193,7 +1510,14 @@ export const documentActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'documents', label: 'Documents', kind: 'jsonList', location: 'top', required: true },
+			{
+				name: 'documents',
+				label: 'Documents',
+				kind: 'jsonList',
+				location: 'top',
+				required: true,
+				mapped: { choice: 'documentsInput', mapper: 'attributes', list: true, word: 'attribute' },
+			},
 			{
 				name: 'transactionId',
 				label: 'Transaction ID',
@@ -1236,7 +1560,14 @@ export const documentActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'data', label: 'Data', kind: 'json', location: 'top', required: false },
+			{
+				name: 'data',
+				label: 'Data',
+				kind: 'json',
+				location: 'top',
+				required: false,
+				mapped: { choice: 'dataInput', mapper: 'attributes', word: 'attribute' },
+			},
 			{
 				name: 'permissions',
 				label: 'Permissions',
@@ -1278,7 +1609,14 @@ export const documentActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'documents', label: 'Documents', kind: 'jsonList', location: 'top', required: true },
+			{
+				name: 'documents',
+				label: 'Documents',
+				kind: 'jsonList',
+				location: 'top',
+				required: true,
+				mapped: { choice: 'documentsInput', mapper: 'attributes', list: true, word: 'attribute' },
+			},
 			{
 				name: 'transactionId',
 				label: 'Transaction ID',
@@ -1313,7 +1651,14 @@ export const documentActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'data', label: 'Data', kind: 'json', location: 'top', required: false },
+			{
+				name: 'data',
+				label: 'Data',
+				kind: 'json',
+				location: 'top',
+				required: false,
+				mapped: { choice: 'dataInput', mapper: 'attributes', word: 'attribute' },
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -1548,7 +1893,14 @@ export const documentActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'data', label: 'Data', kind: 'json', location: 'additionalFields', required: false },
+			{
+				name: 'data',
+				label: 'Data',
+				kind: 'json',
+				location: 'additionalFields',
+				required: false,
+				mapped: { choice: 'dataInput', mapper: 'attributes', word: 'attribute' },
+			},
 			{
 				name: 'permissions',
 				label: 'Permissions',
@@ -1598,7 +1950,14 @@ export const documentActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'data', label: 'Data', kind: 'json', location: 'additionalFields', required: false },
+			{
+				name: 'data',
+				label: 'Data',
+				kind: 'json',
+				location: 'additionalFields',
+				required: false,
+				mapped: { choice: 'dataInput', mapper: 'attributes', word: 'attribute' },
+			},
 			{
 				name: 'permissions',
 				label: 'Permissions',
@@ -1640,7 +1999,14 @@ export const documentActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'data', label: 'Data', kind: 'json', location: 'additionalFields', required: false },
+			{
+				name: 'data',
+				label: 'Data',
+				kind: 'json',
+				location: 'additionalFields',
+				required: false,
+				mapped: { choice: 'dataInput', mapper: 'attributes', word: 'attribute' },
+			},
 			{
 				name: 'queries',
 				label: 'Queries',

@@ -334,6 +334,15 @@ export const deploymentFields: INodeProperties[] = [
 		description: 'ID of the deployment',
 	},
 	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return a reduced deployment, without buildId, buildLogs, screenshotLight, screenshotDark, providerRepositoryUrl, providerCommitAuthorUrl, providerCommitUrl, providerBranchUrl',
+		displayOptions: { show: { resource: ['deployment'], operation: ['get'] } },
+	},
+	{
 		displayName: 'Function ID',
 		name: 'functionId',
 		type: 'string',
@@ -386,6 +395,15 @@ export const deploymentFields: INodeProperties[] = [
 			},
 		],
 		default: 'records',
+		displayOptions: { show: { resource: ['deployment'], operation: ['getAll'] } },
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return a reduced deployment, without buildId, buildLogs, screenshotLight, screenshotDark, providerRepositoryUrl, providerCommitAuthorUrl, providerCommitUrl, providerBranchUrl',
 		displayOptions: { show: { resource: ['deployment'], operation: ['getAll'] } },
 	},
 	{
@@ -702,7 +720,7 @@ export const deploymentActions: ActionTable = {
 			},
 		],
 		steps: [{ method: 'getDeployment', args: ['functionId', 'deploymentId'] }],
-		output: { kind: 'object' },
+		output: { kind: 'object', simplify: 'deployment' },
 	},
 	'deployment.getAll': {
 		params: [
@@ -737,7 +755,7 @@ export const deploymentActions: ActionTable = {
 			},
 		],
 		steps: [{ method: 'listDeployments', args: ['functionId', 'queries', 'search', 'total'] }],
-		output: { kind: 'list', key: 'deployments', pagination: 'cursor' },
+		output: { kind: 'list', key: 'deployments', pagination: 'cursor', simplify: 'deployment' },
 	},
 	'deployment.activate': {
 		params: [

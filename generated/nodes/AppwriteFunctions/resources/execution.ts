@@ -204,6 +204,15 @@ export const executionFields: INodeProperties[] = [
 		description: 'ID of the execution',
 	},
 	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return a reduced execution or log, without $permissions, requestHeaders, responseHeaders',
+		displayOptions: { show: { resource: ['execution'], operation: ['get'] } },
+	},
+	{
 		displayName: 'Function ID',
 		name: 'functionId',
 		type: 'string',
@@ -254,6 +263,15 @@ export const executionFields: INodeProperties[] = [
 			},
 		],
 		default: 'records',
+		displayOptions: { show: { resource: ['execution'], operation: ['getAll'] } },
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return a reduced execution or log, without $permissions, requestHeaders, responseHeaders',
 		displayOptions: { show: { resource: ['execution'], operation: ['getAll'] } },
 	},
 	{
@@ -380,7 +398,7 @@ export const executionActions: ActionTable = {
 			},
 		],
 		steps: [{ method: 'getExecution', args: ['functionId', 'executionId'] }],
-		output: { kind: 'object' },
+		output: { kind: 'object', simplify: 'execution' },
 	},
 	'execution.getAll': {
 		params: [
@@ -408,7 +426,7 @@ export const executionActions: ActionTable = {
 			},
 		],
 		steps: [{ method: 'listExecutions', args: ['functionId', 'queries', 'total'] }],
-		output: { kind: 'list', key: 'executions', pagination: 'cursor' },
+		output: { kind: 'list', key: 'executions', pagination: 'cursor', simplify: 'execution' },
 	},
 	'execution.delete': {
 		params: [

@@ -322,6 +322,15 @@ export const deploymentFields: INodeProperties[] = [
 		description: 'ID of the deployment',
 	},
 	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return a reduced deployment, without buildId, buildLogs, screenshotLight, screenshotDark, providerRepositoryUrl, providerCommitAuthorUrl, providerCommitUrl, providerBranchUrl',
+		displayOptions: { show: { resource: ['deployment'], operation: ['get'] } },
+	},
+	{
 		displayName: 'Site ID',
 		name: 'siteId',
 		type: 'string',
@@ -374,6 +383,15 @@ export const deploymentFields: INodeProperties[] = [
 			},
 		],
 		default: 'records',
+		displayOptions: { show: { resource: ['deployment'], operation: ['getAll'] } },
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return a reduced deployment, without buildId, buildLogs, screenshotLight, screenshotDark, providerRepositoryUrl, providerCommitAuthorUrl, providerCommitUrl, providerBranchUrl',
 		displayOptions: { show: { resource: ['deployment'], operation: ['getAll'] } },
 	},
 	{
@@ -684,7 +702,7 @@ export const deploymentActions: ActionTable = {
 			},
 		],
 		steps: [{ method: 'getDeployment', args: ['siteId', 'deploymentId'] }],
-		output: { kind: 'object' },
+		output: { kind: 'object', simplify: 'deployment' },
 	},
 	'deployment.getAll': {
 		params: [
@@ -719,7 +737,7 @@ export const deploymentActions: ActionTable = {
 			},
 		],
 		steps: [{ method: 'listDeployments', args: ['siteId', 'queries', 'search', 'total'] }],
-		output: { kind: 'list', key: 'deployments', pagination: 'cursor' },
+		output: { kind: 'list', key: 'deployments', pagination: 'cursor', simplify: 'deployment' },
 	},
 	'deployment.activate': {
 		params: [

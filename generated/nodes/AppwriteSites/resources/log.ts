@@ -56,6 +56,15 @@ export const logFields: INodeProperties[] = [
 		description: 'ID of the log',
 	},
 	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return a reduced execution or log, without $permissions, requestHeaders, responseHeaders',
+		displayOptions: { show: { resource: ['log'], operation: ['get'] } },
+	},
+	{
 		displayName: 'Site ID',
 		name: 'siteId',
 		type: 'string',
@@ -104,6 +113,15 @@ export const logFields: INodeProperties[] = [
 			},
 		],
 		default: 'records',
+		displayOptions: { show: { resource: ['log'], operation: ['getAll'] } },
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return a reduced execution or log, without $permissions, requestHeaders, responseHeaders',
 		displayOptions: { show: { resource: ['log'], operation: ['getAll'] } },
 	},
 	{
@@ -174,7 +192,7 @@ export const logActions: ActionTable = {
 			},
 		],
 		steps: [{ method: 'getLog', args: ['siteId', 'logId'] }],
-		output: { kind: 'object' },
+		output: { kind: 'object', simplify: 'execution' },
 	},
 	'log.getAll': {
 		params: [
@@ -202,7 +220,7 @@ export const logActions: ActionTable = {
 			},
 		],
 		steps: [{ method: 'listLogs', args: ['siteId', 'queries', 'total'] }],
-		output: { kind: 'list', key: 'executions', pagination: 'cursor' },
+		output: { kind: 'list', key: 'executions', pagination: 'cursor', simplify: 'execution' },
 	},
 	'log.delete': {
 		params: [

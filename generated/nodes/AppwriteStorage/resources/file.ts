@@ -116,6 +116,15 @@ export const fileFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['file'], operation: ['getAll'] } },
 	},
 	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return a reduced file, without $permissions, signature, sizeActual, chunksTotal, chunksUploaded, encryption, compression',
+		displayOptions: { show: { resource: ['file'], operation: ['getAll'] } },
+	},
+	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
@@ -222,6 +231,15 @@ export const fileFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['file'], operation: ['get'] } },
 		default: '',
 		description: 'ID of the file',
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return a reduced file, without $permissions, signature, sizeActual, chunksTotal, chunksUploaded, encryption, compression',
+		displayOptions: { show: { resource: ['file'], operation: ['get'] } },
 	},
 	{
 		displayName: 'Bucket ID',
@@ -557,7 +575,7 @@ export const fileActions: ActionTable = {
 			},
 		],
 		steps: [{ method: 'listFiles', args: ['bucketId', 'queries', 'search', 'total'] }],
-		output: { kind: 'list', key: 'files', pagination: 'cursor' },
+		output: { kind: 'list', key: 'files', pagination: 'cursor', simplify: 'file' },
 	},
 	'file.upload': {
 		params: [
@@ -609,7 +627,7 @@ export const fileActions: ActionTable = {
 			},
 		],
 		steps: [{ method: 'getFile', args: ['bucketId', 'fileId'] }],
-		output: { kind: 'object' },
+		output: { kind: 'object', simplify: 'file' },
 	},
 	'file.update': {
 		params: [

@@ -2,7 +2,7 @@
 // Do not edit by hand.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { type ActionTable, columnQueryBuilderOptions } from '../../../../src';
+import { type ActionTable, columnPickerQueryBuilderOptions } from '../../../../src';
 
 export const rowOperations: INodeProperties[] = [
 	{
@@ -112,13 +112,51 @@ export const rowFields: INodeProperties[] = [
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
+		displayName: 'Data Input',
+		name: 'dataInput',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['row'], operation: ['create'] } },
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Give the values as JSON' },
+			{
+				name: 'Map Columns',
+				value: 'map',
+				description:
+					"Set each column of the table by name, or map the input item's fields automatically",
+			},
+		],
+		default: 'json',
+	},
+	{
 		displayName: 'Data',
 		name: 'data',
 		type: 'json',
 		required: true,
-		displayOptions: { show: { resource: ['row'], operation: ['create'] } },
+		displayOptions: { show: { resource: ['row'], operation: ['create'], dataInput: ['json'] } },
 		default: '{}',
 		description: "The row's values, as a JSON object of column keys and values",
+	},
+	{
+		displayName: 'Columns',
+		name: 'columns',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: { show: { resource: ['row'], operation: ['create'], dataInput: ['map'] } },
+		typeOptions: {
+			loadOptionsDependsOn: ['databaseId', 'databaseId.value', 'tableId', 'tableId.value'],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'column', plural: 'columns' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No columns found: pick a database and a table that has columns',
+			},
+		},
 	},
 	{
 		displayName: 'Additional Fields',
@@ -165,15 +203,52 @@ export const rowFields: INodeProperties[] = [
 		description: 'ID of the table',
 	},
 	{
+		displayName: 'Rows Input',
+		name: 'rowsInput',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['row'], operation: ['createMany'] } },
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Give the rows as JSON' },
+			{
+				name: 'Map Columns',
+				value: 'map',
+				description: 'Each input item makes one row, from the columns of the table',
+			},
+		],
+		default: 'json',
+	},
+	{
 		displayName: 'Rows',
 		name: 'rows',
 		type: 'json',
 		typeOptions: { rows: 4 },
 		required: true,
-		displayOptions: { show: { resource: ['row'], operation: ['createMany'] } },
+		displayOptions: { show: { resource: ['row'], operation: ['createMany'], rowsInput: ['json'] } },
 		default: '[]',
 		description:
 			"The rows, as a JSON array of objects of column keys and values; an object may also set the row's ID and permissions with Appwrite's $-prefixed keys",
+	},
+	{
+		displayName: 'Columns',
+		name: 'columns',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: { show: { resource: ['row'], operation: ['createMany'], rowsInput: ['map'] } },
+		typeOptions: {
+			loadOptionsDependsOn: ['databaseId', 'databaseId.value', 'tableId', 'tableId.value'],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'column', plural: 'columns' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No columns found: pick a database and a table that has columns',
+			},
+		},
 	},
 	{
 		displayName: 'Additional Fields',
@@ -269,7 +344,7 @@ export const rowFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: columnQueryBuilderOptions,
+				options: columnPickerQueryBuilderOptions,
 				default: {},
 				description:
 					'Filters choosing the rows to delete; without any, every row of the table is deleted. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
@@ -381,6 +456,15 @@ export const rowFields: INodeProperties[] = [
 		description: 'ID of the row',
 	},
 	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return a reduced row, without $permissions, $sequence, $databaseId, $tableId',
+		displayOptions: { show: { resource: ['row'], operation: ['get'] } },
+	},
+	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
@@ -393,7 +477,7 @@ export const rowFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: columnQueryBuilderOptions,
+				options: columnPickerQueryBuilderOptions,
 				default: {},
 				description:
 					'Queries such as select, to choose the columns returned and load related rows. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
@@ -468,6 +552,15 @@ export const rowFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['row'], operation: ['getAll'] } },
 	},
 	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return a reduced row, without $permissions, $sequence, $databaseId, $tableId',
+		displayOptions: { show: { resource: ['row'], operation: ['getAll'] } },
+	},
+	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
@@ -495,7 +588,7 @@ export const rowFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: columnQueryBuilderOptions,
+				options: columnPickerQueryBuilderOptions,
 				default: {},
 				description:
 					"Filters, sorting and select on the table's columns. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.",
@@ -606,6 +699,44 @@ export const rowFields: INodeProperties[] = [
 		description: 'ID of the row',
 	},
 	{
+		displayName: 'Data Input',
+		name: 'dataInput',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['row'], operation: ['update'] } },
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Give the values as JSON' },
+			{
+				name: 'Map Columns',
+				value: 'map',
+				description:
+					"Set each column of the table by name, or map the input item's fields automatically",
+			},
+		],
+		default: 'json',
+	},
+	{
+		displayName: 'Columns',
+		name: 'columns',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: { show: { resource: ['row'], operation: ['update'], dataInput: ['map'] } },
+		typeOptions: {
+			loadOptionsDependsOn: ['databaseId', 'databaseId.value', 'tableId', 'tableId.value'],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'column', plural: 'columns' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No columns found: pick a database and a table that has columns',
+			},
+		},
+	},
+	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
@@ -617,6 +748,7 @@ export const rowFields: INodeProperties[] = [
 				displayName: 'Data',
 				name: 'data',
 				type: 'json',
+				displayOptions: { show: { '/dataInput': ['json'] } },
 				default: '{}',
 				description: 'The values to change, as a JSON object of column keys and values',
 			},
@@ -657,6 +789,44 @@ export const rowFields: INodeProperties[] = [
 		description: 'ID of the table',
 	},
 	{
+		displayName: 'Data Input',
+		name: 'dataInput',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['row'], operation: ['updateMany'] } },
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Give the values as JSON' },
+			{
+				name: 'Map Columns',
+				value: 'map',
+				description:
+					"Set each column of the table by name, or map the input item's fields automatically",
+			},
+		],
+		default: 'json',
+	},
+	{
+		displayName: 'Columns',
+		name: 'columns',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: { show: { resource: ['row'], operation: ['updateMany'], dataInput: ['map'] } },
+		typeOptions: {
+			loadOptionsDependsOn: ['databaseId', 'databaseId.value', 'tableId', 'tableId.value'],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'column', plural: 'columns' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No columns found: pick a database and a table that has columns',
+			},
+		},
+	},
+	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
@@ -668,6 +838,7 @@ export const rowFields: INodeProperties[] = [
 				displayName: 'Data',
 				name: 'data',
 				type: 'json',
+				displayOptions: { show: { '/dataInput': ['json'] } },
 				default: '{}',
 				description: 'The values to set, as a JSON object of column keys and values',
 			},
@@ -676,7 +847,7 @@ export const rowFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: columnQueryBuilderOptions,
+				options: columnPickerQueryBuilderOptions,
 				default: {},
 				description:
 					'Filters choosing the rows to update; without any, every row of the table is updated. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.',
@@ -719,6 +890,44 @@ export const rowFields: INodeProperties[] = [
 		description: 'ID of the row to create or update',
 	},
 	{
+		displayName: 'Data Input',
+		name: 'dataInput',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['row'], operation: ['upsert'] } },
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Give the values as JSON' },
+			{
+				name: 'Map Columns',
+				value: 'map',
+				description:
+					"Set each column of the table by name, or map the input item's fields automatically",
+			},
+		],
+		default: 'json',
+	},
+	{
+		displayName: 'Columns',
+		name: 'columns',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: { show: { resource: ['row'], operation: ['upsert'], dataInput: ['map'] } },
+		typeOptions: {
+			loadOptionsDependsOn: ['databaseId', 'databaseId.value', 'tableId', 'tableId.value'],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'column', plural: 'columns' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No columns found: pick a database and a table that has columns',
+			},
+		},
+	},
+	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
@@ -730,6 +939,7 @@ export const rowFields: INodeProperties[] = [
 				displayName: 'Data',
 				name: 'data',
 				type: 'json',
+				displayOptions: { show: { '/dataInput': ['json'] } },
 				default: '{}',
 				description:
 					"The row's values, as a JSON object of column keys and values; include every required column in case the row is created",
@@ -771,15 +981,52 @@ export const rowFields: INodeProperties[] = [
 		description: 'ID of the table',
 	},
 	{
+		displayName: 'Rows Input',
+		name: 'rowsInput',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['row'], operation: ['upsertMany'] } },
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Give the rows as JSON' },
+			{
+				name: 'Map Columns',
+				value: 'map',
+				description: 'Each input item makes one row, from the columns of the table',
+			},
+		],
+		default: 'json',
+	},
+	{
 		displayName: 'Rows',
 		name: 'rows',
 		type: 'json',
 		typeOptions: { rows: 4 },
 		required: true,
-		displayOptions: { show: { resource: ['row'], operation: ['upsertMany'] } },
+		displayOptions: { show: { resource: ['row'], operation: ['upsertMany'], rowsInput: ['json'] } },
 		default: '[]',
 		description:
 			"The rows, as a JSON array of objects of column keys and values, each with the row's ID under Appwrite's $-prefixed ID key; rows that exist may be partial",
+	},
+	{
+		displayName: 'Columns',
+		name: 'columns',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: { show: { resource: ['row'], operation: ['upsertMany'], rowsInput: ['map'] } },
+		typeOptions: {
+			loadOptionsDependsOn: ['databaseId', 'databaseId.value', 'tableId', 'tableId.value'],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'column', plural: 'columns' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No columns found: pick a database and a table that has columns',
+			},
+		},
 	},
 	{
 		displayName: 'Additional Fields',
@@ -821,7 +1068,14 @@ export const rowActions: ActionTable = {
 				inPath: true,
 			},
 			{ name: 'rowId', label: 'Row ID', kind: 'id', location: 'top', required: true },
-			{ name: 'data', label: 'Data', kind: 'json', location: 'top', required: true },
+			{
+				name: 'data',
+				label: 'Data',
+				kind: 'json',
+				location: 'top',
+				required: true,
+				mapped: { choice: 'dataInput', mapper: 'columns', word: 'column' },
+			},
 			{
 				name: 'permissions',
 				label: 'Permissions',
@@ -864,7 +1118,14 @@ export const rowActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'rows', label: 'Rows', kind: 'jsonList', location: 'top', required: true },
+			{
+				name: 'rows',
+				label: 'Rows',
+				kind: 'jsonList',
+				location: 'top',
+				required: true,
+				mapped: { choice: 'rowsInput', mapper: 'columns', list: true, word: 'column' },
+			},
 			{
 				name: 'transactionId',
 				label: 'Transaction ID',
@@ -1057,7 +1318,7 @@ export const rowActions: ActionTable = {
 		steps: [
 			{ method: 'getRow', args: ['databaseId', 'tableId', 'rowId', 'queries', 'transactionId'] },
 		],
-		output: { kind: 'object' },
+		output: { kind: 'object', simplify: 'row' },
 	},
 	'row.getAll': {
 		params: [
@@ -1112,7 +1373,7 @@ export const rowActions: ActionTable = {
 				args: ['databaseId', 'tableId', 'queries', 'transactionId', 'total', 'ttl'],
 			},
 		],
-		output: { kind: 'list', key: 'rows', pagination: 'cursor' },
+		output: { kind: 'list', key: 'rows', pagination: 'cursor', simplify: 'row' },
 	},
 	'row.increment': {
 		params: [
@@ -1204,7 +1465,14 @@ export const rowActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'data', label: 'Data', kind: 'json', location: 'additionalFields', required: false },
+			{
+				name: 'data',
+				label: 'Data',
+				kind: 'json',
+				location: 'additionalFields',
+				required: false,
+				mapped: { choice: 'dataInput', mapper: 'columns', word: 'column' },
+			},
 			{
 				name: 'permissions',
 				label: 'Permissions',
@@ -1246,7 +1514,14 @@ export const rowActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'data', label: 'Data', kind: 'json', location: 'additionalFields', required: false },
+			{
+				name: 'data',
+				label: 'Data',
+				kind: 'json',
+				location: 'additionalFields',
+				required: false,
+				mapped: { choice: 'dataInput', mapper: 'columns', word: 'column' },
+			},
 			{
 				name: 'queries',
 				label: 'Queries',
@@ -1293,7 +1568,14 @@ export const rowActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'data', label: 'Data', kind: 'json', location: 'additionalFields', required: false },
+			{
+				name: 'data',
+				label: 'Data',
+				kind: 'json',
+				location: 'additionalFields',
+				required: false,
+				mapped: { choice: 'dataInput', mapper: 'columns', word: 'column' },
+			},
 			{
 				name: 'permissions',
 				label: 'Permissions',
@@ -1335,7 +1617,14 @@ export const rowActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'rows', label: 'Rows', kind: 'jsonList', location: 'top', required: true },
+			{
+				name: 'rows',
+				label: 'Rows',
+				kind: 'jsonList',
+				location: 'top',
+				required: true,
+				mapped: { choice: 'rowsInput', mapper: 'columns', list: true, word: 'column' },
+			},
 			{
 				name: 'transactionId',
 				label: 'Transaction ID',

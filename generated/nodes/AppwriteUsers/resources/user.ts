@@ -255,6 +255,15 @@ export const userFields: INodeProperties[] = [
 		description: 'ID of the user',
 	},
 	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return a reduced user, without password, hash, hashOptions, targets, impersonator, impersonatorUserId',
+		displayOptions: { show: { resource: ['user'], operation: ['get'] } },
+	},
+	{
 		displayName: 'Return All',
 		name: 'returnAll',
 		type: 'boolean',
@@ -294,6 +303,15 @@ export const userFields: INodeProperties[] = [
 			},
 		],
 		default: 'records',
+		displayOptions: { show: { resource: ['user'], operation: ['getAll'] } },
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return a reduced user, without password, hash, hashOptions, targets, impersonator, impersonatorUserId',
 		displayOptions: { show: { resource: ['user'], operation: ['getAll'] } },
 	},
 	{
@@ -1008,7 +1026,7 @@ export const userActions: ActionTable = {
 			},
 		],
 		steps: [{ method: 'get', args: ['userId'] }],
-		output: { kind: 'object' },
+		output: { kind: 'object', simplify: 'user' },
 	},
 	'user.getAll': {
 		params: [
@@ -1035,7 +1053,7 @@ export const userActions: ActionTable = {
 			},
 		],
 		steps: [{ method: 'list', args: ['queries', 'search', 'total'] }],
-		output: { kind: 'list', key: 'users', pagination: 'cursor' },
+		output: { kind: 'list', key: 'users', pagination: 'cursor', simplify: 'user' },
 	},
 	'user.update': {
 		params: [

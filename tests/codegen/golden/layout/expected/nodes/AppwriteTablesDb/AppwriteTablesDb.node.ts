@@ -9,7 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { TablesDB } from 'node-appwrite';
 
-import { executeActions, testAppwriteCredential } from '../../../../../../../src';
+import { columnMethods, executeActions, testAppwriteCredential } from '../../../../../../../src';
 import { rowActions, rowFields, rowOperations } from './resources/row';
 
 export class AppwriteTablesDb implements INodeType {
@@ -49,7 +49,16 @@ export class AppwriteTablesDb implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { appwriteApiTest: testAppwriteCredential } };
+	methods = {
+		credentialTest: { appwriteApiTest: testAppwriteCredential },
+		...columnMethods(TablesDB, {
+			method: 'listColumns',
+			key: 'columns',
+			parents: { databaseId: 'databaseId', tableId: 'tableId' },
+			word: 'column',
+			actions: { 'row.create': { required: true }, 'row.update': {} },
+		}),
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeActions.call(this, TablesDB, {

@@ -2,7 +2,7 @@
 // Do not edit by hand.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { type ActionTable, columnQueryBuilderOptions } from '../../../../../../../../src';
+import { type ActionTable, columnPickerQueryBuilderOptions } from '../../../../../../../../src';
 
 export const rowOperations: INodeProperties[] = [
 	{
@@ -64,13 +64,51 @@ export const rowFields: INodeProperties[] = [
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
+		displayName: 'Data Input',
+		name: 'dataInput',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['row'], operation: ['create'] } },
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Give the values as JSON' },
+			{
+				name: 'Map Columns',
+				value: 'map',
+				description:
+					"Set each column of the table by name, or map the input item's fields automatically",
+			},
+		],
+		default: 'json',
+	},
+	{
 		displayName: 'Data',
 		name: 'data',
 		type: 'json',
 		required: true,
-		displayOptions: { show: { resource: ['row'], operation: ['create'] } },
+		displayOptions: { show: { resource: ['row'], operation: ['create'], dataInput: ['json'] } },
 		default: '{}',
 		description: "The row's columns and values, as a JSON object",
+	},
+	{
+		displayName: 'Columns',
+		name: 'columns',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: { show: { resource: ['row'], operation: ['create'], dataInput: ['map'] } },
+		typeOptions: {
+			loadOptionsDependsOn: ['databaseId', 'databaseId.value', 'tableId', 'tableId.value'],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'column', plural: 'columns' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No columns found: pick a database and a table that has columns',
+			},
+		},
 	},
 	{
 		displayName: 'Permissions',
@@ -109,6 +147,54 @@ export const rowFields: INodeProperties[] = [
 		description: 'ID of the row',
 	},
 	{
+		displayName: 'Data Input',
+		name: 'dataInput',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['row'], operation: ['update'] } },
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Give the values as JSON' },
+			{
+				name: 'Map Columns',
+				value: 'map',
+				description:
+					"Set each column of the table by name, or map the input item's fields automatically",
+			},
+		],
+		default: 'json',
+	},
+	{
+		displayName: 'Data',
+		name: 'data',
+		type: 'json',
+		displayOptions: {
+			show: { resource: ['row'], operation: ['update'], dataInput: ['json'], '@version': [2] },
+		},
+		default: '',
+		description: 'The columns to change and their new values, as a JSON object',
+	},
+	{
+		displayName: 'Columns',
+		name: 'columns',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: { show: { resource: ['row'], operation: ['update'], dataInput: ['map'] } },
+		typeOptions: {
+			loadOptionsDependsOn: ['databaseId', 'databaseId.value', 'tableId', 'tableId.value'],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'column', plural: 'columns' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No columns found: pick a database and a table that has columns',
+			},
+		},
+	},
+	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
@@ -120,18 +206,11 @@ export const rowFields: INodeProperties[] = [
 				displayName: 'Data',
 				name: 'data',
 				type: 'json',
+				displayOptions: { show: { '/dataInput': ['json'] } },
 				default: '{}',
 				description: 'The columns to change and their new values, as a JSON object',
 			},
 		],
-	},
-	{
-		displayName: 'Data',
-		name: 'data',
-		type: 'json',
-		displayOptions: { show: { resource: ['row'], operation: ['update'], '@version': [2] } },
-		default: '',
-		description: 'The columns to change and their new values, as a JSON object',
 	},
 	{
 		displayName: 'Database ID',
@@ -194,6 +273,15 @@ export const rowFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['row'], operation: ['getAll'] } },
 	},
 	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return a reduced row, without $permissions, $sequence, $databaseId, $tableId',
+		displayOptions: { show: { resource: ['row'], operation: ['getAll'] } },
+	},
+	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
@@ -206,7 +294,7 @@ export const rowFields: INodeProperties[] = [
 				name: 'queries',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				options: columnQueryBuilderOptions,
+				options: columnPickerQueryBuilderOptions,
 				default: {},
 				description:
 					"Filters and sorting on the table's columns. Add conditions, or raw Appwrite queries in JSON; Return All and Limit add the paging queries.",
@@ -235,7 +323,14 @@ export const rowActions: ActionTable = {
 				inPath: true,
 			},
 			{ name: 'rowId', label: 'Row ID', kind: 'id', location: 'top', required: true },
-			{ name: 'data', label: 'Data', kind: 'json', location: 'top', required: true },
+			{
+				name: 'data',
+				label: 'Data',
+				kind: 'json',
+				location: 'top',
+				required: true,
+				mapped: { choice: 'dataInput', mapper: 'columns', word: 'column' },
+			},
 			{
 				name: 'permissions',
 				label: 'Permissions',
@@ -275,7 +370,14 @@ export const rowActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'data', label: 'Data', kind: 'json', location: 'top', required: false },
+			{
+				name: 'data',
+				label: 'Data',
+				kind: 'json',
+				location: 'top',
+				required: false,
+				mapped: { choice: 'dataInput', mapper: 'columns', word: 'column' },
+			},
 		],
 		steps: [{ method: 'updateRow', args: ['databaseId', 'tableId', 'rowId', 'data'] }],
 		output: { kind: 'object' },
@@ -307,7 +409,7 @@ export const rowActions: ActionTable = {
 			},
 		],
 		steps: [{ method: 'listRows', args: ['databaseId', 'tableId', 'queries'] }],
-		output: { kind: 'list', key: 'rows', pagination: 'cursor' },
+		output: { kind: 'list', key: 'rows', pagination: 'cursor', simplify: 'row' },
 	},
 	'row.update@1': {
 		params: [
@@ -335,7 +437,14 @@ export const rowActions: ActionTable = {
 				required: true,
 				inPath: true,
 			},
-			{ name: 'data', label: 'Data', kind: 'json', location: 'additionalFields', required: false },
+			{
+				name: 'data',
+				label: 'Data',
+				kind: 'json',
+				location: 'additionalFields',
+				required: false,
+				mapped: { choice: 'dataInput', mapper: 'columns', word: 'column' },
+			},
 		],
 		steps: [{ method: 'updateRow', args: ['databaseId', 'tableId', 'rowId', 'data'] }],
 		output: { kind: 'object' },
