@@ -16,6 +16,7 @@ function paramSpec(param: ResolvedParam): ParamSpec {
 		inPath: param.sdk?.inPath || undefined,
 		nullable: param.nullable || undefined,
 		integer: param.sdk?.shape === 'integer' || undefined,
+		locator: param.locator ? true : undefined,
 	};
 }
 

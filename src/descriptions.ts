@@ -124,3 +124,10 @@ export const columnQueryBuilderOptions: INodePropertyCollection[] = queryBuilder
 		options: field.options?.map((option) => ('value' in option ? { ...option, name: option.name.replace('Attributes', 'Columns') } : option)),
 	})),
 }));
+
+/**
+ * An Appwrite ID or key, as a regular expression without anchors: up to 36 characters a-z, A-Z,
+ * 0-9, period, hyphen and underscore, not starting with a special character. The pickers' By ID
+ * and By URL modes check values with it (n8n anchors a validation pattern itself).
+ */
+export const APPWRITE_ID_PATTERN = '[A-Za-z0-9][A-Za-z0-9._-]{0,35}';

@@ -6,3 +6,5 @@ export type { ServiceClass } from './execute';
 export { toJsonSafe } from './outputs';
 export type * from './types';
 export { columnQueryBuilderOptions, queryBuilderOptions } from './descriptions';
+export { listSearchMethods } from './list-search';
+export type { ListSource } from './list-search';

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { NODE_FIELDS, nullFieldName } from './descriptions';
+import { APPWRITE_ID_PATTERN, NODE_FIELDS, nullFieldName } from './descriptions';
 import type { RunMemory } from './ids';
 import { QueryInputError, toQueryStrings } from './queries';
 import { bufferSource, Upload } from './transport';
@@ -117,9 +117,12 @@ const converters: Record<ConvertedKind, (value: unknown, spec: ParamSpec) => unk
 };
 
 function readRaw(context: IExecuteFunctions, spec: ParamSpec, itemIndex: number, name = spec.name): unknown {
-	if (spec.location === 'top') return context.getNodeParameter(name, itemIndex, undefined);
+	// n8n takes a locator's ID out of its value (the URL mode's pattern); a plain string stays as it is.
+	const extractValue = spec.locator && name === spec.name;
+	if (spec.location === 'top') return context.getNodeParameter(name, itemIndex, undefined, { extractValue });
 	const fields = context.getNodeParameter(NODE_FIELDS.additionalFields, itemIndex, {}) as IDataObject;
-	return fields[name];
+	if (!extractValue || fields[name] === undefined) return fields[name];
+	return context.getNodeParameter(`${NODE_FIELDS.additionalFields}.${name}`, itemIndex, undefined, { extractValue });
 }
 
 async function readBinary(
@@ -136,7 +139,7 @@ async function readBinary(
 }
 
 /** Appwrite IDs and keys: up to 36 of a-z A-Z 0-9 . - _, not starting with a special character. */
-const APPWRITE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$/;
+const APPWRITE_ID = new RegExp(`^${APPWRITE_ID_PATTERN}$`);
 
 /** A value that lands in a URL path must be a plain ID, so no value can reach another route. */
 function checkPathSegment(value: unknown): unknown {

@@ -40,6 +40,11 @@ export interface ParamSpec {
 	nullable?: boolean;
 	/** node-appwrite takes `number | bigint`: whole numbers only, kept exact beyond 2^53 as a BigInt. */
 	integer?: boolean;
+	/**
+	 * A resource locator (From list / By URL / By ID): n8n extracts the ID from its value; a plain
+	 * string, as saved before the pickers, is read as it is.
+	 */
+	locator?: boolean;
 }
 
 /** Run a step only when a parameter was given, or when a parameter has one of some values. */

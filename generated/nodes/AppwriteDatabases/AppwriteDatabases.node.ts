@@ -9,7 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { Databases } from 'node-appwrite';
 
-import { executeActions, testAppwriteCredential } from '../../../src';
+import { executeActions, listSearchMethods, testAppwriteCredential } from '../../../src';
 import { documentActions, documentFields, documentOperations } from './resources/document';
 import { databaseActions, databaseFields, databaseOperations } from './resources/database';
 import { collectionActions, collectionFields, collectionOperations } from './resources/collection';
@@ -78,7 +78,71 @@ export class AppwriteDatabases implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { appwriteApiTest: testAppwriteCredential } };
+	methods = {
+		credentialTest: { appwriteApiTest: testAppwriteCredential },
+		listSearch: listSearchMethods({
+			searchLegacyDatabase: {
+				service: Databases,
+				method: 'list',
+				key: 'databases',
+				label: ['name'],
+				scope: 'databases.read',
+				plural: 'databases',
+			},
+			searchCollection: {
+				service: Databases,
+				method: 'listCollections',
+				key: 'collections',
+				label: ['name'],
+				parents: { databaseId: 'databaseId' },
+				scope: 'collections.read',
+				plural: 'collections',
+			},
+			searchAttribute: {
+				service: Databases,
+				method: 'listAttributes',
+				key: 'attributes',
+				label: ['key'],
+				parents: { databaseId: 'databaseId', collectionId: 'collectionId' },
+				id: 'key',
+				search: { startsWith: 'key' },
+				paging: 'offset',
+				scope: 'attributes.read',
+				plural: 'attributes',
+			},
+			searchCollectionIndex: {
+				service: Databases,
+				method: 'listIndexes',
+				key: 'indexes',
+				label: ['key'],
+				parents: { databaseId: 'databaseId', collectionId: 'collectionId' },
+				id: 'key',
+				search: { startsWith: 'key' },
+				paging: 'offset',
+				scope: 'indexes.read',
+				plural: 'indexes',
+			},
+			searchDocument: {
+				service: Databases,
+				method: 'listDocuments',
+				key: 'documents',
+				label: [],
+				parents: { databaseId: 'databaseId', collectionId: 'collectionId' },
+				search: { startsWith: '$id' },
+				scope: 'documents.read',
+				plural: 'documents',
+			},
+			searchLegacyTransaction: {
+				service: Databases,
+				method: 'listTransactions',
+				key: 'transactions',
+				label: ['status'],
+				search: 'local',
+				scope: 'transactions.read',
+				plural: 'transactions',
+			},
+		}),
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeActions.call(this, Databases, {
