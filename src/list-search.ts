@@ -147,6 +147,8 @@ function missingScope(
 	const cause = rootCause(error);
 	if (!(cause instanceof AppwriteException) || cause.type !== 'general_unauthorized_scope')
 		return undefined;
+	// A key Appwrite does not know makes the caller a guest, who lacks every scope: not this case.
+	if (/\(role: guests\)/i.test(cause.message)) return undefined;
 	// Appwrite names the scopes it missed: `… missing scopes (["tables.read"])`.
 	const named = /missing scopes? \(\[([^\]]*)\]\)/.exec(cause.message)?.[1]?.replace(/"/g, '');
 	const scope = named || source.scope;

@@ -188,6 +188,17 @@ describe('the database → table → row pickers of TablesDB', () => {
 		expect(JSON.stringify(failure)).not.toContain(API_KEY);
 	});
 
+	it('say that Appwrite did not recognise the key, rather than name a scope, when the key is unknown', async () => {
+		stub.error('GET', '/v1/tablesdb', 401, 'general_unauthorized_scope', 'User (role: guests) missing scopes (["databases.read"])');
+		const node = await TriggerHarness.create({ type: 'appwriteTablesDb', parameters: shown, credentials: credentials() });
+		const failure = await node.listSearch('searchDatabase').then(
+			() => undefined,
+			(error: unknown) => error as { message: string; description?: string },
+		);
+		expect(failure?.description).toMatch(/did not recognise the API key/);
+		expect(failure?.message).not.toMatch(/lacks the scope/);
+	});
+
 	it('name the scope from the objects file when Appwrite does not', async () => {
 		stub.error('GET', '/v1/storage/buckets', 401, 'general_unauthorized_scope', 'The current user is not authorized to perform the requested action.');
 		const node = await TriggerHarness.create({ type: 'appwriteStorage', parameters: { resource: 'file', operation: 'get' }, credentials: credentials() });
