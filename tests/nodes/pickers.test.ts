@@ -159,6 +159,32 @@ describe('every list search of every node', async () => {
 	);
 });
 
+describe('By URL and By ID on every picker', async () => {
+	const all = await pickers();
+
+	it.each(all.map((picker) => [`${picker.node} ${picker.method}`, picker] as const))(
+		'%s: takes the ID from its console URL segment and checks IDs by Appwrite\'s rules',
+		(_name, picker) => {
+			const field = picker.field.modes ? picker.field : ((picker.field.options as INodeProperties[]).find((option) => option.modes?.length) as INodeProperties);
+			const byUrl = field.modes?.find((mode) => mode.name === 'url');
+			const byId = field.modes?.find((mode) => mode.name === 'id');
+			const rule = (mode: typeof byId) => new RegExp(`^${(mode?.validation?.[0] as { properties: { regex: string } }).properties.regex}$`);
+			expect(rule(byId).test('shop_2024.v-1')).toBe(true);
+			for (const bad of ['_shop', '../x', 'a'.repeat(37), 'a b']) expect(rule(byId).test(bad)).toBe(false);
+			if (!picker.object.url) {
+				expect(byUrl).toBeUndefined();
+				return;
+			}
+			const url = `https://cloud.appwrite.io/console/project-fra-p1/x/${picker.object.url}-abc_1/settings?tab=1`;
+			expect(rule(byUrl).test(url)).toBe(true);
+			expect(rule(byUrl).test('https://cloud.appwrite.io/console/project-fra-p1/overview')).toBe(false);
+			const extract = (byUrl?.extractValue as { regex: string }).regex;
+			expect(new RegExp(extract).exec(url)?.[1]).toBe('abc_1');
+			expect(new RegExp(extract).exec(`https://cloud.appwrite.io/console/p/${picker.object.url}-abc_1`)?.[1]).toBe('abc_1');
+		},
+	);
+});
+
 describe('the database → table → row pickers of TablesDB', () => {
 	const shown = { resource: 'row', operation: 'get' };
 
