@@ -168,7 +168,7 @@ describe('By URL and By ID on every picker', async () => {
 			const field = picker.field.modes ? picker.field : ((picker.field.options as INodeProperties[]).find((option) => option.modes?.length) as INodeProperties);
 			const byUrl = field.modes?.find((mode) => mode.name === 'url');
 			const byId = field.modes?.find((mode) => mode.name === 'id');
-			const rule = (mode: typeof byId) => new RegExp(`^${(mode?.validation?.[0] as { properties: { regex: string } }).properties.regex}$`);
+			const rule = (mode: typeof byId) => new RegExp(`^${(mode?.validation?.[0] as unknown as { properties: { regex: string } }).properties.regex}$`);
 			expect(rule(byId).test('shop_2024.v-1')).toBe(true);
 			for (const bad of ['_shop', '../x', 'a'.repeat(37), 'a b']) expect(rule(byId).test(bad)).toBe(false);
 			if (!picker.object.url) {
