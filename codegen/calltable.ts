@@ -19,6 +19,7 @@ function paramSpec(param: ResolvedParam, service: string, action: ResolvedAction
 		nullable: param.nullable || undefined,
 		integer: param.sdk?.shape === 'integer' || undefined,
 		mapped: mappedInputOf(service, action, param),
+		locator: param.locator ? true : undefined,
 	};
 }
 

@@ -10,7 +10,7 @@ import { KIND_NAMES } from './kinds';
 
 export const ROOT = path.resolve(__dirname, '..');
 export const CATALOG_DIR = path.join(ROOT, 'spec', 'catalog');
-const SCHEMA_PATH = path.join(ROOT, 'spec', 'catalog.schema.json');
+export const SCHEMA_PATH = path.join(ROOT, 'spec', 'catalog.schema.json');
 
 /** An entry that exists in some versions of its node only: from `since` (default 1) to `until` (default: still current). */
 export interface Versioned {
@@ -180,7 +180,8 @@ export function loadCatalog(dir = CATALOG_DIR): CatalogService[] {
 	const problems: string[] = [];
 	const services: CatalogService[] = [];
 	for (const name of readdirSync(dir)
-		.filter((entry) => entry.endsWith('.yaml'))
+		// A file starting with "_" is not a service (_objects.yaml: codegen/objects.ts).
+		.filter((entry) => entry.endsWith('.yaml') && !entry.startsWith('_'))
 		.sort()) {
 		const file = path.relative(ROOT, path.join(dir, name));
 		try {

@@ -6,6 +6,8 @@ import { CatalogError, loadCatalog, ROOT } from './catalog';
 import { FORMAT_MANIFEST, Formatter } from './format';
 import { buildNodeModel } from './model';
 import { HAND_WRITTEN_ICONS } from './icons';
+import type { ObjectKind } from './objects';
+import { loadObjects } from './objects';
 import { builtNodePath, GENERATED_DIR, iconFiles, renderNodes } from './render';
 import { resolveCatalog } from './resolve';
 import { SdkDeclarations } from './sdk';
@@ -28,6 +30,8 @@ export interface GenerateOptions {
 	outDir?: string;
 	/** Where the committed surface snapshots are, relative to the repository root. */
 	surfaceDir?: string;
+	/** The object kinds the pickers list (the catalog's _objects.yaml); no pickers without them. */
+	objects?: ObjectKind[];
 }
 
 function readSurface(file: string): NodeSurface | undefined {
@@ -62,11 +66,11 @@ export function generateFiles(
 	packageJson: string,
 	options: GenerateOptions = {},
 ): Map<string, string> {
-	const { outDir = GENERATED_DIR, surfaceDir = SURFACE_DIR } = options;
+	const { outDir = GENERATED_DIR, surfaceDir = SURFACE_DIR, objects = [] } = options;
 	// First: when there is no manifest to reuse, prettier loads in worker threads meanwhile.
 	const formatter = new Formatter(`${outDir}/${FORMAT_MANIFEST}`);
 	try {
-		const models = resolveCatalog(services, sdk)
+		const models = resolveCatalog(services, sdk, objects)
 			.sort((a, b) => a.node.localeCompare(b.node))
 			.map(buildNodeModel);
 		const problems = models.flatMap((model) =>
@@ -143,6 +147,7 @@ function main(): number {
 			loadCatalog(catalogDir),
 			new SdkDeclarations(),
 			readFileSync(path.join(ROOT, 'package.json'), 'utf8'),
+			{ objects: loadObjects(catalogDir) },
 		);
 	} catch (error) {
 		if (!(error instanceof CatalogError)) throw error;

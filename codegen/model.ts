@@ -3,6 +3,7 @@ import type { ActionSpec } from '../src/types';
 import { callTableEntry } from './calltable';
 import type { CatalogAction, CatalogService } from './catalog';
 import { actionKey } from './catalog';
+import { listSourceOf, searchMethodOf } from './objects';
 import type { Property } from './properties';
 import { nodeProperties } from './properties';
 import type { ResolvedNode } from './resolve';
@@ -45,6 +46,10 @@ export interface NodeModel {
 	surface: NodeSurface;
 	/** The editor methods for a node whose records have columns (the row mapper, the query builder's names). */
 	columnMethods?: ColumnMethodsSpec;
+	/** The node-appwrite classes the node imports: its service, and those its pickers list from. */
+	sdkImports: string[];
+	/** The pickers' list sources by list-search method (none: the node has no pickers). */
+	listSources?: Record<string, Record<string, unknown>>;
 }
 
 /** n8n's lint wants the options of a field sorted by name from five options on. */
@@ -125,6 +130,14 @@ export function buildNodeModel(node: ResolvedNode): NodeModel {
 		sdkVersion: node.sdkVersion,
 		catalogFile: node.file,
 		columnMethods: columnMethodsOf(node),
+		sdkImports: [
+			...new Set([node.service, ...node.pickers.map((object) => object.list.service)]),
+		].sort(),
+		listSources: node.pickers.length
+			? Object.fromEntries(
+					node.pickers.map((object) => [searchMethodOf(object.kind), listSourceOf(object)]),
+				)
+			: undefined,
 		surface: {
 			node: lowerFirst(node.node),
 			versions: Object.fromEntries(

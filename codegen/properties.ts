@@ -11,6 +11,7 @@ import {
 import { KINDS } from './kinds';
 import { withRowMapper } from './mapper';
 import { withSimplify } from './simplify';
+import { locatorProperty } from './objects';
 import type {
 	ResolvedAction,
 	ResolvedNode,
@@ -48,6 +49,11 @@ function descriptionOf(param: ResolvedParam): string {
 }
 
 function fieldProperty(param: ResolvedParam, show?: Show): Property {
+	const field = plainFieldProperty(param, show);
+	return param.locator ? locatorProperty(field, param.locator) : field;
+}
+
+function plainFieldProperty(param: ResolvedParam, show?: Show): Property {
 	const kind = KINDS[param.kind];
 	const typeOptions: Record<string, unknown> = { ...kind.typeOptions };
 	if (param.secret || (SENSITIVE_NAME.test(param.name) && kind.n8nType === 'string'))

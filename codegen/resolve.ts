@@ -12,6 +12,8 @@ import { GLYPHS } from './icons';
 import { KINDS } from './kinds';
 import { mapperProblems, queryBuilderOf } from './mapper';
 import type { Verbatim } from './literal';
+import type { ObjectKind, ResolvedLocator } from './objects';
+import { locatorOf, objectKindOf, objectProblems } from './objects';
 import type { SdkDeclarations, SdkMethod, SdkShape } from './sdk';
 import { humanize, isN8nSentenceCase, styleProblems } from './text';
 
@@ -48,6 +50,10 @@ export interface ResolvedParam {
 	 * its URL path, and the declaring methods.
 	 */
 	sdk?: { type: string; shape: SdkShape; required: boolean; inPath: boolean; methods: string[] };
+	/** The kind of existing Appwrite object it names (spec/catalog/_objects.yaml). */
+	names?: string;
+	/** Its picker, when the action has every parent parameter the kind's list needs. */
+	locator?: ResolvedLocator;
 }
 
 export interface ResolvedStep {
@@ -93,6 +99,8 @@ export interface ResolvedNode
 	sdkVersion: string;
 	/** Every version of the node, oldest first; the last is what new workflows get. */
 	versions: ResolvedVersion[];
+	/** The object kinds its pickers list, in the objects file's order. */
+	pickers: ObjectKind[];
 }
 
 /** Parameters node-appwrite offers that make no sense in a workflow. */
@@ -125,6 +133,7 @@ function resolveAction(
 	action: CatalogAction,
 	version: number,
 	sdk: SdkDeclarations,
+	objects: ObjectKind[],
 	fail: (problem: string) => void,
 ): ResolvedAction {
 	const params = action.params.filter((param) => isInVersion(param, version));
@@ -300,6 +309,23 @@ function resolveAction(
 		};
 	});
 
+	// A string naming an existing object gets a picker; its parents must be fields of the action.
+	const topLevel = new Set(
+		resolvedParams.filter((param) => param.location === 'top').map((param) => param.name),
+	);
+	for (const param of resolvedParams.filter((entry) => entry.kind === 'string')) {
+		const place = {
+			service: service.service,
+			resource: action.resource,
+			methods: steps.map((step) => step.method),
+			param: param.name,
+		};
+		const object = objectKindOf(objects, place, (problem) => fail(problem));
+		if (!object) continue;
+		param.names = object.kind;
+		param.locator = locatorOf(object, topLevel);
+	}
+
 	const output = outputOf(action);
 	const last = allMethodsKnown ? methods[methods.length - 1] : undefined;
 	if (last) {
@@ -413,6 +439,7 @@ function checkVersions(service: CatalogService, current: number, problems: strin
 function resolveService(
 	service: CatalogService,
 	sdk: SdkDeclarations,
+	objects: ObjectKind[],
 	problems: string[],
 ): ResolvedNode {
 	const current = service.version ?? 1;
@@ -437,7 +464,7 @@ function resolveService(
 				problems.push(`${service.file}: action ${actionKey(action)} appears twice`);
 			keys.add(actionKey(action));
 			actions.push(
-				resolveAction(service, action, version, sdk, (problem) =>
+				resolveAction(service, action, version, sdk, objects, (problem) =>
 					problems.push(`${service.file}: action ${actionKey(action)}: ${problem}`),
 				),
 			);
@@ -452,6 +479,15 @@ function resolveService(
 		});
 	}
 	const { file, node, displayName, description, icon, docs } = service;
+	const picked = new Set(
+		versions.flatMap((version) =>
+			version.resources.flatMap((resource) =>
+				resource.actions.flatMap((action) =>
+					action.params.flatMap((param) => (param.locator ? [param.locator.kind] : [])),
+				),
+			),
+		),
+	);
 	return {
 		file,
 		service: service.service,
@@ -462,6 +498,7 @@ function resolveService(
 		docs,
 		sdkVersion: sdk.version,
 		versions,
+		pickers: objects.filter((object) => picked.has(object.kind)),
 	};
 }
 
@@ -470,8 +507,12 @@ function resolveService(
  * misspelled parameter or method is caught at generation, not by a user's failed workflow. Every
  * problem names the file and the action; any problem refuses the whole catalog.
  */
-export function resolveCatalog(services: CatalogService[], sdk: SdkDeclarations): ResolvedNode[] {
-	const problems: string[] = [];
+export function resolveCatalog(
+	services: CatalogService[],
+	sdk: SdkDeclarations,
+	objects: ObjectKind[] = [],
+): ResolvedNode[] {
+	const problems: string[] = objectProblems(objects, sdk);
 	const nodes: ResolvedNode[] = [];
 	const names = new Set<string>();
 	for (const service of services) {
@@ -484,7 +525,7 @@ export function resolveCatalog(services: CatalogService[], sdk: SdkDeclarations)
 		if (names.has(service.node))
 			problems.push(`${service.file}: node ${service.node} is generated twice`);
 		names.add(service.node);
-		nodes.push(resolveService(service, sdk, problems));
+		nodes.push(resolveService(service, sdk, objects, problems));
 	}
 	// An entry in several versions of its node has the same problems in each.
 	if (problems.length) throw new CatalogError([...new Set(problems)]);

@@ -193,3 +193,9 @@ function withFieldPicker(builder: INodePropertyCollection[], word: 'Column' | 'A
 
 export const columnPickerQueryBuilderOptions = withFieldPicker(columnQueryBuilderOptions, 'Column', 'tableId');
 export const attributePickerQueryBuilderOptions = withFieldPicker(queryBuilderOptions, 'Attribute', 'collectionId');
+/**
+ * An Appwrite ID or key, as a regular expression without anchors: up to 36 characters a-z, A-Z,
+ * 0-9, period, hyphen and underscore, not starting with a special character. The pickers' By ID
+ * and By URL modes check values with it (n8n anchors a validation pattern itself).
+ */
+export const APPWRITE_ID_PATTERN = '[A-Za-z0-9][A-Za-z0-9._-]{0,35}';

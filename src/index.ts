@@ -12,3 +12,5 @@ export {
 	queryBuilderOptions,
 } from './descriptions';
 export { columnMethods } from './resource-mapper';
+export { listSearchMethods } from './list-search';
+export type { ListSource } from './list-search';

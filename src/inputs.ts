@@ -4,7 +4,7 @@ import type { FieldType, IDataObject, IExecuteFunctions, ResourceMapperField } f
 import { NodeOperationError } from 'n8n-workflow';
 import { Client } from 'node-appwrite';
 
-import { DEFAULT_CHUNKS_IN_FLIGHT, MAX_CHUNKS_IN_FLIGHT, NODE_FIELDS, nullFieldName } from './descriptions';
+import { APPWRITE_ID_PATTERN, DEFAULT_CHUNKS_IN_FLIGHT, MAX_CHUNKS_IN_FLIGHT, NODE_FIELDS, nullFieldName } from './descriptions';
 import type { RunMemory } from './ids';
 import { QueryInputError, toQueryStrings } from './queries';
 import { bufferSource, fileSource } from './sources';
@@ -212,9 +212,12 @@ function readMappedRecord(context: IExecuteFunctions, mapped: MappedInput, itemI
 }
 
 function readRaw(context: IExecuteFunctions, spec: ParamSpec, itemIndex: number, name = spec.name): unknown {
-	if (spec.location === 'top') return context.getNodeParameter(name, itemIndex, undefined);
+	// n8n takes a locator's ID out of its value (the URL mode's pattern); a plain string stays as it is.
+	const extractValue = spec.locator && name === spec.name;
+	if (spec.location === 'top') return context.getNodeParameter(name, itemIndex, undefined, { extractValue });
 	const fields = context.getNodeParameter(NODE_FIELDS.additionalFields, itemIndex, {}) as IDataObject;
-	return fields[name];
+	if (!extractValue || fields[name] === undefined) return fields[name];
+	return context.getNodeParameter(`${NODE_FIELDS.additionalFields}.${name}`, itemIndex, undefined, { extractValue });
 }
 
 /** n8n's binary-data modes that keep a file on local disk, as the prefix of its binary ID. */
@@ -254,7 +257,7 @@ async function readBinary(
 }
 
 /** Appwrite IDs and keys: up to 36 of a-z A-Z 0-9 . - _, not starting with a special character. */
-const APPWRITE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$/;
+const APPWRITE_ID = new RegExp(`^${APPWRITE_ID_PATTERN}$`);
 
 /** A value that lands in a URL path must be a plain ID, so no value can reach another route. */
 function checkPathSegment(value: unknown): unknown {

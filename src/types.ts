@@ -43,6 +43,11 @@ export interface ParamSpec {
 	nullable?: boolean;
 	/** node-appwrite takes `number | bigint`: whole numbers only, kept exact beyond 2^53 as a BigInt. */
 	integer?: boolean;
+	/**
+	 * A resource locator (From list / By URL / By ID): n8n extracts the ID from its value; a plain
+	 * string, as saved before the pickers, is read as it is.
+	 */
+	locator?: boolean;
 	/** Record data that may instead come from n8n's resource mapper over the table's columns. */
 	mapped?: MappedInput;
 }

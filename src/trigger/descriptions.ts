@@ -4,13 +4,12 @@
  */
 import type { ILoadOptionsFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { APPWRITE_ID_PATTERN as ID_REGEX } from '../descriptions';
 import type { ListSearchMethod } from '../list-search';
 import { listSearchMethod, parentArguments } from '../list-search';
 import { ANY_ID, eventOptions } from './events';
 import type { Picker, PickerKey, WatchedResource } from './resources';
 import { PICKERS, pickersOf, RESOURCES } from './resources';
-
-const ID_REGEX = '[A-Za-z0-9][A-Za-z0-9._-]{0,35}';
 
 function resourceOptions(resources: readonly WatchedResource[]): INodePropertyOptions[] {
 	return resources.map((resource) => ({

@@ -7,6 +7,7 @@ import type { CatalogService } from '../../codegen/catalog';
 import { CatalogError, loadCatalog, parseCatalogFile, ROOT } from '../../codegen/catalog';
 import { checkCatalog } from '../../codegen/check';
 import { driftOf, generateFiles } from '../../codegen/generate';
+import { loadObjects } from '../../codegen/objects';
 import { SdkDeclarations } from '../../codegen/sdk';
 
 let sdk: SdkDeclarations;
@@ -242,17 +243,21 @@ describe('checking the catalog against node-appwrite', () => {
 
 describe('generation', () => {
 	it('is deterministic: the same catalog gives byte-identical files', () => {
-		const first = generateFiles(loadCatalog(), sdk, packageJson);
-		const second = generateFiles(loadCatalog(), new SdkDeclarations(), packageJson);
+		const first = generateFiles(loadCatalog(), sdk, packageJson, { objects: loadObjects() });
+		const second = generateFiles(loadCatalog(), new SdkDeclarations(), packageJson, {
+			objects: loadObjects(),
+		});
 		expect([...second.entries()]).toEqual([...first.entries()]);
 	});
 
 	it('matches the committed generated/ folder and package.json (drift check)', () => {
-		expect(driftOf(generateFiles(loadCatalog(), sdk, packageJson))).toEqual([]);
+		expect(
+			driftOf(generateFiles(loadCatalog(), sdk, packageJson, { objects: loadObjects() })),
+		).toEqual([]);
 	});
 
 	it('notices a hand edit or a stale file', () => {
-		const files = generateFiles(loadCatalog(), sdk, packageJson);
+		const files = generateFiles(loadCatalog(), sdk, packageJson, { objects: loadObjects() });
 		const [someFile] = [...files.keys()].filter((file) => file.endsWith('.node.ts'));
 		files.set(someFile, `${files.get(someFile)}// hand edit\n`);
 		files.delete('generated/nodes/AppwriteUsers/appwriteUsers.svg');
@@ -264,7 +269,9 @@ describe('generation', () => {
 
 	it('lists every generated node and every hand-written one in package.json for n8n to load', () => {
 		const manifest = JSON.parse(
-			generateFiles(loadCatalog(), sdk, packageJson).get('package.json') as string,
+			generateFiles(loadCatalog(), sdk, packageJson, { objects: loadObjects() }).get(
+				'package.json',
+			) as string,
 		);
 		expect(manifest.n8n.nodes).toEqual(
 			[

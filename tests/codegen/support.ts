@@ -11,6 +11,7 @@ import { afterAll, beforeAll } from 'vitest';
 
 import { CatalogError, loadCatalog, ROOT } from '../../codegen/catalog';
 import { generateFiles, writeFiles } from '../../codegen/generate';
+import { loadObjects } from '../../codegen/objects';
 import { SdkDeclarations } from '../../codegen/sdk';
 import type { RunResult } from '../support/engine';
 import { nodeTypesOf, runNode } from '../support/engine';
@@ -91,9 +92,11 @@ export class TempCatalog {
 		sdk: SdkDeclarations,
 		outDir = `${this.dir}/out${++this.runs}`,
 	): { outDir: string; files: Map<string, string> } {
-		const files = generateFiles(loadCatalog(path.join(ROOT, this.catalogDir)), sdk, PACKAGE_JSON, {
+		const dir = path.join(ROOT, this.catalogDir);
+		const files = generateFiles(loadCatalog(dir), sdk, PACKAGE_JSON, {
 			outDir,
 			surfaceDir: this.surfaceDir,
+			objects: loadObjects(dir),
 		});
 		// Only this catalog's own folders: not package.json, nor the hand-written nodes' icons.
 		for (const file of files.keys()) {

@@ -7,8 +7,10 @@
  *    `n8n execute --id … --rawOutput` and checks the items with workflows/<name>.expect.ts;
  * 3. checks that every node the package ships is used by at least one workflow;
  * 4. starts `n8n start` and, through its REST API as the editor does, checks that n8n lists the
- *    nodes and runs the credential test: good key → OK, bad key / unreachable endpoint → the message,
- *    and that the row mapper and the query builder load the table's columns, typed.
+ *    nodes and runs the credential test: good key → OK, bad key / unreachable endpoint → the message;
+ *    that the row mapper and the query builder load the table's columns, typed; that every picker's
+ *    list returns choices and every action node has its AI tool variant (lib/pickers.ts); and the
+ *    triggers (lib/triggers.ts).
  * The last line is `e2e: N passed, M failed`; the exit code is 1 on any failure.
  * An optional filter (part of a workflow file name, or an id) runs only matching workflows and
  * skips steps 3 and 4.
@@ -30,6 +32,7 @@ import { cleanupAll, installExitHandlers, log } from './lib/proc';
 import { runProblem } from './lib/report';
 import { setUp } from './lib/setup';
 import { createTally, errorText } from './lib/tally';
+import { checkPickers } from './lib/pickers';
 import { checkTriggers, loadTriggerWorkflows } from './lib/triggers';
 import { isTriggerWorkflow, loadExampleCases, loadWorkflowCases, nodeTypeOfFile, packageNodeTypesUsed, type WorkflowCase } from './lib/workflows';
 
@@ -180,12 +183,9 @@ async function main(): Promise<void> {
 			};
 			await checkRowMapper(setup, client, check);
 
-			await checkTriggers({
-				setup,
-				client,
-				examples,
-				check,
-			});
+			await checkPickers({ setup, client, check });
+
+			await checkTriggers({ setup, client, examples, check });
 		} finally {
 			await server.stop();
 		}

@@ -40,8 +40,9 @@ const { HookContext, LoadOptionsContext, PollContext, WebhookContext } =
 const { Workflow } = require('n8n-workflow') as typeof import('n8n-workflow');
 
 export interface TriggerOptions {
-	/** A trigger, or an action node whose editor methods (options, resource mapping) are tested. */
-	type: 'appwriteTrigger' | 'appwritePollingTrigger' | 'appwriteTablesDb' | 'appwriteDatabases';
+	/** A trigger, or any node of the package whose editor methods (list searches) are tested. */
+	type: 'appwriteTrigger' | 'appwritePollingTrigger' | (string & {});
+	typeVersion?: number;
 	parameters: Record<string, unknown>;
 	credentials: Record<string, ICredentialDataDecryptedObject>;
 	staticData?: IDataObject;
@@ -84,7 +85,7 @@ export class TriggerHarness {
 			id: 'trigger-node',
 			name: 'Appwrite Trigger',
 			type: `${PACKAGE_NAME}.${options.type}`,
-			typeVersion: 1,
+			typeVersion: options.typeVersion ?? 1,
 			position: [0, 0],
 			webhookId: WEBHOOK_ID,
 			parameters: options.parameters as INode['parameters'],
@@ -109,7 +110,7 @@ export class TriggerHarness {
 	}
 
 	private get nodeType(): INodeType {
-		return this.nodeTypes.getByNameAndVersion(this.node.type, 1);
+		return this.nodeTypes.getByNameAndVersion(this.node.type, this.node.typeVersion);
 	}
 
 	/** The node's static data, where n8n keeps what a trigger remembers. */

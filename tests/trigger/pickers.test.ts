@@ -63,7 +63,7 @@ describe('the database, table, bucket… pickers', () => {
 		expect(await trigger.listSearch('searchDatabases')).toEqual({
 			results: [
 				{ name: 'Any Database', value: '*' },
-				{ name: 'Shop', value: 'shop' },
+				{ name: 'Shop (shop)', value: 'shop' },
 				{ name: 'crm', value: 'crm' },
 			],
 			paginationToken: undefined,
@@ -74,7 +74,7 @@ describe('the database, table, bucket… pickers', () => {
 		stub.requests.length = 0;
 		const searched = await trigger.listSearch('searchDatabases', 'sho');
 		expect(stub.requests[0].query.get('search')).toBe('sho');
-		expect(searched.results[0]).toEqual({ name: 'Shop', value: 'shop' });
+		expect(searched.results[0]).toEqual({ name: 'Shop (shop)', value: 'shop' });
 	});
 
 	it("page with Appwrite's cursor: a full page gives a token, the next request starts after it", async () => {
@@ -97,7 +97,7 @@ describe('the database, table, bucket… pickers', () => {
 			first.paginationToken as string,
 		);
 		expect(second).toEqual({
-			results: [{ name: 'Last', value: 'b100' }],
+			results: [{ name: 'Last (b100)', value: 'b100' }],
 			paginationToken: undefined,
 		});
 		expect(queriesOf(1)).toEqual([
@@ -126,7 +126,7 @@ describe('the database, table, bucket… pickers', () => {
 		});
 		expect(tables.results).toEqual([
 			{ name: 'Any Table', value: '*' },
-			{ name: 'Orders', value: 'orders' },
+			{ name: 'Orders (orders)', value: 'orders' },
 		]);
 		expect(stub.requests.map((request) => request.path)).toEqual(['/v1/tablesdb/shop/tables']);
 	});
@@ -145,9 +145,9 @@ describe('the database, table, bucket… pickers', () => {
 		const trigger = await webhookTrigger({ resource: 'session', userId: rl('*') });
 		expect((await trigger.listSearch('searchUsers')).results.map((result) => result.name)).toEqual([
 			'Any User',
-			'Ann',
-			'bob@example.com',
-			'+14155550100',
+			'Ann (u1)',
+			'bob@example.com (u2)',
+			'+14155550100 (u3)',
 		]);
 	});
 
@@ -161,7 +161,7 @@ describe('the database, table, bucket… pickers', () => {
 			credentials: credentials(),
 		});
 		expect((await trigger.listSearch('searchFunctions')).results).toEqual([
-			{ name: 'Resize', value: 'fn1' },
+			{ name: 'Resize (fn1)', value: 'fn1' },
 		]);
 		const rows = await TriggerHarness.create({
 			type: 'appwritePollingTrigger',

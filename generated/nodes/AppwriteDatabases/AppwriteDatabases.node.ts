@@ -9,7 +9,12 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { Databases } from 'node-appwrite';
 
-import { columnMethods, executeActions, testAppwriteCredential } from '../../../src';
+import {
+	columnMethods,
+	executeActions,
+	listSearchMethods,
+	testAppwriteCredential,
+} from '../../../src';
 import { documentActions, documentFields, documentOperations } from './resources/document';
 import { databaseActions, databaseFields, databaseOperations } from './resources/database';
 import { collectionActions, collectionFields, collectionOperations } from './resources/collection';
@@ -80,6 +85,68 @@ export class AppwriteDatabases implements INodeType {
 
 	methods = {
 		credentialTest: { appwriteApiTest: testAppwriteCredential },
+		listSearch: listSearchMethods({
+			searchLegacyDatabase: {
+				service: Databases,
+				method: 'list',
+				key: 'databases',
+				label: ['name'],
+				scope: 'databases.read',
+				plural: 'databases',
+			},
+			searchCollection: {
+				service: Databases,
+				method: 'listCollections',
+				key: 'collections',
+				label: ['name'],
+				parents: { databaseId: 'databaseId' },
+				scope: 'collections.read',
+				plural: 'collections',
+			},
+			searchAttribute: {
+				service: Databases,
+				method: 'listAttributes',
+				key: 'attributes',
+				label: ['key'],
+				parents: { databaseId: 'databaseId', collectionId: 'collectionId' },
+				id: 'key',
+				search: { startsWith: 'key' },
+				paging: 'offset',
+				scope: 'attributes.read',
+				plural: 'attributes',
+			},
+			searchCollectionIndex: {
+				service: Databases,
+				method: 'listIndexes',
+				key: 'indexes',
+				label: ['key'],
+				parents: { databaseId: 'databaseId', collectionId: 'collectionId' },
+				id: 'key',
+				search: { startsWith: 'key' },
+				paging: 'offset',
+				scope: 'indexes.read',
+				plural: 'indexes',
+			},
+			searchDocument: {
+				service: Databases,
+				method: 'listDocuments',
+				key: 'documents',
+				label: [],
+				parents: { databaseId: 'databaseId', collectionId: 'collectionId' },
+				search: { startsWith: '$id' },
+				scope: 'documents.read',
+				plural: 'documents',
+			},
+			searchLegacyTransaction: {
+				service: Databases,
+				method: 'listTransactions',
+				key: 'transactions',
+				label: ['status'],
+				search: 'local',
+				scope: 'transactions.read',
+				plural: 'transactions',
+			},
+		}),
 		...columnMethods(Databases, {
 			method: 'listAttributes',
 			key: 'attributes',

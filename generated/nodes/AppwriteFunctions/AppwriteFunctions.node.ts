@@ -9,7 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { Functions } from 'node-appwrite';
 
-import { executeActions, testAppwriteCredential } from '../../../src';
+import { executeActions, listSearchMethods, testAppwriteCredential } from '../../../src';
 import { functionActions, functionFields, functionOperations } from './resources/function';
 import { deploymentActions, deploymentFields, deploymentOperations } from './resources/deployment';
 import { executionActions, executionFields, executionOperations } from './resources/execution';
@@ -64,7 +64,48 @@ export class AppwriteFunctions implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { appwriteApiTest: testAppwriteCredential } };
+	methods = {
+		credentialTest: { appwriteApiTest: testAppwriteCredential },
+		listSearch: listSearchMethods({
+			searchFunction: {
+				service: Functions,
+				method: 'list',
+				key: 'functions',
+				label: ['name'],
+				scope: 'functions.read',
+				plural: 'functions',
+			},
+			searchFunctionDeployment: {
+				service: Functions,
+				method: 'listDeployments',
+				key: 'deployments',
+				label: ['providerCommitMessage', 'status'],
+				parents: { functionId: 'functionId' },
+				scope: 'functions.read',
+				plural: 'deployments',
+			},
+			searchExecution: {
+				service: Functions,
+				method: 'listExecutions',
+				key: 'executions',
+				label: ['status'],
+				parents: { functionId: 'functionId' },
+				search: 'local',
+				scope: 'execution.read',
+				plural: 'executions',
+			},
+			searchFunctionVariable: {
+				service: Functions,
+				method: 'listVariables',
+				key: 'variables',
+				label: ['key'],
+				parents: { functionId: 'functionId' },
+				search: 'local',
+				scope: 'functions.read',
+				plural: 'variables',
+			},
+		}),
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeActions.call(this, Functions, {

@@ -9,7 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { Messaging } from 'node-appwrite';
 
-import { executeActions, testAppwriteCredential } from '../../../src';
+import { executeActions, listSearchMethods, testAppwriteCredential } from '../../../src';
 import { messageActions, messageFields, messageOperations } from './resources/message';
 import { providerActions, providerFields, providerOperations } from './resources/provider';
 import { topicActions, topicFields, topicOperations } from './resources/topic';
@@ -60,7 +60,44 @@ export class AppwriteMessaging implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { appwriteApiTest: testAppwriteCredential } };
+	methods = {
+		credentialTest: { appwriteApiTest: testAppwriteCredential },
+		listSearch: listSearchMethods({
+			searchTopic: {
+				service: Messaging,
+				method: 'listTopics',
+				key: 'topics',
+				label: ['name'],
+				scope: 'topics.read',
+				plural: 'topics',
+			},
+			searchSubscriber: {
+				service: Messaging,
+				method: 'listSubscribers',
+				key: 'subscribers',
+				label: ['userName'],
+				parents: { topicId: 'topicId' },
+				scope: 'subscribers.read',
+				plural: 'subscribers',
+			},
+			searchProvider: {
+				service: Messaging,
+				method: 'listProviders',
+				key: 'providers',
+				label: ['name'],
+				scope: 'providers.read',
+				plural: 'providers',
+			},
+			searchMessage: {
+				service: Messaging,
+				method: 'listMessages',
+				key: 'messages',
+				label: ['providerType'],
+				scope: 'messages.read',
+				plural: 'messages',
+			},
+		}),
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeActions.call(this, Messaging, {

@@ -9,7 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { Sites } from 'node-appwrite';
 
-import { executeActions, testAppwriteCredential } from '../../../src';
+import { executeActions, listSearchMethods, testAppwriteCredential } from '../../../src';
 import { siteActions, siteFields, siteOperations } from './resources/site';
 import { deploymentActions, deploymentFields, deploymentOperations } from './resources/deployment';
 import { logActions, logFields, logOperations } from './resources/log';
@@ -59,7 +59,48 @@ export class AppwriteSites implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { appwriteApiTest: testAppwriteCredential } };
+	methods = {
+		credentialTest: { appwriteApiTest: testAppwriteCredential },
+		listSearch: listSearchMethods({
+			searchSite: {
+				service: Sites,
+				method: 'list',
+				key: 'sites',
+				label: ['name'],
+				scope: 'sites.read',
+				plural: 'sites',
+			},
+			searchSiteDeployment: {
+				service: Sites,
+				method: 'listDeployments',
+				key: 'deployments',
+				label: ['providerCommitMessage', 'status'],
+				parents: { siteId: 'siteId' },
+				scope: 'sites.read',
+				plural: 'deployments',
+			},
+			searchSiteLog: {
+				service: Sites,
+				method: 'listLogs',
+				key: 'executions',
+				label: ['requestPath'],
+				parents: { siteId: 'siteId' },
+				search: 'local',
+				scope: 'log.read',
+				plural: 'logs',
+			},
+			searchSiteVariable: {
+				service: Sites,
+				method: 'listVariables',
+				key: 'variables',
+				label: ['key'],
+				parents: { siteId: 'siteId' },
+				search: 'local',
+				scope: 'sites.read',
+				plural: 'variables',
+			},
+		}),
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeActions.call(this, Sites, {

@@ -9,7 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { Storage } from 'node-appwrite';
 
-import { executeActions, testAppwriteCredential } from '../../../src';
+import { executeActions, listSearchMethods, testAppwriteCredential } from '../../../src';
 import { fileActions, fileFields, fileOperations } from './resources/file';
 import { bucketActions, bucketFields, bucketOperations } from './resources/bucket';
 
@@ -47,7 +47,28 @@ export class AppwriteStorage implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { appwriteApiTest: testAppwriteCredential } };
+	methods = {
+		credentialTest: { appwriteApiTest: testAppwriteCredential },
+		listSearch: listSearchMethods({
+			searchBucket: {
+				service: Storage,
+				method: 'listBuckets',
+				key: 'buckets',
+				label: ['name'],
+				scope: 'buckets.read',
+				plural: 'buckets',
+			},
+			searchFile: {
+				service: Storage,
+				method: 'listFiles',
+				key: 'files',
+				label: ['name'],
+				parents: { bucketId: 'bucketId' },
+				scope: 'files.read',
+				plural: 'files',
+			},
+		}),
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeActions.call(this, Storage, {

@@ -9,7 +9,12 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { TablesDB } from 'node-appwrite';
 
-import { columnMethods, executeActions, testAppwriteCredential } from '../../../src';
+import {
+	columnMethods,
+	executeActions,
+	listSearchMethods,
+	testAppwriteCredential,
+} from '../../../src';
 import { rowActions, rowFields, rowOperations } from './resources/row';
 import { tableActions, tableFields, tableOperations } from './resources/table';
 import { columnActions, columnFields, columnOperations } from './resources/column';
@@ -75,6 +80,68 @@ export class AppwriteTablesDb implements INodeType {
 
 	methods = {
 		credentialTest: { appwriteApiTest: testAppwriteCredential },
+		listSearch: listSearchMethods({
+			searchDatabase: {
+				service: TablesDB,
+				method: 'list',
+				key: 'databases',
+				label: ['name'],
+				scope: 'databases.read',
+				plural: 'databases',
+			},
+			searchTable: {
+				service: TablesDB,
+				method: 'listTables',
+				key: 'tables',
+				label: ['name'],
+				parents: { databaseId: 'databaseId' },
+				scope: 'tables.read',
+				plural: 'tables',
+			},
+			searchColumn: {
+				service: TablesDB,
+				method: 'listColumns',
+				key: 'columns',
+				label: ['key'],
+				parents: { databaseId: 'databaseId', tableId: 'tableId' },
+				id: 'key',
+				search: { startsWith: 'key' },
+				paging: 'offset',
+				scope: 'columns.read',
+				plural: 'columns',
+			},
+			searchTableIndex: {
+				service: TablesDB,
+				method: 'listIndexes',
+				key: 'indexes',
+				label: ['key'],
+				parents: { databaseId: 'databaseId', tableId: 'tableId' },
+				id: 'key',
+				search: { startsWith: 'key' },
+				paging: 'offset',
+				scope: 'indexes.read',
+				plural: 'indexes',
+			},
+			searchRow: {
+				service: TablesDB,
+				method: 'listRows',
+				key: 'rows',
+				label: [],
+				parents: { databaseId: 'databaseId', tableId: 'tableId' },
+				search: { startsWith: '$id' },
+				scope: 'rows.read',
+				plural: 'rows',
+			},
+			searchTablesTransaction: {
+				service: TablesDB,
+				method: 'listTransactions',
+				key: 'transactions',
+				label: ['status'],
+				search: 'local',
+				scope: 'transactions.read',
+				plural: 'transactions',
+			},
+		}),
 		...columnMethods(TablesDB, {
 			method: 'listColumns',
 			key: 'columns',

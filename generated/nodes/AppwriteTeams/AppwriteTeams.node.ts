@@ -7,9 +7,9 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { Teams } from 'node-appwrite';
+import { Teams, Users } from 'node-appwrite';
 
-import { executeActions, testAppwriteCredential } from '../../../src';
+import { executeActions, listSearchMethods, testAppwriteCredential } from '../../../src';
 import { teamActions, teamFields, teamOperations } from './resources/team';
 import { membershipActions, membershipFields, membershipOperations } from './resources/membership';
 
@@ -52,7 +52,36 @@ export class AppwriteTeams implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { appwriteApiTest: testAppwriteCredential } };
+	methods = {
+		credentialTest: { appwriteApiTest: testAppwriteCredential },
+		listSearch: listSearchMethods({
+			searchUser: {
+				service: Users,
+				method: 'list',
+				key: 'users',
+				label: ['name', 'email', 'phone'],
+				scope: 'users.read',
+				plural: 'users',
+			},
+			searchTeam: {
+				service: Teams,
+				method: 'list',
+				key: 'teams',
+				label: ['name'],
+				scope: 'teams.read',
+				plural: 'teams',
+			},
+			searchMembership: {
+				service: Teams,
+				method: 'listMemberships',
+				key: 'memberships',
+				label: ['userName', 'userEmail'],
+				parents: { teamId: 'teamId' },
+				scope: 'teams.read',
+				plural: 'memberships',
+			},
+		}),
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeActions.call(this, Teams, {

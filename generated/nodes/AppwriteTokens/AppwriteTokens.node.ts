@@ -7,9 +7,9 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { Tokens } from 'node-appwrite';
+import { Storage, Tokens } from 'node-appwrite';
 
-import { executeActions, testAppwriteCredential } from '../../../src';
+import { executeActions, listSearchMethods, testAppwriteCredential } from '../../../src';
 import { tokenActions, tokenFields, tokenOperations } from './resources/token';
 
 export class AppwriteTokens implements INodeType {
@@ -41,7 +41,28 @@ export class AppwriteTokens implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { appwriteApiTest: testAppwriteCredential } };
+	methods = {
+		credentialTest: { appwriteApiTest: testAppwriteCredential },
+		listSearch: listSearchMethods({
+			searchBucket: {
+				service: Storage,
+				method: 'listBuckets',
+				key: 'buckets',
+				label: ['name'],
+				scope: 'buckets.read',
+				plural: 'buckets',
+			},
+			searchFile: {
+				service: Storage,
+				method: 'listFiles',
+				key: 'files',
+				label: ['name'],
+				parents: { bucketId: 'bucketId' },
+				scope: 'files.read',
+				plural: 'files',
+			},
+		}),
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeActions.call(this, Tokens, {

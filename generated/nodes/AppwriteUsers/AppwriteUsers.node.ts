@@ -7,9 +7,9 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { Users } from 'node-appwrite';
+import { Messaging, Users } from 'node-appwrite';
 
-import { executeActions, testAppwriteCredential } from '../../../src';
+import { executeActions, listSearchMethods, testAppwriteCredential } from '../../../src';
 import { userActions, userFields, userOperations } from './resources/user';
 import { sessionActions, sessionFields, sessionOperations } from './resources/session';
 import { tokenActions, tokenFields, tokenOperations } from './resources/token';
@@ -74,7 +74,56 @@ export class AppwriteUsers implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { appwriteApiTest: testAppwriteCredential } };
+	methods = {
+		credentialTest: { appwriteApiTest: testAppwriteCredential },
+		listSearch: listSearchMethods({
+			searchUser: {
+				service: Users,
+				method: 'list',
+				key: 'users',
+				label: ['name', 'email', 'phone'],
+				scope: 'users.read',
+				plural: 'users',
+			},
+			searchSession: {
+				service: Users,
+				method: 'listSessions',
+				key: 'sessions',
+				label: ['clientName', 'osName', 'ip'],
+				parents: { userId: 'userId' },
+				search: 'local',
+				paging: 'none',
+				scope: 'users.read',
+				plural: 'sessions',
+			},
+			searchTarget: {
+				service: Users,
+				method: 'listTargets',
+				key: 'targets',
+				label: ['name', 'identifier'],
+				parents: { userId: 'userId' },
+				search: 'local',
+				scope: 'targets.read',
+				plural: 'targets',
+			},
+			searchIdentity: {
+				service: Users,
+				method: 'listIdentities',
+				key: 'identities',
+				label: ['providerEmail', 'provider'],
+				scope: 'users.read',
+				plural: 'identities',
+			},
+			searchProvider: {
+				service: Messaging,
+				method: 'listProviders',
+				key: 'providers',
+				label: ['name'],
+				scope: 'providers.read',
+				plural: 'providers',
+			},
+		}),
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeActions.call(this, Users, {

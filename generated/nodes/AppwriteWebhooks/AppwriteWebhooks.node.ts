@@ -9,7 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { Webhooks } from 'node-appwrite';
 
-import { executeActions, testAppwriteCredential } from '../../../src';
+import { executeActions, listSearchMethods, testAppwriteCredential } from '../../../src';
 import { webhookActions, webhookFields, webhookOperations } from './resources/webhook';
 
 export class AppwriteWebhooks implements INodeType {
@@ -48,7 +48,20 @@ export class AppwriteWebhooks implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { appwriteApiTest: testAppwriteCredential } };
+	methods = {
+		credentialTest: { appwriteApiTest: testAppwriteCredential },
+		listSearch: listSearchMethods({
+			searchWebhook: {
+				service: Webhooks,
+				method: 'list',
+				key: 'webhooks',
+				label: ['name'],
+				search: 'local',
+				scope: 'webhooks.read',
+				plural: 'webhooks',
+			},
+		}),
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeActions.call(this, Webhooks, {

@@ -359,11 +359,56 @@ export const messageFields: INodeProperties[] = [
 	{
 		displayName: 'Message ID',
 		name: 'messageId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['message'], operation: ['updateEmail'] } },
-		default: '',
-		description: 'ID of the message',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the message. From List shows the messages to pick from, By URL reads it from the message's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a message...',
+				typeOptions: { searchListMethod: 'searchMessage', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../message-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/message-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a message: it has .../message-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/message-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'message-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Additional Fields',
@@ -770,11 +815,56 @@ export const messageFields: INodeProperties[] = [
 	{
 		displayName: 'Message ID',
 		name: 'messageId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['message'], operation: ['updatePush'] } },
-		default: '',
-		description: 'ID of the message',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the message. From List shows the messages to pick from, By URL reads it from the message's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a message...',
+				typeOptions: { searchListMethod: 'searchMessage', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../message-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/message-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a message: it has .../message-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/message-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'message-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Additional Fields',
@@ -1044,11 +1134,56 @@ export const messageFields: INodeProperties[] = [
 	{
 		displayName: 'Message ID',
 		name: 'messageId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['message'], operation: ['updateSms'] } },
-		default: '',
-		description: 'ID of the message',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the message. From List shows the messages to pick from, By URL reads it from the message's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a message...',
+				typeOptions: { searchListMethod: 'searchMessage', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../message-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/message-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a message: it has .../message-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/message-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'message-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Additional Fields',
@@ -1109,29 +1244,164 @@ export const messageFields: INodeProperties[] = [
 	{
 		displayName: 'Message ID',
 		name: 'messageId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['message'], operation: ['get'] } },
-		default: '',
-		description: 'ID of the message',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the message. From List shows the messages to pick from, By URL reads it from the message's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a message...',
+				typeOptions: { searchListMethod: 'searchMessage', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../message-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/message-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a message: it has .../message-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/message-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'message-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Message ID',
 		name: 'messageId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['message'], operation: ['delete'] } },
-		default: '',
-		description: 'ID of the message',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the message. From List shows the messages to pick from, By URL reads it from the message's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a message...',
+				typeOptions: { searchListMethod: 'searchMessage', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../message-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/message-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a message: it has .../message-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/message-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'message-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Message ID',
 		name: 'messageId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['message'], operation: ['getLogs'] } },
-		default: '',
-		description: 'ID of the message',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the message. From List shows the messages to pick from, By URL reads it from the message's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a message...',
+				typeOptions: { searchListMethod: 'searchMessage', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../message-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/message-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a message: it has .../message-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/message-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'message-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Return All',
@@ -1205,11 +1475,56 @@ export const messageFields: INodeProperties[] = [
 	{
 		displayName: 'Message ID',
 		name: 'messageId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['message'], operation: ['getTargets'] } },
-		default: '',
-		description: 'ID of the message',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the message. From List shows the messages to pick from, By URL reads it from the message's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a message...',
+				typeOptions: { searchListMethod: 'searchMessage', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../message-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/message-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a message: it has .../message-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/message-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'message-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Return All',
@@ -1402,6 +1717,7 @@ export const messageActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'topics',
@@ -1635,6 +1951,7 @@ export const messageActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'topics',
@@ -1826,6 +2143,7 @@ export const messageActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'topics',
@@ -1887,6 +2205,7 @@ export const messageActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 		],
 		steps: [{ method: 'getMessage', args: ['messageId'] }],
@@ -1901,6 +2220,7 @@ export const messageActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 		],
 		steps: [{ method: 'delete', args: ['messageId'] }],
@@ -1915,6 +2235,7 @@ export const messageActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'queries',
@@ -1943,6 +2264,7 @@ export const messageActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'queries',

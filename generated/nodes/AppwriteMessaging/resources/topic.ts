@@ -169,20 +169,110 @@ export const topicFields: INodeProperties[] = [
 	{
 		displayName: 'Topic ID',
 		name: 'topicId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['topic'], operation: ['get'] } },
-		default: '',
-		description: 'ID of the topic',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the topic. From List shows the topics to pick from, By URL reads it from the topic's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a topic...',
+				typeOptions: { searchListMethod: 'searchTopic', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../topic-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/topic-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a topic: it has .../topic-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/topic-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'topic-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Topic ID',
 		name: 'topicId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['topic'], operation: ['update'] } },
-		default: '',
-		description: 'ID of the topic',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the topic. From List shows the topics to pick from, By URL reads it from the topic's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a topic...',
+				typeOptions: { searchListMethod: 'searchTopic', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../topic-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/topic-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a topic: it has .../topic-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/topic-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'topic-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Additional Fields',
@@ -212,20 +302,110 @@ export const topicFields: INodeProperties[] = [
 	{
 		displayName: 'Topic ID',
 		name: 'topicId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['topic'], operation: ['delete'] } },
-		default: '',
-		description: 'ID of the topic',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the topic. From List shows the topics to pick from, By URL reads it from the topic's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a topic...',
+				typeOptions: { searchListMethod: 'searchTopic', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../topic-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/topic-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a topic: it has .../topic-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/topic-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'topic-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Topic ID',
 		name: 'topicId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['topic'], operation: ['getLogs'] } },
-		default: '',
-		description: 'ID of the topic',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the topic. From List shows the topics to pick from, By URL reads it from the topic's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a topic...',
+				typeOptions: { searchListMethod: 'searchTopic', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../topic-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/topic-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a topic: it has .../topic-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/topic-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'topic-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Return All',
@@ -351,6 +531,7 @@ export const topicActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 		],
 		steps: [{ method: 'getTopic', args: ['topicId'] }],
@@ -365,6 +546,7 @@ export const topicActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'name',
@@ -393,6 +575,7 @@ export const topicActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 		],
 		steps: [{ method: 'deleteTopic', args: ['topicId'] }],
@@ -407,6 +590,7 @@ export const topicActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'queries',

@@ -87,11 +87,56 @@ export const deploymentFields: INodeProperties[] = [
 	{
 		displayName: 'Site ID',
 		name: 'siteId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['deployment'], operation: ['create'] } },
-		default: '',
-		description: 'ID of the site',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the site. From List shows the sites to pick from, By URL reads it from the site's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a site...',
+				typeOptions: { searchListMethod: 'searchSite', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../site-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a site: it has .../site-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'site-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Input Binary Field',
@@ -158,11 +203,56 @@ export const deploymentFields: INodeProperties[] = [
 	{
 		displayName: 'Site ID',
 		name: 'siteId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['deployment'], operation: ['createFromRepository'] } },
-		default: '',
-		description: 'ID of the site, which must be connected to a Git repository',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the site, which must be connected to a Git repository. From List shows the sites to pick from, By URL reads it from the site's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a site...',
+				typeOptions: { searchListMethod: 'searchSite', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../site-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a site: it has .../site-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'site-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Reference Type',
@@ -208,11 +298,56 @@ export const deploymentFields: INodeProperties[] = [
 	{
 		displayName: 'Site ID',
 		name: 'siteId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['deployment'], operation: ['createFromTemplate'] } },
-		default: '',
-		description: 'ID of the site',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the site. From List shows the sites to pick from, By URL reads it from the site's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a site...',
+				typeOptions: { searchListMethod: 'searchSite', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../site-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a site: it has .../site-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'site-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Repository',
@@ -288,38 +423,222 @@ export const deploymentFields: INodeProperties[] = [
 	{
 		displayName: 'Site ID',
 		name: 'siteId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['deployment'], operation: ['duplicate'] } },
-		default: '',
-		description: 'ID of the site',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the site. From List shows the sites to pick from, By URL reads it from the site's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a site...',
+				typeOptions: { searchListMethod: 'searchSite', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../site-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a site: it has .../site-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'site-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Deployment ID',
 		name: 'deploymentId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['deployment'], operation: ['duplicate'] } },
-		default: '',
-		description: 'ID of the deployment to duplicate',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the deployment to duplicate. From List shows the deployments to pick from, By URL reads it from the deployment's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		typeOptions: { loadOptionsDependsOn: ['siteId.value'] },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a deployment...',
+				typeOptions: { searchListMethod: 'searchSiteDeployment', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../deployment-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage:
+								'Not the console URL of a deployment: it has .../deployment-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'deployment-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Site ID',
 		name: 'siteId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['deployment'], operation: ['get'] } },
-		default: '',
-		description: 'ID of the site',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the site. From List shows the sites to pick from, By URL reads it from the site's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a site...',
+				typeOptions: { searchListMethod: 'searchSite', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../site-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a site: it has .../site-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'site-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Deployment ID',
 		name: 'deploymentId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['deployment'], operation: ['get'] } },
-		default: '',
-		description: 'ID of the deployment',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the deployment. From List shows the deployments to pick from, By URL reads it from the deployment's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		typeOptions: { loadOptionsDependsOn: ['siteId.value'] },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a deployment...',
+				typeOptions: { searchListMethod: 'searchSiteDeployment', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../deployment-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage:
+								'Not the console URL of a deployment: it has .../deployment-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'deployment-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Simplify',
@@ -333,11 +652,56 @@ export const deploymentFields: INodeProperties[] = [
 	{
 		displayName: 'Site ID',
 		name: 'siteId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['deployment'], operation: ['getAll'] } },
-		default: '',
-		description: 'ID of the site',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the site. From List shows the sites to pick from, By URL reads it from the site's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a site...',
+				typeOptions: { searchListMethod: 'searchSite', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../site-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a site: it has .../site-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'site-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Return All',
@@ -431,56 +795,332 @@ export const deploymentFields: INodeProperties[] = [
 	{
 		displayName: 'Site ID',
 		name: 'siteId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['deployment'], operation: ['activate'] } },
-		default: '',
-		description: 'ID of the site',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the site. From List shows the sites to pick from, By URL reads it from the site's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a site...',
+				typeOptions: { searchListMethod: 'searchSite', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../site-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a site: it has .../site-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'site-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Deployment ID',
 		name: 'deploymentId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['deployment'], operation: ['activate'] } },
-		default: '',
-		description: 'ID of the deployment to activate',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the deployment to activate. From List shows the deployments to pick from, By URL reads it from the deployment's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		typeOptions: { loadOptionsDependsOn: ['siteId.value'] },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a deployment...',
+				typeOptions: { searchListMethod: 'searchSiteDeployment', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../deployment-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage:
+								'Not the console URL of a deployment: it has .../deployment-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'deployment-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Site ID',
 		name: 'siteId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['deployment'], operation: ['cancel'] } },
-		default: '',
-		description: 'ID of the site',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the site. From List shows the sites to pick from, By URL reads it from the site's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a site...',
+				typeOptions: { searchListMethod: 'searchSite', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../site-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a site: it has .../site-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'site-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Deployment ID',
 		name: 'deploymentId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['deployment'], operation: ['cancel'] } },
-		default: '',
-		description: 'ID of the deployment',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the deployment. From List shows the deployments to pick from, By URL reads it from the deployment's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		typeOptions: { loadOptionsDependsOn: ['siteId.value'] },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a deployment...',
+				typeOptions: { searchListMethod: 'searchSiteDeployment', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../deployment-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage:
+								'Not the console URL of a deployment: it has .../deployment-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'deployment-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Site ID',
 		name: 'siteId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['deployment'], operation: ['download'] } },
-		default: '',
-		description: 'ID of the site',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the site. From List shows the sites to pick from, By URL reads it from the site's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a site...',
+				typeOptions: { searchListMethod: 'searchSite', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../site-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a site: it has .../site-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'site-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Deployment ID',
 		name: 'deploymentId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['deployment'], operation: ['download'] } },
-		default: '',
-		description: 'ID of the deployment',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the deployment. From List shows the deployments to pick from, By URL reads it from the deployment's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		typeOptions: { loadOptionsDependsOn: ['siteId.value'] },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a deployment...',
+				typeOptions: { searchListMethod: 'searchSiteDeployment', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../deployment-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage:
+								'Not the console URL of a deployment: it has .../deployment-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'deployment-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Put Output File in Field',
@@ -515,20 +1155,112 @@ export const deploymentFields: INodeProperties[] = [
 	{
 		displayName: 'Site ID',
 		name: 'siteId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['deployment'], operation: ['delete'] } },
-		default: '',
-		description: 'ID of the site',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the site. From List shows the sites to pick from, By URL reads it from the site's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a site...',
+				typeOptions: { searchListMethod: 'searchSite', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../site-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a site: it has .../site-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'site-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Deployment ID',
 		name: 'deploymentId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['deployment'], operation: ['delete'] } },
-		default: '',
-		description: 'ID of the deployment to delete',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the deployment to delete. From List shows the deployments to pick from, By URL reads it from the deployment's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		typeOptions: { loadOptionsDependsOn: ['siteId.value'] },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a deployment...',
+				typeOptions: { searchListMethod: 'searchSiteDeployment', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../deployment-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage:
+								'Not the console URL of a deployment: it has .../deployment-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'deployment-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 ];
 
@@ -542,6 +1274,7 @@ export const deploymentActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'code',
@@ -596,6 +1329,7 @@ export const deploymentActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'type',
@@ -626,6 +1360,7 @@ export const deploymentActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{ name: 'repository', label: 'Repository', kind: 'string', location: 'top', required: true },
 			{ name: 'owner', label: 'Owner', kind: 'string', location: 'top', required: true },
@@ -670,6 +1405,7 @@ export const deploymentActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'deploymentId',
@@ -677,6 +1413,7 @@ export const deploymentActions: ActionTable = {
 				kind: 'string',
 				location: 'top',
 				required: true,
+				locator: true,
 			},
 		],
 		steps: [{ method: 'createDuplicateDeployment', args: ['siteId', 'deploymentId'] }],
@@ -691,6 +1428,7 @@ export const deploymentActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'deploymentId',
@@ -699,6 +1437,7 @@ export const deploymentActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 		],
 		steps: [{ method: 'getDeployment', args: ['siteId', 'deploymentId'] }],
@@ -713,6 +1452,7 @@ export const deploymentActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'queries',
@@ -748,6 +1488,7 @@ export const deploymentActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'deploymentId',
@@ -755,6 +1496,7 @@ export const deploymentActions: ActionTable = {
 				kind: 'string',
 				location: 'top',
 				required: true,
+				locator: true,
 			},
 		],
 		steps: [{ method: 'updateSiteDeployment', args: ['siteId', 'deploymentId'] }],
@@ -769,6 +1511,7 @@ export const deploymentActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'deploymentId',
@@ -777,6 +1520,7 @@ export const deploymentActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 		],
 		steps: [{ method: 'updateDeploymentStatus', args: ['siteId', 'deploymentId'] }],
@@ -791,6 +1535,7 @@ export const deploymentActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'deploymentId',
@@ -799,6 +1544,7 @@ export const deploymentActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'type',
@@ -824,6 +1570,7 @@ export const deploymentActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'deploymentId',
@@ -832,6 +1579,7 @@ export const deploymentActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 		],
 		steps: [{ method: 'deleteDeployment', args: ['siteId', 'deploymentId'] }],

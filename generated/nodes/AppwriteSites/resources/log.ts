@@ -40,20 +40,92 @@ export const logFields: INodeProperties[] = [
 	{
 		displayName: 'Site ID',
 		name: 'siteId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['log'], operation: ['get'] } },
-		default: '',
-		description: 'ID of the site',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the site. From List shows the sites to pick from, By URL reads it from the site's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a site...',
+				typeOptions: { searchListMethod: 'searchSite', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../site-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a site: it has .../site-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'site-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Log ID',
 		name: 'logId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['log'], operation: ['get'] } },
-		default: '',
-		description: 'ID of the log',
+		default: { mode: 'list', value: '' },
+		description:
+			'ID of the log. From List shows the logs to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+		typeOptions: { loadOptionsDependsOn: ['siteId.value'] },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a log...',
+				typeOptions: { searchListMethod: 'searchSiteLog', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'log-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Simplify',
@@ -67,11 +139,56 @@ export const logFields: INodeProperties[] = [
 	{
 		displayName: 'Site ID',
 		name: 'siteId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['log'], operation: ['getAll'] } },
-		default: '',
-		description: 'ID of the site',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the site. From List shows the sites to pick from, By URL reads it from the site's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a site...',
+				typeOptions: { searchListMethod: 'searchSite', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../site-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a site: it has .../site-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'site-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Return All',
@@ -154,20 +271,92 @@ export const logFields: INodeProperties[] = [
 	{
 		displayName: 'Site ID',
 		name: 'siteId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['log'], operation: ['delete'] } },
-		default: '',
-		description: 'ID of the site',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the site. From List shows the sites to pick from, By URL reads it from the site's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a site...',
+				typeOptions: { searchListMethod: 'searchSite', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../site-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a site: it has .../site-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'site-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Log ID',
 		name: 'logId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['log'], operation: ['delete'] } },
-		default: '',
-		description: 'ID of the log to delete',
+		default: { mode: 'list', value: '' },
+		description:
+			'ID of the log to delete. From List shows the logs to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+		typeOptions: { loadOptionsDependsOn: ['siteId.value'] },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a log...',
+				typeOptions: { searchListMethod: 'searchSiteLog', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'log-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 ];
 
@@ -181,6 +370,7 @@ export const logActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'logId',
@@ -189,6 +379,7 @@ export const logActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 		],
 		steps: [{ method: 'getLog', args: ['siteId', 'logId'] }],
@@ -203,6 +394,7 @@ export const logActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'queries',
@@ -231,6 +423,7 @@ export const logActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'logId',
@@ -239,6 +432,7 @@ export const logActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 		],
 		steps: [{ method: 'deleteLog', args: ['siteId', 'logId'] }],

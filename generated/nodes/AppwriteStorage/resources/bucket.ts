@@ -228,20 +228,110 @@ export const bucketFields: INodeProperties[] = [
 	{
 		displayName: 'Bucket ID',
 		name: 'bucketId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['bucket'], operation: ['get'] } },
-		default: '',
-		description: 'ID of the bucket',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the bucket. From List shows the buckets to pick from, By URL reads it from the bucket's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a bucket...',
+				typeOptions: { searchListMethod: 'searchBucket', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../bucket-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/bucket-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a bucket: it has .../bucket-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/bucket-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'bucket-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Bucket ID',
 		name: 'bucketId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['bucket'], operation: ['update'] } },
-		default: '',
-		description: 'ID of the bucket',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the bucket. From List shows the buckets to pick from, By URL reads it from the bucket's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a bucket...',
+				typeOptions: { searchListMethod: 'searchBucket', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../bucket-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/bucket-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a bucket: it has .../bucket-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/bucket-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'bucket-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Name',
@@ -337,11 +427,56 @@ export const bucketFields: INodeProperties[] = [
 	{
 		displayName: 'Bucket ID',
 		name: 'bucketId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['bucket'], operation: ['delete'] } },
-		default: '',
-		description: 'ID of the bucket',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the bucket. From List shows the buckets to pick from, By URL reads it from the bucket's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a bucket...',
+				typeOptions: { searchListMethod: 'searchBucket', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../bucket-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/bucket-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a bucket: it has .../bucket-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/bucket-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'bucket-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 ];
 
@@ -472,6 +607,7 @@ export const bucketActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 		],
 		steps: [{ method: 'getBucket', args: ['bucketId'] }],
@@ -486,6 +622,7 @@ export const bucketActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{ name: 'name', label: 'Name', kind: 'string', location: 'top', required: true },
 			{
@@ -582,6 +719,7 @@ export const bucketActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 		],
 		steps: [{ method: 'deleteBucket', args: ['bucketId'] }],

@@ -59,11 +59,37 @@ export const transactionFields: INodeProperties[] = [
 	{
 		displayName: 'Transaction ID',
 		name: 'transactionId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['transaction'], operation: ['addOperations'] } },
-		default: '',
-		description: 'ID of the transaction',
+		default: { mode: 'list', value: '' },
+		description:
+			'ID of the transaction. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a transaction...',
+				typeOptions: { searchListMethod: 'searchTablesTransaction', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'transaction-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Additional Fields',
@@ -105,20 +131,72 @@ export const transactionFields: INodeProperties[] = [
 	{
 		displayName: 'Transaction ID',
 		name: 'transactionId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['transaction'], operation: ['delete'] } },
-		default: '',
-		description: 'ID of the transaction',
+		default: { mode: 'list', value: '' },
+		description:
+			'ID of the transaction. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a transaction...',
+				typeOptions: { searchListMethod: 'searchTablesTransaction', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'transaction-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Transaction ID',
 		name: 'transactionId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['transaction'], operation: ['get'] } },
-		default: '',
-		description: 'ID of the transaction',
+		default: { mode: 'list', value: '' },
+		description:
+			'ID of the transaction. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a transaction...',
+				typeOptions: { searchListMethod: 'searchTablesTransaction', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'transaction-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Return All',
@@ -189,11 +267,37 @@ export const transactionFields: INodeProperties[] = [
 	{
 		displayName: 'Transaction ID',
 		name: 'transactionId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['transaction'], operation: ['update'] } },
-		default: '',
-		description: 'ID of the transaction',
+		default: { mode: 'list', value: '' },
+		description:
+			'ID of the transaction. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a transaction...',
+				typeOptions: { searchListMethod: 'searchTablesTransaction', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'transaction-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Additional Fields',
@@ -231,6 +335,7 @@ export const transactionActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'operations',
@@ -265,6 +370,7 @@ export const transactionActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 		],
 		steps: [{ method: 'deleteTransaction', args: ['transactionId'] }],
@@ -279,6 +385,7 @@ export const transactionActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 		],
 		steps: [{ method: 'getTransaction', args: ['transactionId'] }],
@@ -306,6 +413,7 @@ export const transactionActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'commit',

@@ -52,11 +52,56 @@ export const membershipFields: INodeProperties[] = [
 	{
 		displayName: 'Team ID',
 		name: 'teamId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['membership'], operation: ['create'] } },
-		default: '',
-		description: 'ID of the team',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the team. From List shows the teams to pick from, By URL reads it from the team's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a team...',
+				typeOptions: { searchListMethod: 'searchTeam', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../team-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/team-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a team: it has .../team-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/team-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'team-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Roles',
@@ -110,19 +155,109 @@ export const membershipFields: INodeProperties[] = [
 			{
 				displayName: 'User ID',
 				name: 'userId',
-				type: 'string',
-				default: '',
-				description: 'ID of an existing user to add (takes precedence over email and phone)',
+				type: 'resourceLocator',
+				default: { mode: 'list', value: '' },
+				description:
+					"ID of an existing user to add (takes precedence over email and phone). From List shows the users to pick from, By URL reads it from the user's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+				modes: [
+					{
+						displayName: 'From List',
+						name: 'list',
+						type: 'list',
+						placeholder: 'Select a user...',
+						typeOptions: { searchListMethod: 'searchUser', searchable: true },
+					},
+					{
+						displayName: 'By URL',
+						name: 'url',
+						type: 'string',
+						placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../user-...',
+						validation: [
+							{
+								type: 'regex',
+								properties: {
+									regex: 'https?://.+/user-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+									errorMessage: 'Not the console URL of a user: it has .../user-<ID> in its path',
+								},
+							},
+						],
+						extractValue: {
+							type: 'regex',
+							regex: '/user-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+						},
+					},
+					{
+						displayName: 'By ID',
+						name: 'id',
+						type: 'string',
+						placeholder: 'user-id',
+						validation: [
+							{
+								type: 'regex',
+								properties: {
+									regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+									errorMessage:
+										'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+								},
+							},
+						],
+					},
+				],
 			},
 		],
 	},
 	{
 		displayName: 'User ID',
 		name: 'userId',
-		type: 'string',
+		type: 'resourceLocator',
 		displayOptions: { show: { resource: ['membership'], operation: ['create'], '@version': [2] } },
-		default: '',
-		description: 'ID of an existing user to add (takes precedence over email and phone)',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of an existing user to add (takes precedence over email and phone). From List shows the users to pick from, By URL reads it from the user's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a user...',
+				typeOptions: { searchListMethod: 'searchUser', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../user-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/user-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a user: it has .../user-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/user-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'user-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Email',
@@ -169,47 +304,236 @@ export const membershipFields: INodeProperties[] = [
 	{
 		displayName: 'Team ID',
 		name: 'teamId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['membership'], operation: ['delete'] } },
-		default: '',
-		description: 'ID of the team',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the team. From List shows the teams to pick from, By URL reads it from the team's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a team...',
+				typeOptions: { searchListMethod: 'searchTeam', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../team-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/team-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a team: it has .../team-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/team-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'team-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Membership ID',
 		name: 'membershipId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['membership'], operation: ['delete'] } },
-		default: '',
-		description: 'ID of the membership to delete',
+		default: { mode: 'list', value: '' },
+		description:
+			'ID of the membership to delete. From List shows the memberships to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+		typeOptions: { loadOptionsDependsOn: ['teamId.value'] },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a membership...',
+				typeOptions: { searchListMethod: 'searchMembership', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'membership-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Team ID',
 		name: 'teamId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['membership'], operation: ['get'] } },
-		default: '',
-		description: 'ID of the team',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the team. From List shows the teams to pick from, By URL reads it from the team's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a team...',
+				typeOptions: { searchListMethod: 'searchTeam', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../team-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/team-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a team: it has .../team-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/team-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'team-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Membership ID',
 		name: 'membershipId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['membership'], operation: ['get'] } },
-		default: '',
-		description: 'ID of the membership',
+		default: { mode: 'list', value: '' },
+		description:
+			'ID of the membership. From List shows the memberships to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+		typeOptions: { loadOptionsDependsOn: ['teamId.value'] },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a membership...',
+				typeOptions: { searchListMethod: 'searchMembership', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'membership-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Team ID',
 		name: 'teamId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['membership'], operation: ['getAll'] } },
-		default: '',
-		description: 'ID of the team',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the team. From List shows the teams to pick from, By URL reads it from the team's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a team...',
+				typeOptions: { searchListMethod: 'searchTeam', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../team-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/team-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a team: it has .../team-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/team-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'team-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Return All',
@@ -294,20 +618,92 @@ export const membershipFields: INodeProperties[] = [
 	{
 		displayName: 'Team ID',
 		name: 'teamId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['membership'], operation: ['update'] } },
-		default: '',
-		description: 'ID of the team',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the team. From List shows the teams to pick from, By URL reads it from the team's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a team...',
+				typeOptions: { searchListMethod: 'searchTeam', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../team-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/team-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a team: it has .../team-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/team-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'team-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Membership ID',
 		name: 'membershipId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['membership'], operation: ['update'] } },
-		default: '',
-		description: 'ID of the membership',
+		default: { mode: 'list', value: '' },
+		description:
+			'ID of the membership. From List shows the memberships to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+		typeOptions: { loadOptionsDependsOn: ['teamId.value'] },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a membership...',
+				typeOptions: { searchListMethod: 'searchMembership', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'membership-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Roles',
@@ -331,9 +727,17 @@ export const membershipActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{ name: 'roles', label: 'Roles', kind: 'stringList', location: 'top', required: true },
-			{ name: 'userId', label: 'User ID', kind: 'string', location: 'top', required: false },
+			{
+				name: 'userId',
+				label: 'User ID',
+				kind: 'string',
+				location: 'top',
+				required: false,
+				locator: true,
+			},
 			{ name: 'email', label: 'Email', kind: 'string', location: 'top', required: false },
 			{
 				name: 'phone',
@@ -374,6 +778,7 @@ export const membershipActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'membershipId',
@@ -382,6 +787,7 @@ export const membershipActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 		],
 		steps: [{ method: 'deleteMembership', args: ['teamId', 'membershipId'] }],
@@ -396,6 +802,7 @@ export const membershipActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'membershipId',
@@ -404,6 +811,7 @@ export const membershipActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 		],
 		steps: [{ method: 'getMembership', args: ['teamId', 'membershipId'] }],
@@ -418,6 +826,7 @@ export const membershipActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'queries',
@@ -453,6 +862,7 @@ export const membershipActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'membershipId',
@@ -461,6 +871,7 @@ export const membershipActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{ name: 'roles', label: 'Roles', kind: 'stringList', location: 'top', required: true },
 		],
@@ -476,6 +887,7 @@ export const membershipActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{ name: 'roles', label: 'Roles', kind: 'stringList', location: 'top', required: true },
 			{
@@ -484,6 +896,7 @@ export const membershipActions: ActionTable = {
 				kind: 'string',
 				location: 'additionalFields',
 				required: false,
+				locator: true,
 			},
 			{
 				name: 'email',

@@ -52,11 +52,56 @@ export const targetFields: INodeProperties[] = [
 	{
 		displayName: 'User ID',
 		name: 'userId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['target'], operation: ['create'] } },
-		default: '',
-		description: 'ID of the user',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the user. From List shows the users to pick from, By URL reads it from the user's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a user...',
+				typeOptions: { searchListMethod: 'searchUser', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../user-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/user-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a user: it has .../user-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/user-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'user-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Target ID',
@@ -109,57 +154,291 @@ export const targetFields: INodeProperties[] = [
 			{
 				displayName: 'Provider ID',
 				name: 'providerId',
-				type: 'string',
-				default: '',
+				type: 'resourceLocator',
+				default: { mode: 'list', value: '' },
 				description:
-					'ID of the provider that delivers to this target; by default the first provider of its type',
+					"ID of the provider that delivers to this target; by default the first provider of its type. From List shows the providers to pick from, By URL reads it from the provider's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+				modes: [
+					{
+						displayName: 'From List',
+						name: 'list',
+						type: 'list',
+						placeholder: 'Select a provider...',
+						typeOptions: { searchListMethod: 'searchProvider', searchable: true },
+					},
+					{
+						displayName: 'By URL',
+						name: 'url',
+						type: 'string',
+						placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../provider-...',
+						validation: [
+							{
+								type: 'regex',
+								properties: {
+									regex: 'https?://.+/provider-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+									errorMessage:
+										'Not the console URL of a provider: it has .../provider-<ID> in its path',
+								},
+							},
+						],
+						extractValue: {
+							type: 'regex',
+							regex: '/provider-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+						},
+					},
+					{
+						displayName: 'By ID',
+						name: 'id',
+						type: 'string',
+						placeholder: 'provider-id',
+						validation: [
+							{
+								type: 'regex',
+								properties: {
+									regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+									errorMessage:
+										'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+								},
+							},
+						],
+					},
+				],
 			},
 		],
 	},
 	{
 		displayName: 'User ID',
 		name: 'userId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['target'], operation: ['delete'] } },
-		default: '',
-		description: 'ID of the user',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the user. From List shows the users to pick from, By URL reads it from the user's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a user...',
+				typeOptions: { searchListMethod: 'searchUser', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../user-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/user-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a user: it has .../user-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/user-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'user-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Target ID',
 		name: 'targetId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['target'], operation: ['delete'] } },
-		default: '',
-		description: 'ID of the target to delete',
+		default: { mode: 'list', value: '' },
+		description:
+			'ID of the target to delete. From List shows the targets to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+		typeOptions: { loadOptionsDependsOn: ['userId.value'] },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a target...',
+				typeOptions: { searchListMethod: 'searchTarget', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'target-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'User ID',
 		name: 'userId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['target'], operation: ['get'] } },
-		default: '',
-		description: 'ID of the user',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the user. From List shows the users to pick from, By URL reads it from the user's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a user...',
+				typeOptions: { searchListMethod: 'searchUser', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../user-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/user-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a user: it has .../user-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/user-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'user-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Target ID',
 		name: 'targetId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['target'], operation: ['get'] } },
-		default: '',
-		description: 'ID of the target',
+		default: { mode: 'list', value: '' },
+		description:
+			'ID of the target. From List shows the targets to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+		typeOptions: { loadOptionsDependsOn: ['userId.value'] },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a target...',
+				typeOptions: { searchListMethod: 'searchTarget', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'target-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'User ID',
 		name: 'userId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['target'], operation: ['getAll'] } },
-		default: '',
-		description: 'ID of the user',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the user. From List shows the users to pick from, By URL reads it from the user's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a user...',
+				typeOptions: { searchListMethod: 'searchUser', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../user-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/user-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a user: it has .../user-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/user-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'user-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Return All',
@@ -233,20 +512,92 @@ export const targetFields: INodeProperties[] = [
 	{
 		displayName: 'User ID',
 		name: 'userId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['target'], operation: ['update'] } },
-		default: '',
-		description: 'ID of the user',
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the user. From List shows the users to pick from, By URL reads it from the user's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a user...',
+				typeOptions: { searchListMethod: 'searchUser', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../user-...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: 'https?://.+/user-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+							errorMessage: 'Not the console URL of a user: it has .../user-<ID> in its path',
+						},
+					},
+				],
+				extractValue: {
+					type: 'regex',
+					regex: '/user-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'user-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Target ID',
 		name: 'targetId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['target'], operation: ['update'] } },
-		default: '',
-		description: 'ID of the target',
+		default: { mode: 'list', value: '' },
+		description:
+			'ID of the target. From List shows the targets to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+		typeOptions: { loadOptionsDependsOn: ['userId.value'] },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a target...',
+				typeOptions: { searchListMethod: 'searchTarget', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'target-id',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+							errorMessage:
+								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Additional Fields',
@@ -274,9 +625,55 @@ export const targetFields: INodeProperties[] = [
 			{
 				displayName: 'Provider ID',
 				name: 'providerId',
-				type: 'string',
-				default: '',
-				description: 'ID of the provider that delivers to this target',
+				type: 'resourceLocator',
+				default: { mode: 'list', value: '' },
+				description:
+					"ID of the provider that delivers to this target. From List shows the providers to pick from, By URL reads it from the provider's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+				modes: [
+					{
+						displayName: 'From List',
+						name: 'list',
+						type: 'list',
+						placeholder: 'Select a provider...',
+						typeOptions: { searchListMethod: 'searchProvider', searchable: true },
+					},
+					{
+						displayName: 'By URL',
+						name: 'url',
+						type: 'string',
+						placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../provider-...',
+						validation: [
+							{
+								type: 'regex',
+								properties: {
+									regex: 'https?://.+/provider-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
+									errorMessage:
+										'Not the console URL of a provider: it has .../provider-<ID> in its path',
+								},
+							},
+						],
+						extractValue: {
+							type: 'regex',
+							regex: '/provider-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
+						},
+					},
+					{
+						displayName: 'By ID',
+						name: 'id',
+						type: 'string',
+						placeholder: 'provider-id',
+						validation: [
+							{
+								type: 'regex',
+								properties: {
+									regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
+									errorMessage:
+										'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
+								},
+							},
+						],
+					},
+				],
 			},
 		],
 	},
@@ -292,6 +689,7 @@ export const targetActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{ name: 'targetId', label: 'Target ID', kind: 'id', location: 'top', required: true },
 			{
@@ -309,6 +707,7 @@ export const targetActions: ActionTable = {
 				kind: 'string',
 				location: 'additionalFields',
 				required: false,
+				locator: true,
 			},
 			{
 				name: 'name',
@@ -336,6 +735,7 @@ export const targetActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'targetId',
@@ -344,6 +744,7 @@ export const targetActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 		],
 		steps: [{ method: 'deleteTarget', args: ['userId', 'targetId'] }],
@@ -358,6 +759,7 @@ export const targetActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'targetId',
@@ -366,6 +768,7 @@ export const targetActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 		],
 		steps: [{ method: 'getTarget', args: ['userId', 'targetId'] }],
@@ -380,6 +783,7 @@ export const targetActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'queries',
@@ -408,6 +812,7 @@ export const targetActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'targetId',
@@ -416,6 +821,7 @@ export const targetActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'identifier',
@@ -430,6 +836,7 @@ export const targetActions: ActionTable = {
 				kind: 'string',
 				location: 'additionalFields',
 				required: false,
+				locator: true,
 			},
 			{
 				name: 'name',
