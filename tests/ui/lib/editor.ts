@@ -108,6 +108,9 @@ export class Editor {
 		await this.page.keyboard.press('Control+a');
 		await this.page.keyboard.press('Delete');
 		await this.page.keyboard.insertText(text);
+		// the editor hands its text to the node when it loses focus (and after a pause)
+		await this.parameter(name).locator('xpath=ancestor::*[@data-test-id="parameter-item"][1]//label').first().click();
+		await this.page.waitForTimeout(1000);
 	}
 
 	/**
@@ -206,7 +209,9 @@ export class Editor {
 		const output = this.outputPanel();
 		await Promise.race([
 			this.byTestId('node-run-status-success', output).waitFor({ timeout: 60_000 }),
-			this.byTestId('node-run-status-error', output)
+			this.page
+				.getByText(/^Problem in node/)
+				.first()
 				.waitFor({ timeout: 60_000 })
 				.then(async () => {
 					throw new Error(`The node failed: ${await output.innerText()}`);
