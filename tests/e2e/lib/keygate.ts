@@ -11,7 +11,7 @@
  */
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 
-import { onCleanup } from './proc';
+import { listenOnLoopback } from './ports';
 
 export interface Exchange {
 	/** 1, 2, 3…: the order in which exchanges completed. */
@@ -159,18 +159,7 @@ export async function startKeyGate(upstreamEndpoint: string, apiKey: string, loc
 		});
 		req.pipe(forward);
 	});
-	await new Promise<void>((resolveListen, rejectListen) => {
-		server.once('error', rejectListen);
-		server.listen(0, '127.0.0.1', () => resolveListen());
-	});
-	const port = (server.address() as { port: number }).port;
-	let stopped: Promise<void> | undefined;
-	const stop = () =>
-		(stopped ??= new Promise<void>((done) => {
-			server.close(() => done());
-			server.closeAllConnections();
-		}));
-	onCleanup(stop);
+	const { port, stop } = await listenOnLoopback(server);
 	const identifyClients = (name: (clientPort: number) => string | undefined) => {
 		identify = name;
 	};
