@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 
 import { OWNER } from '../e2e/lib/n8n';
-import type { CatalogRequest } from './lib/appwrite-catalog';
+import { ORDER_COLUMNS, type CatalogRequest } from './lib/appwrite-catalog';
 import type { Scenario } from './lib/scenario';
 
 /** What scenario A sets, and what Appwrite must receive, typed. */
@@ -53,18 +53,52 @@ export const scenarios: Scenario[] = [
 				},
 			},
 			{
-				name: 'type the database and table IDs and the row as JSON, execute: the created row is in the output panel',
+				name: 'pick the database From list by typing "sho": the list shows Shop alone',
 				async run({ editor, catalog }) {
-					await editor.fillText('databaseId', 'shop');
-					await editor.fillText('tableId', 'orders');
-					await editor.fillJson('data', JSON.stringify(ORDER));
+					const shown = await editor.pickFromList('databaseId', 'sho', 'Shop', 'ui-03-database-list');
+					assert.deepEqual(shown, ['Shop (shop)']);
+					assert.equal(lastRequest(catalog.requests, 'GET', /^\/v1\/tablesdb$/).query.get('search'), 'sho');
+					assert.equal(await editor.locatorValue('databaseId'), 'Shop (shop)');
+				},
+			},
+			{
+				name: 'pick the table From list by typing "ord": the list of Shop\'s tables shows Orders alone',
+				async run({ editor, catalog }) {
+					const shown = await editor.pickFromList('tableId', 'ord', 'Orders', 'ui-04-table-list');
+					assert.deepEqual(shown, ['Orders (orders)']);
+					assert.equal(lastRequest(catalog.requests, 'GET', /^\/v1\/tablesdb\/shop\/tables$/).query.get('search'), 'ord');
+					assert.equal(await editor.locatorValue('tableId'), 'Orders (orders)');
+				},
+			},
+			{
+				name: "Map Columns shows the table's columns, the required ones marked",
+				async run({ editor }) {
+					await editor.chooseOption('dataInput', 'Map Columns');
+					const fields = await editor.mapperFields();
+					assert.deepEqual(
+						fields.map((field) => field.name),
+						ORDER_COLUMNS.map((column) => column.key),
+					);
+					assert.deepEqual(
+						fields.filter((field) => field.required).map((field) => field.name),
+						ORDER_COLUMNS.filter((column) => column.required).map((column) => column.key),
+					);
+					await editor.screenshot('ui-05-mapper');
+					return fields.map((field) => field.label).join(', ');
+				},
+			},
+			{
+				name: 'fill customer and quantity, execute: the created row is in the output panel, typed',
+				async run({ editor, catalog }) {
+					await editor.fillMapped('customer', ORDER.customer);
+					await editor.fillMapped('quantity', String(ORDER.quantity));
 					await editor.executeNode();
 					const [row, ...more] = await editor.outputJson();
 					assert.equal(more.length, 0, 'one item');
 					assert.equal(row.customer, ORDER.customer);
 					assert.equal(row.quantity, ORDER.quantity, 'quantity is the number 3');
 					assert.equal(row.$tableId, 'orders');
-					await editor.screenshot('ui-03-row-output');
+					await editor.screenshot('ui-06-row-output');
 					const sent = lastRequest(catalog.requests, 'POST', /^\/v1\/tablesdb\/shop\/tables\/orders\/rows$/);
 					assert.deepEqual((sent.body as { data: unknown }).data, ORDER);
 					assert.deepEqual(catalog.rows.get('shop/orders')?.map((stored) => stored.$id), [row.$id]);
@@ -87,10 +121,14 @@ export const scenarios: Scenario[] = [
 				},
 			},
 			{
-				name: 'type the bucket and file IDs',
-				async run({ editor }) {
-					await editor.fillText('bucketId', INVOICE.bucketId);
-					await editor.fillText('fileId', INVOICE.fileId);
+				name: 'pick the bucket From list by typing "inv" and the file by typing "0042"',
+				async run({ editor, catalog }) {
+					assert.deepEqual(await editor.pickFromList('bucketId', 'inv', 'Invoices', 'ui-07-bucket-list'), ['Invoices (invoices)']);
+					assert.equal(lastRequest(catalog.requests, 'GET', /^\/v1\/storage\/buckets$/).query.get('search'), 'inv');
+					const file = `${INVOICE.name} (${INVOICE.fileId})`;
+					assert.deepEqual(await editor.pickFromList('fileId', '0042', INVOICE.name, 'ui-08-file-list'), [file]);
+					assert.equal(lastRequest(catalog.requests, 'GET', /^\/v1\/storage\/buckets\/invoices\/files$/).query.get('search'), '0042');
+					assert.equal(await editor.locatorValue('fileId'), file);
 				},
 			},
 			{
@@ -101,7 +139,7 @@ export const scenarios: Scenario[] = [
 					const stored = catalog.file(INVOICE.bucketId, INVOICE.fileId);
 					assert.ok(stored);
 					assert.deepEqual(card, { fileName: INVOICE.name, mimeType: 'text/plain', fileSize: `${stored.content.length} B` });
-					await editor.screenshot('ui-04-binary-output');
+					await editor.screenshot('ui-09-binary-output');
 					return `${card.fileName}, ${card.fileSize}, ${card.mimeType}`;
 				},
 			},
@@ -110,7 +148,7 @@ export const scenarios: Scenario[] = [
 				async run({ editor, catalog }) {
 					const shown = await editor.viewBinary();
 					assert.equal(shown, catalog.file(INVOICE.bucketId, INVOICE.fileId)?.content.toString('utf8').trim());
-					await editor.screenshot('ui-05-binary-view');
+					await editor.screenshot('ui-10-binary-view');
 				},
 			},
 		],
