@@ -6,9 +6,13 @@ const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
 
 rmSync(DIST, { recursive: true, force: true });
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.json')], {
-	stdio: 'inherit',
-});
+execFileSync(
+	process.execPath,
+	[require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.json')],
+	{
+		stdio: 'inherit',
+	},
+);
 
 // n8n reads icons and codex files from beside the built node and credential files.
 for (const dir of ['generated', 'nodes', 'credentials']) {

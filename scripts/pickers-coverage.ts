@@ -26,7 +26,9 @@ for (const node of nodes) {
 	console.log(`${node.node}: ${withLocator}/${named.length}`);
 	for (const { action, param } of named.filter(({ param }) => !param.locator)) {
 		const parents = objects.find((object) => object.kind === param.names)?.parents ?? [];
-		const missing = parents.filter((parent) => !action.params.some((other) => other.name === parent));
+		const missing = parents.filter(
+			(parent) => !action.params.some((other) => other.name === parent),
+		);
 		console.log(
 			`  without: ${action.key} ${param.name} (listing ${param.names} needs ${missing.join(', ')}, which the action does not have)`,
 		);

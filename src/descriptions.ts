@@ -58,7 +58,11 @@ export const listFields: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
-			{ name: 'One Item per Page', value: 'pages', description: 'Each page Appwrite returns becomes an item, with its total' },
+			{
+				name: 'One Item per Page',
+				value: 'pages',
+				description: 'Each page Appwrite returns becomes an item, with its total',
+			},
 		],
 		default: 'records',
 	},
@@ -101,10 +105,21 @@ export function nullFieldName(parameter: string): string {
 // The query builder every generated list action shows under Queries: the common conditions, each
 // made with node-appwrite's Query helpers by queries.ts, plus raw JSON queries for the rest.
 const OPERATORS: Array<[string, string]> = [
-	['Equal', 'equal'], ['Not Equal', 'notEqual'], ['Less Than', 'lessThan'], ['Less Than or Equal', 'lessThanEqual'],
-	['Greater Than', 'greaterThan'], ['Greater Than or Equal', 'greaterThanEqual'], ['Between', 'between'],
-	['Starts With', 'startsWith'], ['Ends With', 'endsWith'], ['Contains', 'contains'], ['Search (Full-Text)', 'search'],
-	['Is Null', 'isNull'], ['Is Not Null', 'isNotNull'], ['Sort Ascending', 'orderAsc'], ['Sort Descending', 'orderDesc'],
+	['Equal', 'equal'],
+	['Not Equal', 'notEqual'],
+	['Less Than', 'lessThan'],
+	['Less Than or Equal', 'lessThanEqual'],
+	['Greater Than', 'greaterThan'],
+	['Greater Than or Equal', 'greaterThanEqual'],
+	['Between', 'between'],
+	['Starts With', 'startsWith'],
+	['Ends With', 'endsWith'],
+	['Contains', 'contains'],
+	['Search (Full-Text)', 'search'],
+	['Is Null', 'isNull'],
+	['Is Not Null', 'isNotNull'],
+	['Sort Ascending', 'orderAsc'],
+	['Sort Descending', 'orderDesc'],
 	['Select Attributes', 'select'],
 ];
 
@@ -115,27 +130,66 @@ export const queryBuilderOptions: INodePropertyCollection[] = [
 		name: 'conditions',
 		values: [
 			{
-				displayName: 'Operator', name: 'method', type: 'options', default: 'equal',
-				options: OPERATORS.map(([name, value]) => ({ name, value })).sort((a, b) => a.name.localeCompare(b.name)),
+				displayName: 'Operator',
+				name: 'method',
+				type: 'options',
+				default: 'equal',
+				options: OPERATORS.map(([name, value]) => ({ name, value })).sort((a, b) =>
+					a.name.localeCompare(b.name),
+				),
 			},
-			{ displayName: 'Attribute', name: 'attribute', type: 'string', default: '', description: 'Attribute to compare, sort by, or (for Select, comma-separated) return' },
 			{
-				displayName: 'Value Type', name: 'valueType', type: 'options', default: 'string',
-				displayOptions: { hide: { method: ['isNull', 'isNotNull', 'orderAsc', 'orderDesc', 'select'] } },
-				options: [{ name: 'Boolean', value: 'boolean' }, { name: 'Number', value: 'number' }, { name: 'String', value: 'string' }],
+				displayName: 'Attribute',
+				name: 'attribute',
+				type: 'string',
+				default: '',
+				description: 'Attribute to compare, sort by, or (for Select, comma-separated) return',
 			},
 			{
-				displayName: 'Value', name: 'value', type: 'string', default: '',
-				displayOptions: { hide: { method: ['isNull', 'isNotNull', 'orderAsc', 'orderDesc', 'select'] } },
+				displayName: 'Value Type',
+				name: 'valueType',
+				type: 'options',
+				default: 'string',
+				displayOptions: {
+					hide: { method: ['isNull', 'isNotNull', 'orderAsc', 'orderDesc', 'select'] },
+				},
+				options: [
+					{ name: 'Boolean', value: 'boolean' },
+					{ name: 'Number', value: 'number' },
+					{ name: 'String', value: 'string' },
+				],
 			},
-			{ displayName: 'Value To', name: 'valueTo', type: 'string', default: '', displayOptions: { show: { method: ['between'] } }, description: 'Upper bound of Between' },
+			{
+				displayName: 'Value',
+				name: 'value',
+				type: 'string',
+				default: '',
+				displayOptions: {
+					hide: { method: ['isNull', 'isNotNull', 'orderAsc', 'orderDesc', 'select'] },
+				},
+			},
+			{
+				displayName: 'Value To',
+				name: 'valueTo',
+				type: 'string',
+				default: '',
+				displayOptions: { show: { method: ['between'] } },
+				description: 'Upper bound of Between',
+			},
 		],
 	},
 	{
 		displayName: 'Raw Query',
 		name: 'raw',
 		values: [
-			{ displayName: 'Query (JSON)', name: 'query', type: 'string', default: '', placeholder: '{"method":"equal","attribute":"name","values":["Ann"]}', description: 'Any Appwrite query as JSON, for operators the builder lacks' },
+			{
+				displayName: 'Query (JSON)',
+				name: 'query',
+				type: 'string',
+				default: '',
+				placeholder: '{"method":"equal","attribute":"name","values":["Ann"]}',
+				description: 'Any Appwrite query as JSON, for operators the builder lacks',
+			},
 		],
 	},
 ];
@@ -144,18 +198,27 @@ export const queryBuilderOptions: INodePropertyCollection[] = [
  * The query builder in TablesDB's words: its rows have columns where other services' records have
  * attributes. Only the words differ; the saved values and what queries.ts reads are the same.
  */
-export const columnQueryBuilderOptions: INodePropertyCollection[] = queryBuilderOptions.map((group) => ({
-	...group,
-	values: group.values.map((field) => ({
-		...field,
-		displayName: field.displayName.replace('Attribute', 'Column'),
-		description: field.description?.replace('Attribute', 'Column'),
-		options: field.options?.map((option) => ('value' in option ? { ...option, name: option.name.replace('Attributes', 'Columns') } : option)),
-	})),
-}));
+export const columnQueryBuilderOptions: INodePropertyCollection[] = queryBuilderOptions.map(
+	(group) => ({
+		...group,
+		values: group.values.map((field) => ({
+			...field,
+			displayName: field.displayName.replace('Attribute', 'Column'),
+			description: field.description?.replace('Attribute', 'Column'),
+			options: field.options?.map((option) =>
+				'value' in option
+					? { ...option, name: option.name.replace('Attributes', 'Columns') }
+					: option,
+			),
+		})),
+	}),
+);
 
 /** The editor methods of the nodes whose records have columns or attributes (src/resource-mapper.ts). */
-export const COLUMN_METHODS = { resourceMapper: 'getColumns', loadOptions: 'getColumnNames' } as const;
+export const COLUMN_METHODS = {
+	resourceMapper: 'getColumns',
+	loadOptions: 'getColumnNames',
+} as const;
 
 /**
  * What a table's columns depend on, for the editor to reload them: the database and the table,
@@ -170,7 +233,11 @@ export function columnsDependOn(parent: string): string[] {
  * a dropdown of its columns (attributes), loaded from Appwrite; an expression still takes any name,
  * and the saved value is the same plain name as before.
  */
-function withFieldPicker(builder: INodePropertyCollection[], word: 'Column' | 'Attribute', parent: string): INodePropertyCollection[] {
+function withFieldPicker(
+	builder: INodePropertyCollection[],
+	word: 'Column' | 'Attribute',
+	parent: string,
+): INodePropertyCollection[] {
 	return builder.map((group) => ({
 		...group,
 		values: group.values.map((field) =>
@@ -179,7 +246,10 @@ function withFieldPicker(builder: INodePropertyCollection[], word: 'Column' | 'A
 						displayName: `${word} Name or ID`,
 						name: 'attribute',
 						type: 'options',
-						typeOptions: { loadOptionsMethod: COLUMN_METHODS.loadOptions, loadOptionsDependsOn: columnsDependOn(parent) },
+						typeOptions: {
+							loadOptionsMethod: COLUMN_METHODS.loadOptions,
+							loadOptionsDependsOn: columnsDependOn(parent),
+						},
 						// A name not in the list (saved before the dropdown, or a column made later) is not flagged.
 						allowArbitraryValues: true,
 						default: '',
@@ -191,8 +261,16 @@ function withFieldPicker(builder: INodePropertyCollection[], word: 'Column' | 'A
 	}));
 }
 
-export const columnPickerQueryBuilderOptions = withFieldPicker(columnQueryBuilderOptions, 'Column', 'tableId');
-export const attributePickerQueryBuilderOptions = withFieldPicker(queryBuilderOptions, 'Attribute', 'collectionId');
+export const columnPickerQueryBuilderOptions = withFieldPicker(
+	columnQueryBuilderOptions,
+	'Column',
+	'tableId',
+);
+export const attributePickerQueryBuilderOptions = withFieldPicker(
+	queryBuilderOptions,
+	'Attribute',
+	'collectionId',
+);
 /**
  * An Appwrite ID or key, as a regular expression without anchors: up to 36 characters a-z, A-Z,
  * 0-9, period, hyphen and underscore, not starting with a special character. The pickers' By ID

@@ -19,7 +19,13 @@ import { binaryFileName, binaryItem, fillFileName, jsonItem } from './outputs';
 import { collectPages, recordItems, recordsOfPages } from './pagination';
 import { simplifyRecord } from './simplify';
 import type { AppwriteTransport } from './transport';
-import type { ActionSpec, ActionTable, AppwriteCredentials, StepCondition, StepSpec } from './types';
+import type {
+	ActionSpec,
+	ActionTable,
+	AppwriteCredentials,
+	StepCondition,
+	StepSpec,
+} from './types';
 
 /** A node-appwrite service class, such as `Users` or `Storage`. */
 export type ServiceClass = new (client: Client) => object;
@@ -32,7 +38,11 @@ function shouldRun(condition: StepCondition | undefined, values: Record<string, 
 	return condition.in.includes(String(values[condition.param]));
 }
 
-function callStep(service: object, step: StepSpec, values: Record<string, unknown>): Promise<unknown> {
+function callStep(
+	service: object,
+	step: StepSpec,
+	values: Record<string, unknown>,
+): Promise<unknown> {
 	const params: Record<string, unknown> = {};
 	for (const name of step.args) {
 		if (values[name] !== undefined) params[name] = values[name];
@@ -56,7 +66,8 @@ function createOrReadBack(
 ): Promise<unknown> {
 	return callStep(service, step, values).catch(async (error: unknown) => {
 		const cause = rootCause(error);
-		if (!(cause instanceof AppwriteException) || cause.code !== 409 || !action.readBack) throw error;
+		if (!(cause instanceof AppwriteException) || cause.code !== 409 || !action.readBack)
+			throw error;
 		const ids = action.params
 			.filter((param) => param.kind === 'id')
 			.map((param) => values[param.name]);
@@ -134,7 +145,11 @@ async function runAction(
 	const values = await readInputs(context, action.params, itemIndex, memory);
 	const steps = action.steps.filter((step) => shouldRun(step.when, values));
 	if (steps.length === 0) {
-		throw new NodeOperationError(context.getNode(), 'Nothing to do: none of the optional fields was given', { itemIndex });
+		throw new NodeOperationError(
+			context.getNode(),
+			'Nothing to do: none of the optional fields was given',
+			{ itemIndex },
+		);
 	}
 	const { output } = action;
 	const lastStep = steps[steps.length - 1];
@@ -144,16 +159,27 @@ async function runAction(
 
 	// Simplify, where the action has it and it is on: the records' reduced shape (simplify.ts).
 	const offered = output.kind === 'list' || output.kind === 'object' ? output.simplify : undefined;
-	const simplify = offered && context.getNodeParameter(NODE_FIELDS.simplify, itemIndex, false) === true ? offered : undefined;
+	const simplify =
+		offered && context.getNodeParameter(NODE_FIELDS.simplify, itemIndex, false) === true
+			? offered
+			: undefined;
 	const shape = (record: unknown) => (simplify ? simplifyRecord(simplify, record) : record);
 
 	if (output.kind === 'list') {
 		const returnAll = context.getNodeParameter(NODE_FIELDS.returnAll, itemIndex, false) as boolean;
-		const limit = returnAll ? Infinity : (context.getNodeParameter(NODE_FIELDS.limit, itemIndex, 50) as number);
+		const limit = returnAll
+			? Infinity
+			: (context.getNodeParameter(NODE_FIELDS.limit, itemIndex, 50) as number);
 		const userQueries = (values.queries as string[] | undefined) ?? [];
-		const pageSize = returnAll ? (context.getNodeParameter(NODE_FIELDS.pageSize, itemIndex, MAX_PAGE_SIZE) as number) : MAX_PAGE_SIZE;
+		const pageSize = returnAll
+			? (context.getNodeParameter(NODE_FIELDS.pageSize, itemIndex, MAX_PAGE_SIZE) as number)
+			: MAX_PAGE_SIZE;
 		if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-			throw new NodeOperationError(context.getNode(), `The field "Page Size" must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${JSON.stringify(pageSize)} [item ${itemIndex}]`, { itemIndex });
+			throw new NodeOperationError(
+				context.getNode(),
+				`The field "Page Size" must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${JSON.stringify(pageSize)} [item ${itemIndex}]`,
+				{ itemIndex },
+			);
 		}
 		const pages = await collectPages(output, {
 			returnAll,
@@ -166,22 +192,33 @@ async function runAction(
 			},
 		});
 		if (context.getNodeParameter(NODE_FIELDS.listOutput, itemIndex, 'records') === 'pages') {
-			return pages.map((page) => jsonItem(simplify ? { ...page, [output.key]: recordsOfPages([page], output).map(shape) } : page, itemIndex));
+			return pages.map((page) =>
+				jsonItem(
+					simplify ? { ...page, [output.key]: recordsOfPages([page], output).map(shape) } : page,
+					itemIndex,
+				),
+			);
 		}
 		return recordItems(pages, output, limit, itemIndex, shape);
 	}
 
 	const result = results[results.length - 1];
-	if (output.kind === 'delete') return [{ json: { success: true }, pairedItem: { item: itemIndex } }];
+	if (output.kind === 'delete')
+		return [{ json: { success: true }, pairedItem: { item: itemIndex } }];
 	if (output.kind === 'binary') {
-		const metadata = output.metadataStep === undefined ? undefined : (results[output.metadataStep] as Record<string, unknown>);
+		const metadata =
+			output.metadataStep === undefined
+				? undefined
+				: (results[output.metadataStep] as Record<string, unknown>);
 		const name = binaryFileName(result, metadata?.name, fillFileName(output.fileName, values));
 		return [
 			await binaryItem(context, result, itemIndex, {
 				fileName: name,
 				mimeType: typeof metadata?.mimeType === 'string' ? metadata.mimeType : undefined,
 				json: metadata,
-				binaryProperty: String(context.getNodeParameter(NODE_FIELDS.binaryProperty, itemIndex, 'data')),
+				binaryProperty: String(
+					context.getNodeParameter(NODE_FIELDS.binaryProperty, itemIndex, 'data'),
+				),
 			}),
 		];
 	}
@@ -199,7 +236,9 @@ export async function executeActions(
 	Service: ServiceClass,
 	actions: ActionTable,
 ): Promise<INodeExecutionData[][]> {
-	const credentials = await this.getCredentials<AppwriteCredentials & Record<string, unknown>>('appwriteApi');
+	const credentials = await this.getCredentials<AppwriteCredentials & Record<string, unknown>>(
+		'appwriteApi',
+	);
 	let client: AppwriteTransport | undefined;
 	let service: object | undefined;
 	let setupError: unknown;
@@ -217,7 +256,11 @@ export async function executeActions(
 	const operation = this.getNodeParameter(NODE_FIELDS.operation, 0) as string;
 	const key = `${resource}.${operation}`;
 	const action = actions[`${key}@${this.getNode().typeVersion}`] ?? actions[key];
-	if (!action) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	if (!action)
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of "${resource}" is not supported`,
+		);
 
 	const output: INodeExecutionData[] = [];
 	const items = this.getInputData();

@@ -4,7 +4,13 @@ import type { FieldType, IDataObject, IExecuteFunctions, ResourceMapperField } f
 import { NodeOperationError } from 'n8n-workflow';
 import { Client } from 'node-appwrite';
 
-import { APPWRITE_ID_PATTERN, DEFAULT_CHUNKS_IN_FLIGHT, MAX_CHUNKS_IN_FLIGHT, NODE_FIELDS, nullFieldName } from './descriptions';
+import {
+	APPWRITE_ID_PATTERN,
+	DEFAULT_CHUNKS_IN_FLIGHT,
+	MAX_CHUNKS_IN_FLIGHT,
+	NODE_FIELDS,
+	nullFieldName,
+} from './descriptions';
 import type { RunMemory } from './ids';
 import { QueryInputError, toQueryStrings } from './queries';
 import { bufferSource, fileSource } from './sources';
@@ -29,11 +35,17 @@ const LIST_KINDS: ReadonlySet<InputKind> = new Set(['stringList', 'multiOptions'
 type ConvertedKind = Exclude<InputKind, 'binary'>;
 
 function isBlank(value: unknown): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+	return (
+		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+	);
 }
 
 function toText(value: unknown): string {
-	return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+	return typeof value === 'string'
+		? value
+		: typeof value === 'object'
+			? JSON.stringify(value)
+			: String(value);
 }
 
 function toNumber(value: unknown): number {
@@ -53,14 +65,18 @@ function toInteger(value: unknown): number | bigint {
 		if (!Number.isInteger(value)) throw new InputError(`expected a whole number, got ${value}`);
 		// A number field cannot hold more than 2^53 exactly: the digits may already be lost.
 		if (!Number.isSafeInteger(value)) {
-			throw new InputError(`is ${value}, beyond 2^53, where digits may be lost: give it as text, e.g. "9007199254740993"`);
+			throw new InputError(
+				`is ${value}, beyond 2^53, where digits may be lost: give it as text, e.g. "9007199254740993"`,
+			);
 		}
 		return value;
 	}
 	const text = typeof value === 'bigint' ? value.toString() : String(value).trim();
-	if (!/^-?\d+$/.test(text)) throw new InputError(`expected a whole number, got ${JSON.stringify(String(value))}`);
+	if (!/^-?\d+$/.test(text))
+		throw new InputError(`expected a whole number, got ${JSON.stringify(String(value))}`);
 	const exact = BigInt(text);
-	if (exact < INT64_MIN || exact > INT64_MAX) throw new InputError(`is ${text}, outside Appwrite's 64-bit integers`);
+	if (exact < INT64_MIN || exact > INT64_MAX)
+		throw new InputError(`is ${text}, outside Appwrite's 64-bit integers`);
 	return Number.isSafeInteger(Number(exact)) ? Number(exact) : exact;
 }
 
@@ -101,12 +117,15 @@ function toJsonObject(value: unknown): IDataObject {
 function toStringList(value: unknown): string[] {
 	const parsed = typeof value === 'string' && value.trim().startsWith('[') ? toJson(value) : value;
 	const parts = Array.isArray(parsed) ? parsed : String(parsed).split(',');
-	return parts.map((part) => (typeof part === 'string' ? part.trim() : JSON.stringify(part))).filter((part) => part !== '');
+	return parts
+		.map((part) => (typeof part === 'string' ? part.trim() : JSON.stringify(part)))
+		.filter((part) => part !== '');
 }
 
 function toDateTime(value: unknown): string {
 	const text = value instanceof Date ? value.toISOString() : String(value).trim();
-	if (Number.isNaN(Date.parse(text))) throw new InputError(`expected a date and time, got ${JSON.stringify(value)}`);
+	if (Number.isNaN(Date.parse(text)))
+		throw new InputError(`expected a date and time, got ${JSON.stringify(value)}`);
 	return text;
 }
 
@@ -143,20 +162,27 @@ function toColumnNumber(value: unknown): number | bigint {
 /** A list column, a relationship's IDs or a point: an array, JSON array text, or comma-separated text. */
 function toColumnList(value: unknown): unknown[] {
 	if (Array.isArray(value)) return value;
-	if (typeof value !== 'string') throw new InputError(`expected a list, got ${JSON.stringify(value)}`);
+	if (typeof value !== 'string')
+		throw new InputError(`expected a list, got ${JSON.stringify(value)}`);
 	const text = value.trim();
 	if (text.startsWith('[')) return toJsonList(text);
-	return text.split(',').map((part) => part.trim()).filter((part) => part !== '');
+	return text
+		.split(',')
+		.map((part) => part.trim())
+		.filter((part) => part !== '');
 }
 
 /** How a mapped value is converted, by the n8n type the resource mapper gave its column. */
-const COLUMN_CONVERTERS: Partial<Record<FieldType, (value: unknown, field: ResourceMapperField) => unknown>> = {
+const COLUMN_CONVERTERS: Partial<
+	Record<FieldType, (value: unknown, field: ResourceMapperField) => unknown>
+> = {
 	number: toColumnNumber,
 	boolean: toBoolean,
 	dateTime: toDateTime,
 	options: (value, field) => {
 		const allowed = (field.options ?? []).map((option) => String(option.value));
-		if (allowed.length && !allowed.includes(String(value))) throw new InputError(`"${String(value)}" is not one of ${allowed.join(', ')}`);
+		if (allowed.length && !allowed.includes(String(value)))
+			throw new InputError(`"${String(value)}" is not one of ${allowed.join(', ')}`);
 		return String(value);
 	},
 	array: toColumnList,
@@ -175,7 +201,12 @@ function convertColumn(value: unknown, field: ResourceMapperField): unknown {
 
 /** Sets a key as own data, so a field named `__proto__` stays data. */
 function setOwn(record: IDataObject, key: string, value: unknown): void {
-	Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+	Object.defineProperty(record, key, {
+		value,
+		enumerable: true,
+		writable: true,
+		configurable: true,
+	});
 }
 
 interface MapperValue {
@@ -190,7 +221,11 @@ interface MapperValue {
  * optional switch included), and those are not sent. Map Automatically sends the input item's
  * fields that are columns of the table (all of them when the columns were never loaded).
  */
-function readMappedRecord(context: IExecuteFunctions, mapped: MappedInput, itemIndex: number): IDataObject {
+function readMappedRecord(
+	context: IExecuteFunctions,
+	mapped: MappedInput,
+	itemIndex: number,
+): IDataObject {
 	const mapper = (context.getNodeParameter(mapped.mapper, itemIndex, {}) ?? {}) as MapperValue;
 	const fields = new Map((mapper.schema ?? []).map((field) => [field.id, field]));
 	const autoMap = mapper.mappingMode === 'autoMapInputData';
@@ -202,22 +237,36 @@ function readMappedRecord(context: IExecuteFunctions, mapped: MappedInput, itemI
 		if (skipped) continue;
 		// Without loaded columns (Map Automatically only), the item's values go as they are.
 		const converted = field ? convertColumn(value, field) : value;
-		if (converted instanceof Error) throw new InputError(converted.message, `${mapped.word} "${key}"`);
+		if (converted instanceof Error)
+			throw new InputError(converted.message, `${mapped.word} "${key}"`);
 		setOwn(record, key, converted);
 	}
 	for (const field of fields.values()) {
-		if (field.required && !(field.id in record)) throw new InputError('is required but empty', `${mapped.word} "${field.id}"`);
+		if (field.required && !(field.id in record))
+			throw new InputError('is required but empty', `${mapped.word} "${field.id}"`);
 	}
 	return record;
 }
 
-function readRaw(context: IExecuteFunctions, spec: ParamSpec, itemIndex: number, name = spec.name): unknown {
+function readRaw(
+	context: IExecuteFunctions,
+	spec: ParamSpec,
+	itemIndex: number,
+	name = spec.name,
+): unknown {
 	// n8n takes a locator's ID out of its value (the URL mode's pattern); a plain string stays as it is.
 	const extractValue = spec.locator && name === spec.name;
-	if (spec.location === 'top') return context.getNodeParameter(name, itemIndex, undefined, { extractValue });
-	const fields = context.getNodeParameter(NODE_FIELDS.additionalFields, itemIndex, {}) as IDataObject;
+	if (spec.location === 'top')
+		return context.getNodeParameter(name, itemIndex, undefined, { extractValue });
+	const fields = context.getNodeParameter(
+		NODE_FIELDS.additionalFields,
+		itemIndex,
+		{},
+	) as IDataObject;
 	if (!extractValue || fields[name] === undefined) return fields[name];
-	return context.getNodeParameter(`${NODE_FIELDS.additionalFields}.${name}`, itemIndex, undefined, { extractValue });
+	return context.getNodeParameter(`${NODE_FIELDS.additionalFields}.${name}`, itemIndex, undefined, {
+		extractValue,
+	});
 }
 
 /** n8n's binary-data modes that keep a file on local disk, as the prefix of its binary ID. */
@@ -225,9 +274,22 @@ const ON_DISK_MODES = new Set(['filesystem', 'filesystem-v2']);
 
 /** How many chunks of an upload may be in flight at once: 1 to 8. */
 function chunksInFlight(context: IExecuteFunctions, itemIndex: number): number {
-	const value = context.getNodeParameter(NODE_FIELDS.uploadChunksInParallel, itemIndex, DEFAULT_CHUNKS_IN_FLIGHT);
-	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_CHUNKS_IN_FLIGHT) {
-		throw new NodeOperationError(context.getNode(), `The field "Upload Chunks in Parallel" must be a whole number from 1 to ${MAX_CHUNKS_IN_FLIGHT}, got ${JSON.stringify(value)} [item ${itemIndex}]`, { itemIndex });
+	const value = context.getNodeParameter(
+		NODE_FIELDS.uploadChunksInParallel,
+		itemIndex,
+		DEFAULT_CHUNKS_IN_FLIGHT,
+	);
+	if (
+		typeof value !== 'number' ||
+		!Number.isInteger(value) ||
+		value < 1 ||
+		value > MAX_CHUNKS_IN_FLIGHT
+	) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`The field "Upload Chunks in Parallel" must be a whole number from 1 to ${MAX_CHUNKS_IN_FLIGHT}, got ${JSON.stringify(value)} [item ${itemIndex}]`,
+			{ itemIndex },
+		);
 	}
 	return value;
 }
@@ -281,12 +343,14 @@ async function readValue(
 		const record = readMappedRecord(context, spec.mapped, itemIndex);
 		return spec.mapped.list ? [record] : record;
 	}
-	if (spec.nullable && readRaw(context, spec, itemIndex, nullFieldName(spec.name)) === true) return null;
+	if (spec.nullable && readRaw(context, spec, itemIndex, nullFieldName(spec.name)) === true)
+		return null;
 	const raw = readRaw(context, spec, itemIndex);
 	// An optional field shown up front and left empty was not given, as a list too; under Additional
 	// Fields, an added empty list is a real value: it clears labels, targets and the like.
 	const notGiven = spec.location === 'top' && !spec.required && isBlank(raw);
-	if (LIST_KINDS.has(spec.kind) && raw !== undefined && raw !== null && !notGiven) return converters[spec.kind as ConvertedKind](raw, spec);
+	if (LIST_KINDS.has(spec.kind) && raw !== undefined && raw !== null && !notGiven)
+		return converters[spec.kind as ConvertedKind](raw, spec);
 	// `unique()` is Appwrite's own request for a generated ID; drawing it here lets a retry reuse it.
 	if (spec.kind === 'id' && (isBlank(raw) || String(raw).trim() === 'unique()')) {
 		return memory.idFor(itemIndex, spec.name);
@@ -322,7 +386,12 @@ export async function readInputs(
 			throw new NodeOperationError(
 				context.getNode(),
 				badInput ? `The ${subject} ${error.message} [item ${itemIndex}]` : (error as Error),
-				badInput ? { itemIndex, description: `Check the value of ${column ? `the ${column}` : `"${spec.label}"`} for item ${itemIndex}.` } : { itemIndex },
+				badInput
+					? {
+							itemIndex,
+							description: `Check the value of ${column ? `the ${column}` : `"${spec.label}"`} for item ${itemIndex}.`,
+						}
+					: { itemIndex },
 			);
 		}
 	}

@@ -86,7 +86,9 @@ export const APPWRITE_LISTS = {
 /** `Name (id)`, or the ID alone when every label field is empty. */
 function nameOf(record: ListRecord, source: ListSource): string {
 	const id = String(record[source.id ?? '$id']);
-	const field = source.label.find((name) => typeof record[name] === 'string' && record[name] !== '');
+	const field = source.label.find(
+		(name) => typeof record[name] === 'string' && record[name] !== '',
+	);
 	const label = field ? String(record[field]) : '';
 	return label && label !== id ? `${label} (${id})` : id;
 }
@@ -177,7 +179,10 @@ export async function searchList(
 	let page: Record<string, unknown>;
 	try {
 		const list = (service as Record<string, SdkMethod>)[source.method];
-		page = await list.call(service, { ...parents, ...listArguments(source, text, paginationToken) });
+		page = await list.call(service, {
+			...parents,
+			...listArguments(source, text, paginationToken),
+		});
 	} catch (error) {
 		throw missingScope(context, source, error) ?? fail(error);
 	}

@@ -23,7 +23,12 @@ export function toJsonSafe(value: unknown): unknown {
 			const entry = record[key];
 			const safe = toJsonSafe(entry);
 			if (safe !== entry) {
-				Object.defineProperty(record, key, { value: safe, enumerable: true, writable: true, configurable: true });
+				Object.defineProperty(record, key, {
+					value: safe,
+					enumerable: true,
+					writable: true,
+					configurable: true,
+				});
 			}
 		}
 	}
@@ -77,8 +82,10 @@ export async function binaryItem(
 	}
 	const hasExtension = /\.\w+$/.test(options.fileName);
 	// A generic type says nothing: n8n then takes the type from the name's extension.
-	const answered = result.mimeType === 'application/octet-stream' && hasExtension ? undefined : result.mimeType;
-	const mimeType = options.mimeType || answered || (hasExtension ? undefined : 'application/octet-stream');
+	const answered =
+		result.mimeType === 'application/octet-stream' && hasExtension ? undefined : result.mimeType;
+	const mimeType =
+		options.mimeType || answered || (hasExtension ? undefined : 'application/octet-stream');
 	const binary = await context.helpers.prepareBinaryData(result.body, options.fileName, mimeType);
 	// Without an extension in the name, name the file after its type.
 	if (!hasExtension && binary.fileExtension)

@@ -13,19 +13,28 @@ function typed(value: string, type: ValueType, position: string): string | numbe
 		throw new QueryInputError(`${position}: "${value}" is not true or false`);
 	}
 	const number = Number(value.trim());
-	if (value.trim() === '' || !Number.isFinite(number)) throw new QueryInputError(`${position}: "${value}" is not a number`);
+	if (value.trim() === '' || !Number.isFinite(number))
+		throw new QueryInputError(`${position}: "${value}" is not a number`);
 	return number;
 }
 
 /** The builder's operators, each made with node-appwrite's own Query helper. */
-const OPERATORS: Record<string, (attribute: string, value: () => string | number | boolean, second: () => string | number) => string> = {
+const OPERATORS: Record<
+	string,
+	(
+		attribute: string,
+		value: () => string | number | boolean,
+		second: () => string | number,
+	) => string
+> = {
 	equal: (attribute, value) => Query.equal(attribute, value()),
 	notEqual: (attribute, value) => Query.notEqual(attribute, value()),
 	lessThan: (attribute, value) => Query.lessThan(attribute, value()),
 	lessThanEqual: (attribute, value) => Query.lessThanEqual(attribute, value()),
 	greaterThan: (attribute, value) => Query.greaterThan(attribute, value()),
 	greaterThanEqual: (attribute, value) => Query.greaterThanEqual(attribute, value()),
-	between: (attribute, value, second) => Query.between(attribute, value() as string | number, second()),
+	between: (attribute, value, second) =>
+		Query.between(attribute, value() as string | number, second()),
 	startsWith: (attribute, value) => Query.startsWith(attribute, String(value())),
 	endsWith: (attribute, value) => Query.endsWith(attribute, String(value())),
 	contains: (attribute, value) => Query.contains(attribute, String(value())),
@@ -34,7 +43,13 @@ const OPERATORS: Record<string, (attribute: string, value: () => string | number
 	isNotNull: (attribute) => Query.isNotNull(attribute),
 	orderAsc: (attribute) => Query.orderAsc(attribute),
 	orderDesc: (attribute) => Query.orderDesc(attribute),
-	select: (attribute) => Query.select(attribute.split(',').map((name) => name.trim()).filter(Boolean)),
+	select: (attribute) =>
+		Query.select(
+			attribute
+				.split(',')
+				.map((name) => name.trim())
+				.filter(Boolean),
+		),
 };
 
 const NOT_JSON = Symbol('not JSON');
@@ -52,8 +67,14 @@ function checkRaw(query: unknown, position: string): string {
 	const text = typeof query === 'string' ? query.trim() : JSON.stringify(query);
 	const decoded = parseJson(text);
 	if (decoded === NOT_JSON) throw new QueryInputError(`${position} is not JSON: ${text}`);
-	if (typeof decoded !== 'object' || decoded === null || typeof (decoded as IDataObject).method !== 'string') {
-		throw new QueryInputError(`${position} has no "method", e.g. {"method":"equal","attribute":"name","values":["Ann"]}`);
+	if (
+		typeof decoded !== 'object' ||
+		decoded === null ||
+		typeof (decoded as IDataObject).method !== 'string'
+	) {
+		throw new QueryInputError(
+			`${position} has no "method", e.g. {"method":"equal","attribute":"name","values":["Ann"]}`,
+		);
 	}
 	return text;
 }
@@ -68,7 +89,10 @@ function fromBuilder(condition: IDataObject, position: string): string {
 	return build(
 		attribute,
 		() => typed(String(condition.value ?? ''), type, position),
-		() => typed(String(condition.valueTo ?? ''), type === 'boolean' ? 'string' : type, position) as string | number,
+		() =>
+			typed(String(condition.valueTo ?? ''), type === 'boolean' ? 'string' : type, position) as
+				| string
+				| number,
 	);
 }
 
@@ -84,11 +108,14 @@ export function toQueryStrings(value: unknown): string[] {
 		if (parsed === NOT_JSON) throw new QueryInputError(`is not a JSON array of queries: ${text}`);
 		return toQueryStrings(Array.isArray(parsed) ? parsed : [parsed]);
 	}
-	if (Array.isArray(value)) return value.map((query, index) => checkRaw(query, `query ${index + 1}`));
+	if (Array.isArray(value))
+		return value.map((query, index) => checkRaw(query, `query ${index + 1}`));
 	const fields = (value ?? {}) as IDataObject;
-	const conditions = ((fields.conditions as IDataObject[] | undefined) ?? []).map((condition, index) =>
-		fromBuilder(condition, `condition ${index + 1}`),
+	const conditions = ((fields.conditions as IDataObject[] | undefined) ?? []).map(
+		(condition, index) => fromBuilder(condition, `condition ${index + 1}`),
 	);
-	const raw = ((fields.raw as IDataObject[] | undefined) ?? []).map((entry, index) => checkRaw(entry.query, `raw query ${index + 1}`));
+	const raw = ((fields.raw as IDataObject[] | undefined) ?? []).map((entry, index) =>
+		checkRaw(entry.query, `raw query ${index + 1}`),
+	);
 	return [...conditions, ...raw];
 }

@@ -73,8 +73,14 @@ function holdsMany(column: AppwriteColumn): boolean {
 function typeOf(column: AppwriteColumn, word: string): { type: FieldType; note?: string } {
 	if (column.type === 'relationship')
 		return holdsMany(column)
-			? { type: 'array', note: `relationship: IDs of related ${word === 'column' ? 'rows' : 'documents'}` }
-			: { type: 'string', note: `relationship: ID of the related ${word === 'column' ? 'row' : 'document'}` };
+			? {
+					type: 'array',
+					note: `relationship: IDs of related ${word === 'column' ? 'rows' : 'documents'}`,
+				}
+			: {
+					type: 'string',
+					note: `relationship: ID of the related ${word === 'column' ? 'row' : 'document'}`,
+				};
 	if (GEOMETRY_TYPES[column.type]) return { type: 'array', note: GEOMETRY_TYPES[column.type] };
 	if (column.array) return { type: 'array', note: `list of ${column.type}` };
 	if (column.type === 'boolean') return { type: 'boolean' };
@@ -85,7 +91,11 @@ function typeOf(column: AppwriteColumn, word: string): { type: FieldType; note?:
 }
 
 /** One column as a mapper field. An optional switch starts empty (null), so an untouched one is not sent. */
-export function mapperField(column: AppwriteColumn, word: string, requiredHere: boolean): ResourceMapperField {
+export function mapperField(
+	column: AppwriteColumn,
+	word: string,
+	requiredHere: boolean,
+): ResourceMapperField {
 	const { type, note } = typeOf(column, word);
 	const required = requiredHere && Boolean(column.required);
 	const field: ResourceMapperField = {
@@ -109,16 +119,27 @@ async function loadColumns(
 	Service: new (client: Client) => object,
 	spec: ColumnMethodsSpec,
 ): Promise<AppwriteColumn[] | undefined> {
-	const source: ListSource = { service: Service, method: spec.method, key: spec.key, label: ['key'], parents: spec.parents };
+	const source: ListSource = {
+		service: Service,
+		method: spec.method,
+		key: spec.key,
+		label: ['key'],
+		parents: spec.parents,
+	};
 	const parents = parentArguments(context, source);
 	if (!parents) return undefined;
 	const { service, fail } = await connect(context, Service);
-	const list = (service as Record<string, (params: object) => Promise<Record<string, unknown>>>)[spec.method];
+	const list = (service as Record<string, (params: object) => Promise<Record<string, unknown>>>)[
+		spec.method
+	];
 	const columns: AppwriteColumn[] = [];
 	for (let offset = 0; ; offset += PAGE_SIZE) {
 		let page: Record<string, unknown>;
 		try {
-			page = await list.call(service, { ...parents, queries: [Query.limit(PAGE_SIZE), Query.offset(offset)] });
+			page = await list.call(service, {
+				...parents,
+				queries: [Query.limit(PAGE_SIZE), Query.offset(offset)],
+			});
 		} catch (error) {
 			throw fail(error);
 		}
@@ -127,7 +148,10 @@ async function loadColumns(
 		if (records.length < PAGE_SIZE) break;
 	}
 	// A column being deleted, or whose creation failed, takes no values.
-	return columns.filter((column) => typeof column.key === 'string' && !['deleting', 'failed'].includes(String(column.status)));
+	return columns.filter(
+		(column) =>
+			typeof column.key === 'string' && !['deleting', 'failed'].includes(String(column.status)),
+	);
 }
 
 /** The node's `methods` entries for its columns: the resource mapper's fields and the query builder's names. */
@@ -139,7 +163,9 @@ export function columnMethods(Service: new (client: Client) => object, spec: Col
 		const resource = this.getCurrentNodeParameter(NODE_FIELDS.resource) as string;
 		const operation = this.getCurrentNodeParameter(NODE_FIELDS.operation) as string;
 		const action = spec.actions[`${resource}.${operation}`] ?? {};
-		const fields = columns.map((column) => mapperField(column, spec.word, Boolean(action.required)));
+		const fields = columns.map((column) =>
+			mapperField(column, spec.word, Boolean(action.required)),
+		);
 		if (action.id) {
 			fields.unshift({
 				id: '$id',
@@ -151,13 +177,24 @@ export function columnMethods(Service: new (client: Client) => object, spec: Col
 				type: 'string',
 			});
 		}
-		return { fields, emptyFieldsNotice: fields.length ? undefined : `This ${holder} has no ${spec.word}s yet` };
+		return {
+			fields,
+			emptyFieldsNotice: fields.length ? undefined : `This ${holder} has no ${spec.word}s yet`,
+		};
 	}
 	async function getColumnNames(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 		const columns = (await loadColumns(this, Service, spec)) ?? [];
 		return [
-			...columns.map((column) => ({ name: column.key, value: column.key, description: typeOf(column, spec.word).note ?? column.type })),
-			...SYSTEM_FIELDS.map((name) => ({ name, value: name, description: 'Kept by Appwrite for every record' })),
+			...columns.map((column) => ({
+				name: column.key,
+				value: column.key,
+				description: typeOf(column, spec.word).note ?? column.type,
+			})),
+			...SYSTEM_FIELDS.map((name) => ({
+				name,
+				value: name,
+				description: 'Kept by Appwrite for every record',
+			})),
 		];
 	}
 	return {

@@ -13,7 +13,15 @@ export const SIMPLIFIED_AWAY: Readonly<Record<RecordKind, readonly string[]>> = 
 	row: ['$permissions', '$sequence', '$databaseId', '$tableId'],
 	document: ['$permissions', '$sequence', '$databaseId', '$collectionId'],
 	user: ['password', 'hash', 'hashOptions', 'targets', 'impersonator', 'impersonatorUserId'],
-	file: ['$permissions', 'signature', 'sizeActual', 'chunksTotal', 'chunksUploaded', 'encryption', 'compression'],
+	file: [
+		'$permissions',
+		'signature',
+		'sizeActual',
+		'chunksTotal',
+		'chunksUploaded',
+		'encryption',
+		'compression',
+	],
 	execution: ['$permissions', 'requestHeaders', 'responseHeaders'],
 	deployment: [
 		'buildId',

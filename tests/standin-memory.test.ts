@@ -47,36 +47,69 @@ describe('a rejected request is explained like Appwrite explains it', () => {
 			headers: { 'x-appwrite-project': 'test-project', 'x-appwrite-key': 'test-key' },
 		});
 		expect(response.status).toBe(400);
-		expect(await response.json()).toMatchObject({ code: 400, type: 'general_argument_invalid', message: 'Invalid `total` param: Value must be a valid boolean' });
+		expect(await response.json()).toMatchObject({
+			code: 400,
+			type: 'general_argument_invalid',
+			message: 'Invalid `total` param: Value must be a valid boolean',
+		});
 	});
 
 	it('a missing required parameter is "not optional"', async () => {
 		const response = await fetch(`${standIn.endpoint}/users`, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json', 'x-appwrite-project': 'test-project', 'x-appwrite-key': 'test-key' },
+			headers: {
+				'content-type': 'application/json',
+				'x-appwrite-project': 'test-project',
+				'x-appwrite-key': 'test-key',
+			},
 			body: JSON.stringify({ email: 'ann@example.com' }),
 		});
-		expect(await response.json()).toMatchObject({ code: 400, message: 'Param "userId" is not optional.' });
+		expect(await response.json()).toMatchObject({
+			code: 400,
+			message: 'Param "userId" is not optional.',
+		});
 	});
 
 	it('n8n shows it as an Appwrite error that names the field', async () => {
 		const result = await runNode({
 			type: 'appwriteUsers',
 			typeVersion: 2,
-			parameters: { resource: 'user', operation: 'create', userId: '', email: 'ann.example.com', password: 'a-long-password', name: 'Ann Lee' },
-			credentials: { appwriteApi: { endpoint: standIn.endpoint, projectId: 'test-project', apiKey: 'test-key', selfSigned: false } },
+			parameters: {
+				resource: 'user',
+				operation: 'create',
+				userId: '',
+				email: 'ann.example.com',
+				password: 'a-long-password',
+				name: 'Ann Lee',
+			},
+			credentials: {
+				appwriteApi: {
+					endpoint: standIn.endpoint,
+					projectId: 'test-project',
+					apiKey: 'test-key',
+					selfSigned: false,
+				},
+			},
 		});
 		expect(result.status).toBe('error');
 		const error = result.error as { message?: string; description?: string; httpCode?: string };
 		expect(error.httpCode).toBe('400');
-		expect(`${error.message} ${error.description}`).toContain('Invalid `email` param: Value must be a valid email address');
+		expect(`${error.message} ${error.description}`).toContain(
+			'Invalid `email` param: Value must be a valid email address',
+		);
 	});
 });
 
 describe('the stand-in remembers what was created', () => {
 	it('a created user is read back and found by email with what was sent', async () => {
 		const users = new Users(client());
-		const created = await users.create(ID.unique(), 'grace@example.com', undefined, undefined, 'Grace Hopper');
+		const created = await users.create(
+			ID.unique(),
+			'grace@example.com',
+			undefined,
+			undefined,
+			'Grace Hopper',
+		);
 		expect(created).toMatchObject({ name: 'Grace Hopper', email: 'grace@example.com' });
 		expect((await users.get(created.$id)).name).toBe('Grace Hopper');
 		const found = await users.list([Query.equal('email', 'grace@example.com')]);
@@ -91,8 +124,16 @@ describe('the stand-in remembers what was created', () => {
 	it('an uploaded file downloads with the same bytes, and its metadata has its name', async () => {
 		const storage = new Storage(client());
 		const bytes = Buffer.from('hello from the memory test\n');
-		const file = await storage.createFile('bucket1', ID.unique(), InputFile.fromBuffer(bytes, 'hello.txt'));
-		expect(file).toMatchObject({ name: 'hello.txt', sizeOriginal: bytes.length, bucketId: 'bucket1' });
+		const file = await storage.createFile(
+			'bucket1',
+			ID.unique(),
+			InputFile.fromBuffer(bytes, 'hello.txt'),
+		);
+		expect(file).toMatchObject({
+			name: 'hello.txt',
+			sizeOriginal: bytes.length,
+			bucketId: 'bucket1',
+		});
 		expect((await storage.getFile('bucket1', file.$id)).name).toBe('hello.txt');
 		const downloaded = Buffer.from(await storage.getFileDownload('bucket1', file.$id));
 		expect(downloaded).toEqual(bytes);
@@ -103,10 +144,17 @@ describe('the stand-in remembers what was created', () => {
 	it('rows are created, listed with queries, updated and deleted', async () => {
 		const tables = new TablesDB(client());
 		const ids = [] as string[];
-		for (const [title, stock] of [['Pen', 12], ['Ink', 0], ['Pad', 5]] as const) {
+		for (const [title, stock] of [
+			['Pen', 12],
+			['Ink', 0],
+			['Pad', 5],
+		] as const) {
 			ids.push((await tables.createRow('shop', 'products', ID.unique(), { title, stock })).$id);
 		}
-		const inStock = await tables.listRows('shop', 'products', [Query.greaterThan('stock', 0), Query.orderDesc('stock')]);
+		const inStock = await tables.listRows('shop', 'products', [
+			Query.greaterThan('stock', 0),
+			Query.orderDesc('stock'),
+		]);
 		expect(inStock.total).toBe(2);
 		expect(inStock.rows.map((row) => row.title)).toEqual(['Pen', 'Pad']);
 		const updated = await tables.updateRow('shop', 'products', ids[1], { stock: 40 });

@@ -25,7 +25,11 @@ beforeAll(() => {
 	sdk = new SdkDeclarations();
 });
 
-function find(node: string, resource: string, operation: string): { service: CatalogService; action: CatalogAction } {
+function find(
+	node: string,
+	resource: string,
+	operation: string,
+): { service: CatalogService; action: CatalogAction } {
 	const service = catalog.find((entry) => entry.node === node);
 	const action = service?.actions.find((entry) => actionKey(entry) === `${resource}.${operation}`);
 	if (!service || !action) throw new Error(`${node} has no ${resource}.${operation}`);
@@ -33,12 +37,25 @@ function find(node: string, resource: string, operation: string): { service: Cat
 }
 
 /** Every field the action shows, filled with a sample; optional ones go under Additional Fields. */
-function parametersFor(action: CatalogAction, spec: ActionSpec, selectorValue?: string): Record<string, unknown> {
+function parametersFor(
+	action: CatalogAction,
+	spec: ActionSpec,
+	selectorValue?: string,
+): Record<string, unknown> {
 	const defaults = Object.fromEntries(action.params.map((param) => [param.name, param.default]));
-	const placeholders = Object.fromEntries(action.params.map((param) => [param.name, param.placeholder]));
-	const selectors = new Set(action.params.filter((param) => param.selector).map((param) => param.name));
-	return fillParameters(spec, { resource: action.resource, operation: action.operation, returnAll: true }, (param) =>
-		selectors.has(param.name) && selectorValue !== undefined ? selectorValue : sampleValue(param, defaults, placeholders),
+	const placeholders = Object.fromEntries(
+		action.params.map((param) => [param.name, param.placeholder]),
+	);
+	const selectors = new Set(
+		action.params.filter((param) => param.selector).map((param) => param.name),
+	);
+	return fillParameters(
+		spec,
+		{ resource: action.resource, operation: action.operation, returnAll: true },
+		(param) =>
+			selectors.has(param.name) && selectorValue !== undefined
+				? selectorValue
+				: sampleValue(param, defaults, placeholders),
 	);
 }
 
@@ -58,7 +75,8 @@ function checkOutput(spec: ActionSpec, output: INodeExecutionData[]): void {
 			expect(output[0].pairedItem).toEqual({ item: 0 });
 			expect(Object.keys(output[0].json).length).toBeGreaterThan(0);
 			// Columns and indexes carry Appwrite's own "error" (why they failed to build); an error item has no key or $id.
-			if (!('key' in output[0].json) && !('$id' in output[0].json)) expect(output[0].json.error).toBeUndefined();
+			if (!('key' in output[0].json) && !('$id' in output[0].json))
+				expect(output[0].json.error).toBeUndefined();
 			return;
 		case 'list':
 			expect(output.length).toBeGreaterThan(0);
@@ -74,7 +92,8 @@ function checkOutput(spec: ActionSpec, output: INodeExecutionData[]): void {
 			expect(binary?.mimeType).toBeTruthy();
 			expect(binary?.fileName).toBeTruthy();
 			// The stand-in serves an image for avatars and previews, and a text body for stored files.
-			const expected = spec.output.metadataStep === undefined ? STANDIN_BINARY.image : STANDIN_BINARY.file;
+			const expected =
+				spec.output.metadataStep === undefined ? STANDIN_BINARY.image : STANDIN_BINARY.file;
 			expect(binaryBuffer(output[0])).toEqual(expected);
 		}
 	}
@@ -83,17 +102,31 @@ function checkOutput(spec: ActionSpec, output: INodeExecutionData[]): void {
 const endpoint = () => inject('appwriteStandIn').endpoint;
 
 /** Runs an action as a new workflow would: in the current version of its node. */
-async function runAction(service: CatalogService, action: CatalogAction, spec: ActionSpec, selectorValue?: string) {
+async function runAction(
+	service: CatalogService,
+	action: CatalogAction,
+	spec: ActionSpec,
+	selectorValue?: string,
+) {
 	const result = await runNode({
 		type: service.node.charAt(0).toLowerCase() + service.node.slice(1),
 		typeVersion: service.version ?? 1,
 		parameters: parametersFor(action, spec, selectorValue),
-		credentials: { appwriteApi: { endpoint: endpoint(), projectId: 'test-project', apiKey: 'test-key', selfSigned: false } },
+		credentials: {
+			appwriteApi: {
+				endpoint: endpoint(),
+				projectId: 'test-project',
+				apiKey: 'test-key',
+				selfSigned: false,
+			},
+		},
 		items: inputItems(spec),
 	});
 	if (result.status !== 'success') {
 		const error = result.error as { message?: string; description?: string } | undefined;
-		throw new Error(`the stand-in rejected the request: ${error?.message} ${error?.description ?? ''}`);
+		throw new Error(
+			`the stand-in rejected the request: ${error?.message} ${error?.description ?? ''}`,
+		);
 	}
 	return result.output();
 }
@@ -104,13 +137,18 @@ describe('the catalog covers the 94 seed actions', () => {
 		for (const seed of SEED_ACTIONS) {
 			const { action } = find(seed.node, seed.resource, seed.operation);
 			const methods = stepsOf(action).map((step) => step.method);
-			expect(methods, `seed #${seed.n} ${seed.action}`).toEqual(expect.arrayContaining(seed.methods));
+			expect(methods, `seed #${seed.n} ${seed.action}`).toEqual(
+				expect.arrayContaining(seed.methods),
+			);
 		}
 	});
 });
 
 const seedNumber = (service: CatalogService, action: CatalogAction) =>
-	SEED_ACTIONS.find((seed) => seed.node === service.node && `${seed.resource}.${seed.operation}` === actionKey(action))?.n;
+	SEED_ACTIONS.find(
+		(seed) =>
+			seed.node === service.node && `${seed.resource}.${seed.operation}` === actionKey(action),
+	)?.n;
 
 /** Services the vendored 1.8.x spec predates; each is contract-tested against the recording stub instead. */
 const NOT_IN_VENDORED_SPEC: Record<string, string> = {
@@ -118,19 +156,31 @@ const NOT_IN_VENDORED_SPEC: Record<string, string> = {
 };
 
 describe('services the vendored spec does not have', () => {
-	it.each(Object.keys(NOT_IN_VENDORED_SPEC))('%s is still absent from it (else contract-test it here)', (service) => {
-		expect(readSpec(VENDORED_SPEC, sdk.serviceNames()).filter((op) => op.service === service)).toEqual([]);
-	});
+	it.each(Object.keys(NOT_IN_VENDORED_SPEC))(
+		'%s is still absent from it (else contract-test it here)',
+		(service) => {
+			expect(
+				readSpec(VENDORED_SPEC, sdk.serviceNames()).filter((op) => op.service === service),
+			).toEqual([]);
+		},
+	);
 });
 
 describe('every catalog action against the spec-driven stand-in', () => {
-	for (const [service, reason] of Object.entries(NOT_IN_VENDORED_SPEC)) it.skip(`${service}: not in the vendored 1.8.x spec (${reason})`);
-	const cases = catalog.filter((service) => !(service.service in NOT_IN_VENDORED_SPEC)).flatMap((service) =>
-		service.actions.map((action) => {
-			const seed = seedNumber(service, action);
-			return [`${service.node} ${actionKey(action)}${seed ? ` (seed #${seed})` : ''}`, service, action] as const;
-		}),
-	);
+	for (const [service, reason] of Object.entries(NOT_IN_VENDORED_SPEC))
+		it.skip(`${service}: not in the vendored 1.8.x spec (${reason})`);
+	const cases = catalog
+		.filter((service) => !(service.service in NOT_IN_VENDORED_SPEC))
+		.flatMap((service) =>
+			service.actions.map((action) => {
+				const seed = seedNumber(service, action);
+				return [
+					`${service.node} ${actionKey(action)}${seed ? ` (seed #${seed})` : ''}`,
+					service,
+					action,
+				] as const;
+			}),
+		);
 	it.each(cases)('%s', async (_, service, action) => {
 		const spec = actionSpec(service, action, sdk);
 		const selector = action.params.find((param) => param.selector);
@@ -149,8 +199,20 @@ describe('the stand-in judges requests by the official spec', () => {
 	it('rejects a request the spec forbids, and the node reports it as an Appwrite error', async () => {
 		const result = await runNode({
 			type: 'appwriteUsers',
-			parameters: { resource: 'user', operation: 'create', userId: 'ann', additionalFields: { email: 'not-an-email' } },
-			credentials: { appwriteApi: { endpoint: endpoint(), projectId: 'test-project', apiKey: 'test-key', selfSigned: false } },
+			parameters: {
+				resource: 'user',
+				operation: 'create',
+				userId: 'ann',
+				additionalFields: { email: 'not-an-email' },
+			},
+			credentials: {
+				appwriteApi: {
+					endpoint: endpoint(),
+					projectId: 'test-project',
+					apiKey: 'test-key',
+					selfSigned: false,
+				},
+			},
 		});
 		expect(result.status).toBe('error');
 		expect((result.error as { httpCode?: string }).httpCode).toBe('400');

@@ -58,7 +58,10 @@ function treeCpuSeconds(rootPid: number): number {
 		}
 		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // from the 3rd field on
 		const [utime, stime, cutime, cstime] = fields.slice(11, 15).map(Number); // 14th to 17th
-		processes.set(Number(name), { parent: Number(fields[1]), seconds: (utime + stime + cutime + cstime) / tick });
+		processes.set(Number(name), {
+			parent: Number(fields[1]),
+			seconds: (utime + stime + cutime + cstime) / tick,
+		});
 	}
 	let total = 0;
 	const pending = [rootPid];
@@ -84,7 +87,8 @@ async function callAll(main: N8nInstance, path: string, count: number): Promise<
 			while (started < count) {
 				started++;
 				const answer = await callWebhook(main, path);
-				if (answer.status !== 200) throw new Error(`webhook answered ${answer.status}: ${answer.text.slice(0, 300)}`);
+				if (answer.status !== 200)
+					throw new Error(`webhook answered ${answer.status}: ${answer.text.slice(0, 300)}`);
 			}
 		}),
 	);
@@ -96,7 +100,11 @@ async function lastExecutionId(services: QueueServices): Promise<number> {
 }
 
 /** Waits until every execution after `afterId` has finished; returns their count, successes and span. */
-async function settle(services: QueueServices, afterId: number, expected: number): Promise<{ succeeded: number; seconds: number }> {
+async function settle(
+	services: QueueServices,
+	afterId: number,
+	expected: number,
+): Promise<{ succeeded: number; seconds: number }> {
 	const deadline = Date.now() + 600_000;
 	for (;;) {
 		const [[total, finished, succeeded, seconds]] = await services.postgres.query(
@@ -105,8 +113,10 @@ async function settle(services: QueueServices, afterId: number, expected: number
 			        extract(epoch FROM max("stoppedAt") - min("createdAt"))
 			   FROM execution_entity WHERE id > ${afterId}`,
 		);
-		if (Number(total) >= expected && finished === total) return { succeeded: Number(succeeded), seconds: Number(seconds) };
-		if (Date.now() > deadline) throw new Error(`${finished} of ${expected} executions finished after 10 min`);
+		if (Number(total) >= expected && finished === total)
+			return { succeeded: Number(succeeded), seconds: Number(seconds) };
+		if (Date.now() > deadline)
+			throw new Error(`${finished} of ${expected} executions finished after 10 min`);
 		await new Promise((r) => setTimeout(r, 100));
 	}
 }
@@ -115,7 +125,8 @@ async function settle(services: QueueServices, afterId: number, expected: number
 async function webhookLive(main: N8nInstance, path: string): Promise<void> {
 	const deadline = Date.now() + 60_000;
 	while ((await callWebhook(main, path)).status !== 200) {
-		if (Date.now() > deadline) throw new Error(`POST /webhook/${path} did not answer 200 within 60 s`);
+		if (Date.now() > deadline)
+			throw new Error(`POST /webhook/${path} did not answer 200 within 60 s`);
 		await new Promise((r) => setTimeout(r, 250));
 	}
 }
@@ -161,14 +172,17 @@ async function measure(
 	await callAll(main.instance, path, EXECUTIONS);
 	const { succeeded, seconds } = await settle(services, mark, EXECUTIONS);
 	const machineAfter = machineCpu();
-	if (succeeded !== EXECUTIONS) throw new Error(`${mode}: ${succeeded} of ${EXECUTIONS} executions succeeded`);
+	if (succeeded !== EXECUTIONS)
+		throw new Error(`${mode}: ${succeeded} of ${EXECUTIONS} executions succeeded`);
 
 	let perWorker: string | undefined;
 	if (workers.length > 1) {
 		await new Promise((r) => setTimeout(r, 1000)); // the event logs are written asynchronously
 		perWorker = workers
 			.map((w) => {
-				const taken = workerEvents(w).filter((e) => e.eventName === 'n8n.queue.job.dequeued' && Number(e.payload.executionId) > mark);
+				const taken = workerEvents(w).filter(
+					(e) => e.eventName === 'n8n.queue.job.dequeued' && Number(e.payload.executionId) > mark,
+				);
 				return `${w.name} ${taken.length}`;
 			})
 			.join(', ');
@@ -179,14 +193,18 @@ async function measure(
 		seconds,
 		load,
 		cpuBusy: (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total),
-		cpuSeconds: cpuSeconds().map((after, i) => ({ process: processes[i]?.process ?? 'stub+clients', seconds: after - cpuBefore[i] })),
+		cpuSeconds: cpuSeconds().map((after, i) => ({
+			process: processes[i]?.process ?? 'stub+clients',
+			seconds: after - cpuBefore[i],
+		})),
 		perWorker,
 	};
 }
 
 async function main(): Promise<void> {
 	installExitHandlers();
-	if (!Number.isInteger(EXECUTIONS) || EXECUTIONS < 1) throw new Error(`N must be a positive whole number, got ${process.argv[2]}`);
+	if (!Number.isInteger(EXECUTIONS) || EXECUTIONS < 1)
+		throw new Error(`N must be a positive whole number, got ${process.argv[2]}`);
 	process.env.E2E_STANDIN_MODULE = join(__dirname, 'bench-standin.ts');
 	const usersGet = loadWorkflowFiles(WORKFLOWS_DIR).find((w) => w.file === 'users-get');
 	if (!usersGet) throw new Error('tests/e2e/workflows/users-get.json is missing');
@@ -194,7 +212,11 @@ async function main(): Promise<void> {
 	const path = webhookPath(workflow.id);
 
 	const services = await startQueueServices();
-	const setup = await setUp({ name: 'bench-scale', workflows: [workflow], env: postgresEnv(services.postgres) });
+	const setup = await setUp({
+		name: 'bench-scale',
+		workflows: [workflow],
+		env: postgresEnv(services.postgres),
+	});
 	const instance = setup.instance;
 	const results: Measurement[] = [];
 
@@ -204,7 +226,15 @@ async function main(): Promise<void> {
 	const client = new RestClient(instance.baseUrl);
 	await client.ownerLogin();
 	await publishWorkflow(client, workflow.id);
-	results.push(await measure('regular (main only)', services, { instance, pid: regular.child.pid ?? -1 }, [], path));
+	results.push(
+		await measure(
+			'regular (main only)',
+			services,
+			{ instance, pid: regular.child.pid ?? -1 },
+			[],
+			path,
+		),
+	);
 	await regular.stop();
 
 	log('Measuring queue mode with 1 worker…');
@@ -219,17 +249,28 @@ async function main(): Promise<void> {
 
 	log('Measuring queue mode with 2 workers…');
 	const second = await startWorker({ name: 'worker-2', main: instance, env });
-	results.push(await measure('queue, 2 workers', services, queueMainProcess, [first, second], path));
+	results.push(
+		await measure('queue, 2 workers', services, queueMainProcess, [first, second], path),
+	);
 	await Promise.all([queueMain.stop(), first.stop(), second.stop()]);
 
 	console.log(
 		`\nbench:scale: ${EXECUTIONS} production executions of webhook → Appwrite Users → Get, ${IN_FLIGHT} webhook calls in flight, ` +
 			`n8n 2.41.1, PostgreSQL + Redis on this machine, ${availableParallelism()} CPU(s)`,
 	);
-	const header = ['mode'.padEnd(18), 'exec/s'.padStart(6), 'span s'.padStart(6), 'n8n CPU ms/exec'.padStart(15), 'CPU busy'.padStart(8), 'load'.padStart(5)];
+	const header = [
+		'mode'.padEnd(18),
+		'exec/s'.padStart(6),
+		'span s'.padStart(6),
+		'n8n CPU ms/exec'.padStart(15),
+		'CPU busy'.padStart(8),
+		'load'.padStart(5),
+	];
 	console.log(`${header.join('  ')}  CPU seconds by process`);
 	for (const r of results) {
-		const n8nCpu = r.cpuSeconds.filter((c) => c.process === 'main' || c.process.startsWith('worker')).reduce((sum, c) => sum + c.seconds, 0);
+		const n8nCpu = r.cpuSeconds
+			.filter((c) => c.process === 'main' || c.process.startsWith('worker'))
+			.reduce((sum, c) => sum + c.seconds, 0);
 		const row = [
 			r.mode.padEnd(18),
 			r.perSecond.toFixed(1).padStart(6),
@@ -238,10 +279,13 @@ async function main(): Promise<void> {
 			`${Math.round(r.cpuBusy * 100)}%`.padStart(8),
 			r.load.toFixed(1).padStart(5),
 		];
-		console.log(`${row.join('  ')}  ${r.cpuSeconds.map((c) => `${c.process} ${c.seconds.toFixed(1)}`).join(', ')}`);
+		console.log(
+			`${row.join('  ')}  ${r.cpuSeconds.map((c) => `${c.process} ${c.seconds.toFixed(1)}`).join(', ')}`,
+		);
 	}
 	const twoWorkers = results[2];
-	if (twoWorkers.perWorker) console.log(`executions per worker with 2 workers: ${twoWorkers.perWorker}`);
+	if (twoWorkers.perWorker)
+		console.log(`executions per worker with 2 workers: ${twoWorkers.perWorker}`);
 	console.log(
 		`queue mode, 2 workers vs 1: ${(twoWorkers.perSecond / results[1].perSecond).toFixed(2)}x; 1 worker vs regular: ${(results[1].perSecond / results[0].perSecond).toFixed(2)}x`,
 	);

@@ -8,7 +8,11 @@ import { createServer } from 'node:http';
 
 const USER_PATH = /^\/v1\/users\/([^/?]+)$/;
 
-export async function startStandIn(): Promise<{ endpoint: string; port: number; stop(): Promise<void> }> {
+export async function startStandIn(): Promise<{
+	endpoint: string;
+	port: number;
+	stop(): Promise<void>;
+}> {
 	const server = createServer((request, response) => {
 		request.resume();
 		const userId = request.method === 'GET' ? USER_PATH.exec(request.url ?? '')?.[1] : undefined;
@@ -16,7 +20,14 @@ export async function startStandIn(): Promise<{ endpoint: string; port: number; 
 		response.end(
 			JSON.stringify(
 				userId
-					? { $id: decodeURIComponent(userId), name: 'Bench User', email: 'bench@example.com', status: true, labels: [], prefs: {} }
+					? {
+							$id: decodeURIComponent(userId),
+							name: 'Bench User',
+							email: 'bench@example.com',
+							status: true,
+							labels: [],
+							prefs: {},
+						}
 					: { message: 'Not found', code: 404, type: 'general_route_not_found', version: '1.8.0' },
 			),
 		);

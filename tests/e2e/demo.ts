@@ -15,16 +15,22 @@ import { isTriggerWorkflow, loadWorkflowFiles } from './lib/workflows';
 async function main(): Promise<number> {
 	installExitHandlers();
 	// trigger examples start once activated (npm start), not with `n8n execute`
-	const examples = loadWorkflowFiles(EXAMPLES_DIR, process.argv[2]).filter((example) => !isTriggerWorkflow(example));
+	const examples = loadWorkflowFiles(EXAMPLES_DIR, process.argv[2]).filter(
+		(example) => !isTriggerWorkflow(example),
+	);
 	if (examples.length === 0) throw new Error(`No example workflows in ${EXAMPLES_DIR}`);
 	const setup = await setUp({ name: 'demo-home', workflows: examples.map((e) => e.json) });
 
-	console.log(`\nn8n ${N8N_VERSION} with ${setup.pkg.name}@${setup.pkg.version}; Appwrite stand-in at ${setup.gate.endpoint}\n`);
+	console.log(
+		`\nn8n ${N8N_VERSION} with ${setup.pkg.name}@${setup.pkg.version}; Appwrite stand-in at ${setup.gate.endpoint}\n`,
+	);
 	let failures = 0;
 	for (const example of examples) {
 		const result = await executeWorkflow(setup.instance, example.json.id);
 		const problem = runProblem(example.json.nodes, result, { noErrorItems: true });
-		console.log(`━━ ${example.json.name}  (${(result.durationMs / 1000).toFixed(1)} s)${problem ? '  FAILED' : ''}`);
+		console.log(
+			`━━ ${example.json.name}  (${(result.durationMs / 1000).toFixed(1)} s)${problem ? '  FAILED' : ''}`,
+		);
 		if (result.run) console.log(formatRun(example.json.nodes, result));
 		if (problem) {
 			failures++;
@@ -32,7 +38,9 @@ async function main(): Promise<number> {
 		}
 		console.log('');
 	}
-	console.log(`demo: ${examples.length - failures} of ${examples.length} example workflows ran successfully`);
+	console.log(
+		`demo: ${examples.length - failures} of ${examples.length} example workflows ran successfully`,
+	);
 	return failures > 0 ? 1 : 0;
 }
 

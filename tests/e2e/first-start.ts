@@ -18,7 +18,17 @@
  * runs, so it is not part of `npm run test:e2e` or CI; the last line is `first-start: N passed, M failed`.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import {
+	cpSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	readlinkSync,
+	rmSync,
+	symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -38,7 +48,11 @@ interface Line {
 
 /** Copies what `git clone` would give (plus uncommitted work), without node_modules or build output. */
 async function copyRepository(target: string): Promise<void> {
-	const { stdout } = await run('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: ROOT_DIR, quiet: true });
+	const { stdout } = await run(
+		'git',
+		['ls-files', '--cached', '--others', '--exclude-standard', '-z'],
+		{ cwd: ROOT_DIR, quiet: true },
+	);
 	for (const file of stdout.split('\0').filter(Boolean)) {
 		if (!existsSync(join(ROOT_DIR, file))) continue; // deleted, not yet committed
 		if (file.split('/').includes('node_modules')) continue; // e.g. a tests/e2e/node_modules symlink to a shared install
@@ -46,15 +60,23 @@ async function copyRepository(target: string): Promise<void> {
 		cpSync(join(ROOT_DIR, file), join(target, file));
 	}
 	symlinkSync(join(ROOT_DIR, 'node_modules'), join(target, 'node_modules'));
-	if (existsSync(join(target, 'tests', 'e2e', 'node_modules'))) throw new Error('the copy has a tests/e2e/node_modules; it must start empty');
+	if (existsSync(join(target, 'tests', 'e2e', 'node_modules')))
+		throw new Error('the copy has a tests/e2e/node_modules; it must start empty');
 }
 
 /** Runs `npm start` in `dir` until the banner's last line, then presses Ctrl-C; every line timestamped. */
-function firstStart(dir: string, port: number): Promise<{ lines: Line[]; bannerAt?: number; exitCode: number | null; signal: string | null }> {
+function firstStart(
+	dir: string,
+	port: number,
+): Promise<{ lines: Line[]; bannerAt?: number; exitCode: number | null; signal: string | null }> {
 	return new Promise((resolveStart) => {
 		const lines: Line[] = [];
 		let bannerAt: number | undefined;
-		const child = spawn('npm', ['start', '--', '--port', String(port)], { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn('npm', ['start', '--', '--port', String(port)], {
+			cwd: dir,
+			detached: true,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		const partial = { stdout: '', stderr: '' };
 		const collect = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
 			const text = partial[stream] + chunk.toString();
@@ -126,7 +148,8 @@ async function main(): Promise<void> {
 
 		check(
 			'the n8n install ran from an empty tests/e2e/node_modules and completed',
-			all.some((line) => /^n8n [\d.]+ installed in /.test(line)) && existsSync(join(dir, 'tests/e2e/node_modules/.appwrite-suite-e2e-installed.json'))
+			all.some((line) => /^n8n [\d.]+ installed in /.test(line)) &&
+				existsSync(join(dir, 'tests/e2e/node_modules/.appwrite-suite-e2e-installed.json'))
 				? undefined
 				: 'no "n8n … installed in …" line, or no install marker',
 			all.find((line) => /^n8n [\d.]+ installed in /.test(line)),
@@ -148,22 +171,39 @@ async function main(): Promise<void> {
 			`${untilBanner.length} lines, longest silence ${(longest.ms / 1000).toFixed(1)} s, banner after ${formatSeconds((bannerAt ?? Date.now()) - started)}`,
 		);
 
-		const traces = all.filter((line) => /^\s+at \S.*(:\d+:\d+\)?|\(native\)|<anonymous>)$/.test(line));
-		check('no stack traces', traces.length > 0 ? `${traces.length} stack frame line(s), first: ${traces[0]}` : undefined);
+		const traces = all.filter((line) =>
+			/^\s+at \S.*(:\d+:\d+\)?|\(native\)|<anonymous>)$/.test(line),
+		);
+		check(
+			'no stack traces',
+			traces.length > 0 ? `${traces.length} stack frame line(s), first: ${traces[0]}` : undefined,
+		);
 
 		const container = /Running n8n outside a container is deprecated/;
-		const deprecations = all.filter((line) => /deprecat/i.test(line) && !container.test(line) && !/^There (is a deprecation|are deprecations) related to your n8n setup/.test(line));
+		const deprecations = all.filter(
+			(line) =>
+				/deprecat/i.test(line) &&
+				!container.test(line) &&
+				!/^There (is a deprecation|are deprecations) related to your n8n setup/.test(line),
+		);
 		const header = all.some((line) => /deprecations? related to your n8n setup/.test(line));
 		check(
 			'no n8n deprecation notices',
 			deprecations.length > 0 || (header && !all.some((line) => container.test(line)))
 				? `deprecation notice(s): ${deprecations.join(' | ') || '(header only)'}`
 				: undefined,
-			all.some((line) => container.test(line)) ? 'only n8n\'s "outside a container" notice, unavoidable for an npm install' : 'none at all',
+			all.some((line) => container.test(line))
+				? 'only n8n\'s "outside a container" notice, unavoidable for an npm install'
+				: 'none at all',
 		);
 
-		const runnerErrors = all.filter((line) => /python|task runner.*(fail|error|unavailable)|runner.*(failed|error)|TASK RUNNER/i.test(line));
-		check('no task-runner errors', runnerErrors.length > 0 ? runnerErrors.slice(0, 3).join(' | ') : undefined);
+		const runnerErrors = all.filter((line) =>
+			/python|task runner.*(fail|error|unavailable)|runner.*(failed|error)|TASK RUNNER/i.test(line),
+		);
+		check(
+			'no task-runner errors',
+			runnerErrors.length > 0 ? runnerErrors.slice(0, 3).join(' | ') : undefined,
+		);
 
 		const banner = all.slice(all.findIndex((line) => line.includes(' is running.')));
 		const missing = [
@@ -173,14 +213,22 @@ async function main(): Promise<void> {
 		]
 			.filter(([pattern]) => !banner.some((line) => (pattern as RegExp).test(line)))
 			.map(([, what]) => what);
-		check('the banner names the editor, the stand-in and how to reach the editor from elsewhere', bannerAt && missing.length === 0 ? undefined : `missing: ${missing.join(', ') || 'the whole banner'}`);
+		check(
+			'the banner names the editor, the stand-in and how to reach the editor from elsewhere',
+			bannerAt && missing.length === 0
+				? undefined
+				: `missing: ${missing.join(', ') || 'the whole banner'}`,
+		);
 
 		// npm itself ends by the terminal's SIGINT (it re-raises it after its script), the script exits 0
 		const stopped = all.some((line) => line.includes('SIGINT received, stopping everything'));
 		const left = processesIn(dir);
 		check(
 			'Ctrl-C stops everything it started',
-			stopped && (exitCode === 0 || signal === 'SIGINT') && (await portClosed(port)) && left.length === 0
+			stopped &&
+				(exitCode === 0 || signal === 'SIGINT') &&
+				(await portClosed(port)) &&
+				left.length === 0
 				? undefined
 				: `npm start ended with ${signal ?? `exit ${exitCode}`}; editor port ${port} ${(await portClosed(port)) ? 'closed' : 'still open'}; left running: ${left.join(', ') || 'nothing'}`,
 			`npm start ended with ${signal ?? `exit ${exitCode}`}, nothing left running`,

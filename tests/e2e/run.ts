@@ -25,7 +25,14 @@ import { checkExitRace } from './lib/exit-race';
 import { badCredentials, checkCredentialTests, type BadCredentials } from './lib/credential-checks';
 import type { Exchange } from './lib/keygate';
 import { checkRowMapper } from './lib/mapper';
-import { blockedAttempts, executeWorkflow, RestClient, startServer, type ExecuteResult, type N8nItem } from './lib/n8n';
+import {
+	blockedAttempts,
+	executeWorkflow,
+	RestClient,
+	startServer,
+	type ExecuteResult,
+	type N8nItem,
+} from './lib/n8n';
 import { EXAMPLES_DIR, WORKFLOWS_DIR } from './lib/paths';
 import { freePorts } from './lib/ports';
 import { cleanupAll, installExitHandlers, log } from './lib/proc';
@@ -34,7 +41,14 @@ import { setUp } from './lib/setup';
 import { createTally, errorText } from './lib/tally';
 import { checkPickers } from './lib/pickers';
 import { checkTriggers, loadTriggerWorkflows } from './lib/triggers';
-import { isTriggerWorkflow, loadExampleCases, loadWorkflowCases, nodeTypeOfFile, packageNodeTypesUsed, type WorkflowCase } from './lib/workflows';
+import {
+	isTriggerWorkflow,
+	loadExampleCases,
+	loadWorkflowCases,
+	nodeTypeOfFile,
+	packageNodeTypesUsed,
+	type WorkflowCase,
+} from './lib/workflows';
 
 // One at a time by default: two `n8n execute` processes on one user folder (one SQLite database) were seen to
 // lose a run on a loaded 2-core machine.
@@ -57,9 +71,16 @@ function binaryReader(home: string) {
 	};
 }
 
-async function checkWorkflow(wf: WorkflowCase, result: ExecuteResult, home: string, traffic: Exchange[]): Promise<void> {
+async function checkWorkflow(
+	wf: WorkflowCase,
+	result: ExecuteResult,
+	home: string,
+	traffic: Exchange[],
+): Promise<void> {
 	const name = `${wf.file}: ${wf.expectation.description}`;
-	const problem = runProblem(wf.json.nodes, result) ?? (result.run && (await checkExpectation(wf, result.run, binaryReader(home), traffic)));
+	const problem =
+		runProblem(wf.json.nodes, result) ??
+		(result.run && (await checkExpectation(wf, result.run, binaryReader(home), traffic)));
 	if (problem) fail(name, problem);
 	else pass(name, `${(result.durationMs / 1000).toFixed(1)} s`);
 }
@@ -76,9 +97,13 @@ async function main(): Promise<void> {
 	// trigger workflows run once activated, in the editor-side checks below
 	const e2eTriggerWorkflows = filter ? [] : loadTriggerWorkflows();
 	const triggerWorkflows = [...examples.filter(isTriggerWorkflow), ...e2eTriggerWorkflows];
-	if (cases.length === 0) throw new Error(`No workflows in ${WORKFLOWS_DIR}${filter ? ` match "${filter}"` : ''}`);
+	if (cases.length === 0)
+		throw new Error(`No workflows in ${WORKFLOWS_DIR}${filter ? ` match "${filter}"` : ''}`);
 	const clash = examples.find((e) => cases.some((c) => c.json.id === e.json.id));
-	if (clash) throw new Error(`examples/${clash.file}.json reuses the id ${clash.json.id} of a workflow in workflows/`);
+	if (clash)
+		throw new Error(
+			`examples/${clash.file}.json reuses the id ${clash.json.id} of a workflow in workflows/`,
+		);
 
 	let bad: BadCredentials | undefined;
 	const setup = await setUp({
@@ -99,7 +124,8 @@ async function main(): Promise<void> {
 
 	// no expectation looks at their traffic, so the examples may run in parallel (E2E_EXAMPLE_CONCURRENCY)
 	const queue = examples.filter((example) => !isTriggerWorkflow(example));
-	if (queue.length > 0) log(`Running ${queue.length} example workflow(s), ${EXAMPLE_CONCURRENCY} at a time…`);
+	if (queue.length > 0)
+		log(`Running ${queue.length} example workflow(s), ${EXAMPLE_CONCURRENCY} at a time…`);
 	const brokerPorts = await freePorts(EXAMPLE_CONCURRENCY);
 	await Promise.all(
 		brokerPorts.map(async (brokerPort) => {
@@ -110,7 +136,12 @@ async function main(): Promise<void> {
 				const problem =
 					runProblem(example.json.nodes, result, { noErrorItems: !expectation }) ??
 					(expectation && result.run
-						? await checkExpectation({ ...example, expectation }, result.run, binaryReader(setup.instance.home), setup.gate.since(mark))
+						? await checkExpectation(
+								{ ...example, expectation },
+								result.run,
+								binaryReader(setup.instance.home),
+								setup.gate.since(mark),
+							)
 						: undefined);
 				const name = `example ${example.file}: ${expectation ? expectation.description : `"${example.json.name}" runs`}`;
 				if (problem) fail(name, problem);
@@ -133,13 +164,19 @@ async function main(): Promise<void> {
 		for (const file of setup.pkg.nodes) {
 			const type = nodeTypeOfFile(file);
 			if (used.has(type)) pass(`coverage: ${type} is used by a workflow`);
-			else fail(`coverage: ${type}`, `no workflow in tests/e2e/workflows uses ${type}; add one (JSON + .expect.ts)`);
+			else
+				fail(
+					`coverage: ${type}`,
+					`no workflow in tests/e2e/workflows uses ${type}; add one (JSON + .expect.ts)`,
+				);
 		}
 
 		log('Starting n8n (n8n start) for the editor-side checks…');
 		const t = performance.now();
 		const server = await startServer(setup.instance);
-		log(`n8n is up at ${setup.instance.baseUrl} (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+		log(
+			`n8n is up at ${setup.instance.baseUrl} (${((performance.now() - t) / 1000).toFixed(1)} s)`,
+		);
 		try {
 			const client = new RestClient(setup.instance.baseUrl);
 			await client.ownerLogin();
@@ -158,15 +195,28 @@ async function main(): Promise<void> {
 
 			// Settings → Community Nodes (GET /rest/community-packages) lists the package with its nodes
 			try {
-				const response = await client.request<Array<{ packageName: string; installedVersion: string; installedNodes: Array<{ type: string }> }>>(
-					'GET',
-					'/community-packages',
+				const response = await client.request<
+					Array<{
+						packageName: string;
+						installedVersion: string;
+						installedNodes: Array<{ type: string }>;
+					}>
+				>('GET', '/community-packages');
+				const listed = (Array.isArray(response.data) ? response.data : []).find(
+					(p) => p.packageName === setup.pkg.name,
 				);
-				const listed = (Array.isArray(response.data) ? response.data : []).find((p) => p.packageName === setup.pkg.name);
-				assert.ok(listed, `GET /rest/community-packages answered ${response.status}: ${JSON.stringify(response.raw).slice(0, 300)}`);
+				assert.ok(
+					listed,
+					`GET /rest/community-packages answered ${response.status}: ${JSON.stringify(response.raw).slice(0, 300)}`,
+				);
 				assert.equal(listed.installedVersion, setup.pkg.version);
-				assert.deepEqual(listed.installedNodes.map((n) => n.type).sort(), setup.pkg.nodes.map(nodeTypeOfFile).sort());
-				pass(`editor: Settings → Community Nodes lists ${setup.pkg.name}@${setup.pkg.version} with its ${listed.installedNodes.length} nodes`);
+				assert.deepEqual(
+					listed.installedNodes.map((n) => n.type).sort(),
+					setup.pkg.nodes.map(nodeTypeOfFile).sort(),
+				);
+				pass(
+					`editor: Settings → Community Nodes lists ${setup.pkg.name}@${setup.pkg.version} with its ${listed.installedNodes.length} nodes`,
+				);
 			} catch (error) {
 				fail('editor: Settings → Community Nodes lists the package', errorText(error));
 			}
@@ -195,8 +245,13 @@ async function main(): Promise<void> {
 	const attempts = blockedAttempts(setup.instance);
 	if (attempts.length === 0) pass('network: n8n and the package only talked to 127.0.0.1');
 	else {
-		const targets = [...new Set(attempts.map((a) => `${a.kind} ${a.target} (n8n ${a.argv.join(' ')})`))];
-		fail('network: n8n and the package only talked to 127.0.0.1', `blocked attempts (see ${setup.instance.netGuardLog}):\n${targets.join('\n')}`);
+		const targets = [
+			...new Set(attempts.map((a) => `${a.kind} ${a.target} (n8n ${a.argv.join(' ')})`)),
+		];
+		fail(
+			'network: n8n and the package only talked to 127.0.0.1',
+			`blocked attempts (see ${setup.instance.netGuardLog}):\n${targets.join('\n')}`,
+		);
 	}
 
 	log(`e2e took ${((performance.now() - started) / 1000).toFixed(1)} s`);

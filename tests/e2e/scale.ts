@@ -26,7 +26,14 @@ import { performance } from 'node:perf_hooks';
 import { checkExpectation, type BinaryReader } from './lib/check';
 import type { Exchange, KeyGate } from './lib/keygate';
 import { badCredentials, checkCredentialTests, type BadCredentials } from './lib/credential-checks';
-import { blockedAttempts, RestClient, startServer, type N8nInstance, type N8nItem, type RawRun } from './lib/n8n';
+import {
+	blockedAttempts,
+	RestClient,
+	startServer,
+	type N8nInstance,
+	type N8nItem,
+	type RawRun,
+} from './lib/n8n';
 import { EXAMPLES_DIR, PACKAGE_NAME, WORKFLOWS_DIR } from './lib/paths';
 import { cleanupAll, installExitHandlers, log, onCleanup } from './lib/proc';
 import {
@@ -73,20 +80,35 @@ function binaryIds(run: RawRun): string[] {
  * Downloads every binary of a run from the main instance (`GET /rest/binary-data`, what the
  * editor's binary view calls): what a worker stored must be readable by another instance.
  */
-async function binariesFromMain(client: RestClient, run: RawRun): Promise<{ read: BinaryReader; problem?: string }> {
+async function binariesFromMain(
+	client: RestClient,
+	run: RawRun,
+): Promise<{ read: BinaryReader; problem?: string }> {
 	const bytes = new Map<string, Buffer>();
 	const unreadable: string[] = [];
 	for (const id of binaryIds(run)) {
-		const answer = await client.download(`/binary-data?id=${encodeURIComponent(id)}&action=download`);
+		const answer = await client.download(
+			`/binary-data?id=${encodeURIComponent(id)}&action=download`,
+		);
 		if (answer.status === 200) bytes.set(id, answer.body);
 		else unreadable.push(`${id} (HTTP ${answer.status})`);
 	}
 	const read: BinaryReader = (item: N8nItem, property = 'data') => {
 		const binary = item.binary?.[property];
 		if (!binary) return undefined;
-		return binary.id ? bytes.get(binary.id) : binary.data ? Buffer.from(binary.data, 'base64') : undefined;
+		return binary.id
+			? bytes.get(binary.id)
+			: binary.data
+				? Buffer.from(binary.data, 'base64')
+				: undefined;
 	};
-	return { read, problem: unreadable.length > 0 ? `main could not read binary data a worker stored: ${unreadable.join(', ')}` : undefined };
+	return {
+		read,
+		problem:
+			unreadable.length > 0
+				? `main could not read binary data a worker stored: ${unreadable.join(', ')}`
+				: undefined,
+	};
 }
 
 interface Ran {
@@ -97,13 +119,29 @@ interface Ran {
 }
 
 /** Calls the workflow's production webhook on main and waits for its execution record to finish. */
-async function runProduction(main: N8nInstance, client: RestClient, postgres: Postgres, gate: KeyGate, workflow: WorkflowFile): Promise<Ran> {
+async function runProduction(
+	main: N8nInstance,
+	client: RestClient,
+	postgres: Postgres,
+	gate: KeyGate,
+	workflow: WorkflowFile,
+): Promise<Ran> {
 	const mark = gate.lastSeq();
 	const answer = await callWebhook(main, webhookPath(workflow.json.id));
-	if (answer.status !== 200) throw new Error(`POST /webhook/${webhookPath(workflow.json.id)} answered ${answer.status}: ${answer.text.slice(0, 500)}`);
+	if (answer.status !== 200)
+		throw new Error(
+			`POST /webhook/${webhookPath(workflow.json.id)} answered ${answer.status}: ${answer.text.slice(0, 500)}`,
+		);
 	const [record] = await finishedExecutions(postgres, workflow.json.id);
-	if (record.mode !== 'webhook') throw new Error(`execution ${record.id} has mode "${record.mode}", expected a production "webhook" execution`);
-	return { executionId: record.id, run: await loadExecution(client, record.id), calls: gate.since(mark) };
+	if (record.mode !== 'webhook')
+		throw new Error(
+			`execution ${record.id} has mode "${record.mode}", expected a production "webhook" execution`,
+		);
+	return {
+		executionId: record.id,
+		run: await loadExecution(client, record.id),
+		calls: gate.since(mark),
+	};
 }
 
 /** Files under a user folder's local binary-data storage (there should be none in database mode). */
@@ -120,18 +158,25 @@ async function main(): Promise<void> {
 	const started = performance.now();
 	const cases = await loadWorkflowCases(WORKFLOWS_DIR);
 	// examples started by a trigger of this package are for scale-triggers.ts; the others get a webhook copy
-	const examples = (await loadExampleCases(EXAMPLES_DIR)).filter((e) => e.json.nodes.some((n) => n.type === MANUAL_TRIGGER));
+	const examples = (await loadExampleCases(EXAMPLES_DIR)).filter((e) =>
+		e.json.nodes.some((n) => n.type === MANUAL_TRIGGER),
+	);
 	const triggerWorkflows = queueTriggerWorkflows().all;
 
 	let t = performance.now();
 	const services = await startQueueServices();
-	log(`PostgreSQL on 127.0.0.1:${services.postgres.port}, Redis on 127.0.0.1:${services.redis.port} (${seconds(t)})`);
+	log(
+		`PostgreSQL on 127.0.0.1:${services.postgres.port}, Redis on 127.0.0.1:${services.redis.port} (${seconds(t)})`,
+	);
 	const env = queueEnv(services);
 
 	let bad: BadCredentials | undefined;
 	const setup = await setUp({
 		name: 'scale-main',
-		workflows: [...[...cases, ...examples].map((w) => asWebhookWorkflow(w.json)), ...triggerWorkflows.map((w) => w.json)],
+		workflows: [
+			...[...cases, ...examples].map((w) => asWebhookWorkflow(w.json)),
+			...triggerWorkflows.map((w) => w.json),
+		],
 		extraCredentials: async (endpoint) => {
 			bad = await badCredentials(endpoint);
 			return [bad.wrongKey, bad.unreachable];
@@ -144,17 +189,26 @@ async function main(): Promise<void> {
 	log(`Starting n8n in queue mode: main + ${WORKERS} workers…`);
 	const [server, ...workers] = await Promise.all([
 		startServer(main),
-		...Array.from({ length: WORKERS }, (_, i) => startWorker({ name: `scale-worker-${i + 1}`, main, env })),
+		...Array.from({ length: WORKERS }, (_, i) =>
+			startWorker({ name: `scale-worker-${i + 1}`, main, env }),
+		),
 	]);
 	onCleanup(() => server.stop()); // before PostgreSQL, which waits for its clients to leave
-	setup.gate.identifyClients(connectionOwner([{ name: MAIN_INSTANCE, child: server.child }, ...workers], setup.gate.port));
-	log(`Main at ${main.baseUrl}, workers ${workers.map((w) => w.name).join(', ')} ready (${seconds(t)})`);
+	setup.gate.identifyClients(
+		connectionOwner([{ name: MAIN_INSTANCE, child: server.child }, ...workers], setup.gate.port),
+	);
+	log(
+		`Main at ${main.baseUrl}, workers ${workers.map((w) => w.name).join(', ')} ready (${seconds(t)})`,
+	);
 	const client = new RestClient(main.baseUrl);
 	try {
 		await client.ownerLogin();
 	} catch (error) {
-		const state = server.child.exitCode === null ? 'running' : `exited with ${server.child.exitCode}`;
-		throw new Error(`${errorText(error)}\nn8n main (${state}) said:\n${server.output().slice(-3000)}`);
+		const state =
+			server.child.exitCode === null ? 'running' : `exited with ${server.child.exitCode}`;
+		throw new Error(
+			`${errorText(error)}\nn8n main (${state}) said:\n${server.output().slice(-3000)}`,
+		);
 	}
 
 	t = performance.now();
@@ -189,7 +243,14 @@ async function main(): Promise<void> {
 			const problem =
 				runDataProblem(example.json.nodes, result.run, { noErrorItems: !expectation }) ??
 				binaries.problem ??
-				(expectation ? await checkExpectation({ ...example, expectation }, result.run, binaries.read, result.calls) : undefined);
+				(expectation
+					? await checkExpectation(
+							{ ...example, expectation },
+							result.run,
+							binaries.read,
+							result.calls,
+						)
+					: undefined);
 			if (problem) tally.fail(name, problem);
 			else tally.pass(name, `execution ${result.executionId}`);
 		} catch (error) {
@@ -199,16 +260,31 @@ async function main(): Promise<void> {
 
 	// n8n's records: every execution is a production one, taken off the queue by exactly one worker, and both worked
 	try {
-		const records = await executionRecords(services.postgres, [...cases, ...examples].map((w) => w.json.id));
+		const records = await executionRecords(
+			services.postgres,
+			[...cases, ...examples].map((w) => w.json.id),
+		);
 		const notProduction = records.filter((r) => r.mode !== 'webhook');
-		if (notProduction.length > 0) throw new Error(`not production executions: ${JSON.stringify(notProduction)}`);
-		const takenBy = await workerOfExecutions(workers, records.map((r) => r.id));
+		if (notProduction.length > 0)
+			throw new Error(`not production executions: ${JSON.stringify(notProduction)}`);
+		const takenBy = await workerOfExecutions(
+			workers,
+			records.map((r) => r.id),
+		);
 		const wrong = [...takenBy].filter(([, names]) => names.length !== 1);
-		if (wrong.length > 0) throw new Error(`executions not run by exactly one worker: ${wrong.map(([id, names]) => `${id} → [${names.join(', ')}]`).join('; ')}`);
-		const perWorker = workers.map((w) => ({ worker: w.name, executions: [...takenBy].filter(([, names]) => names[0] === w.name).map(([id]) => id) }));
-		for (const { worker, executions } of perWorker) log(`  ${worker} ran ${executions.length} execution(s): ${executions.join(', ')}`);
+		if (wrong.length > 0)
+			throw new Error(
+				`executions not run by exactly one worker: ${wrong.map(([id, names]) => `${id} → [${names.join(', ')}]`).join('; ')}`,
+			);
+		const perWorker = workers.map((w) => ({
+			worker: w.name,
+			executions: [...takenBy].filter(([, names]) => names[0] === w.name).map(([id]) => id),
+		}));
+		for (const { worker, executions } of perWorker)
+			log(`  ${worker} ran ${executions.length} execution(s): ${executions.join(', ')}`);
 		const idle = perWorker.filter((w) => w.executions.length === 0);
-		if (idle.length > 0) throw new Error(`${idle.map((w) => w.worker).join(', ')} ran no execution`);
+		if (idle.length > 0)
+			throw new Error(`${idle.map((w) => w.worker).join(', ')} ran no execution`);
 		tally.pass(
 			`queue: ${records.length} production executions, each run by one worker, every worker ran some`,
 			perWorker.map((w) => `${w.worker}: ${w.executions.length}`).join(', '),
@@ -219,14 +295,33 @@ async function main(): Promise<void> {
 
 	// the gate names the process behind each call: an execution's calls are the worker's that ran it, never main's
 	try {
-		const takenBy = await workerOfExecutions(workers, ran.map((r) => r.executionId));
-		const callers = ran.map((r) => ({ id: r.executionId, ranBy: takenBy.get(r.executionId)?.[0], from: [...new Set(r.calls.map(callerName))] }));
+		const takenBy = await workerOfExecutions(
+			workers,
+			ran.map((r) => r.executionId),
+		);
+		const callers = ran.map((r) => ({
+			id: r.executionId,
+			ranBy: takenBy.get(r.executionId)?.[0],
+			from: [...new Set(r.calls.map(callerName))],
+		}));
 		const elsewhere = callers.filter((c) => c.from.some((name) => name !== c.ranBy));
-		if (elsewhere.length > 0) throw new Error(`calls not made by the worker that ran the execution: ${elsewhere.map((c) => `${c.id} (run by ${c.ranBy}) ← ${c.from.join(', ')}`).join('; ')}`);
-		const perCaller = workers.map((w) => `${w.name}: ${ran.flatMap((r) => r.calls).filter((call) => call.client === w.name).length}`);
-		tally.pass("queue: each execution's Appwrite calls came from the worker that ran it", `calls by ${perCaller.join(', ')}`);
+		if (elsewhere.length > 0)
+			throw new Error(
+				`calls not made by the worker that ran the execution: ${elsewhere.map((c) => `${c.id} (run by ${c.ranBy}) ← ${c.from.join(', ')}`).join('; ')}`,
+			);
+		const perCaller = workers.map(
+			(w) =>
+				`${w.name}: ${ran.flatMap((r) => r.calls).filter((call) => call.client === w.name).length}`,
+		);
+		tally.pass(
+			"queue: each execution's Appwrite calls came from the worker that ran it",
+			`calls by ${perCaller.join(', ')}`,
+		);
 	} catch (error) {
-		tally.fail("queue: each execution's Appwrite calls came from the worker that ran it", tally.errorText(error));
+		tally.fail(
+			"queue: each execution's Appwrite calls came from the worker that ran it",
+			tally.errorText(error),
+		);
 	}
 
 	// binary data in queue mode lives in the shared database, never on one instance's disk
@@ -234,12 +329,20 @@ async function main(): Promise<void> {
 		const ids = ran.flatMap((r) => binaryIds(r.run));
 		if (ids.length === 0) throw new Error('no execution produced binary data');
 		const notDatabase = ids.filter((id) => !id.startsWith('database:'));
-		if (notDatabase.length > 0) throw new Error(`binary data outside the database: ${notDatabase.join(', ')}`);
+		if (notDatabase.length > 0)
+			throw new Error(`binary data outside the database: ${notDatabase.join(', ')}`);
 		const onDisk = [main, ...workers.map((w) => w.instance)].flatMap(localBinaryFiles);
-		if (onDisk.length > 0) throw new Error(`binary files on an instance's disk: ${onDisk.join(', ')}`);
-		tally.pass('binary data: stored by the workers in PostgreSQL and served by main', `${ids.length} binary item(s)`);
+		if (onDisk.length > 0)
+			throw new Error(`binary files on an instance's disk: ${onDisk.join(', ')}`);
+		tally.pass(
+			'binary data: stored by the workers in PostgreSQL and served by main',
+			`${ids.length} binary item(s)`,
+		);
 	} catch (error) {
-		tally.fail('binary data: stored by the workers in PostgreSQL and served by main', tally.errorText(error));
+		tally.fail(
+			'binary data: stored by the workers in PostgreSQL and served by main',
+			tally.errorText(error),
+		);
 	}
 
 	if (bad) await checkCredentialTests(client, setup.credential, bad, tally);
@@ -251,7 +354,10 @@ async function main(): Promise<void> {
 	try {
 		const untested = await untestedTriggers(client, PACKAGE_NAME);
 		if (untested.length > 0) {
-			tally.fail('triggers: every trigger node has a queue-mode check', `no check in tests/e2e/scale-triggers.ts for: ${untested.join(', ')}`);
+			tally.fail(
+				'triggers: every trigger node has a queue-mode check',
+				`no check in tests/e2e/scale-triggers.ts for: ${untested.join(', ')}`,
+			);
 		} else {
 			tally.pass('triggers: every trigger node has a queue-mode check');
 		}
@@ -261,10 +367,16 @@ async function main(): Promise<void> {
 
 	await Promise.all([server.stop(), ...workers.map((w) => w.stop())]);
 	const attempts = [main, ...workers.map((w) => w.instance)].flatMap(blockedAttempts);
-	if (attempts.length === 0) tally.pass('network: main, workers and the package only talked to 127.0.0.1');
+	if (attempts.length === 0)
+		tally.pass('network: main, workers and the package only talked to 127.0.0.1');
 	else {
-		const targets = [...new Set(attempts.map((a) => `${a.kind} ${a.target} (n8n ${a.argv.join(' ')})`))];
-		tally.fail('network: main, workers and the package only talked to 127.0.0.1', `blocked attempts:\n${targets.join('\n')}`);
+		const targets = [
+			...new Set(attempts.map((a) => `${a.kind} ${a.target} (n8n ${a.argv.join(' ')})`)),
+		];
+		tally.fail(
+			'network: main, workers and the package only talked to 127.0.0.1',
+			`blocked attempts:\n${targets.join('\n')}`,
+		);
 	}
 	log(`scale test took ${seconds(started)}`);
 }

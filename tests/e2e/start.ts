@@ -14,7 +14,15 @@ import { join } from 'node:path';
 import { OWNER, RestClient, startServer } from './lib/n8n';
 import { EXAMPLES_DIR, N8N_VERSION } from './lib/paths';
 import { freePort } from './lib/ports';
-import { cleanupAll, describeEnd, installExitHandlers, isShuttingDown, log, onCleanup, withProgress } from './lib/proc';
+import {
+	cleanupAll,
+	describeEnd,
+	installExitHandlers,
+	isShuttingDown,
+	log,
+	onCleanup,
+	withProgress,
+} from './lib/proc';
 import { STANDIN_API_KEY, setUp } from './lib/setup';
 import { loadWorkflowFiles } from './lib/workflows';
 
@@ -28,9 +36,15 @@ function portIsFree(port: number): Promise<boolean> {
 
 async function choosePort(): Promise<number> {
 	const flag = process.argv.indexOf('--port');
-	const wanted = flag !== -1 ? Number(process.argv[flag + 1]) : process.env.PORT ? Number(process.env.PORT) : undefined;
+	const wanted =
+		flag !== -1
+			? Number(process.argv[flag + 1])
+			: process.env.PORT
+				? Number(process.env.PORT)
+				: undefined;
 	if (wanted !== undefined) {
-		if (!Number.isInteger(wanted) || wanted <= 0 || wanted > 65535) throw new Error(`Invalid port: ${wanted}`);
+		if (!Number.isInteger(wanted) || wanted <= 0 || wanted > 65535)
+			throw new Error(`Invalid port: ${wanted}`);
 		if (!(await portIsFree(wanted))) throw new Error(`Port ${wanted} on 127.0.0.1 is in use`);
 		return wanted;
 	}
@@ -47,7 +61,10 @@ async function main(): Promise<void> {
 	const started = Date.now();
 	const server = await withProgress(
 		'  n8n is starting',
-		startServer(setup.instance, { echo: true, env: { N8N_LOG_LEVEL: process.env.E2E_N8N_LOG_LEVEL ?? 'warn' } }),
+		startServer(setup.instance, {
+			echo: true,
+			env: { N8N_LOG_LEVEL: process.env.E2E_N8N_LOG_LEVEL ?? 'warn' },
+		}),
 	);
 	onCleanup(() => server.stop());
 	await new RestClient(setup.instance.baseUrl).ownerLogin();

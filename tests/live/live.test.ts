@@ -14,14 +14,26 @@ const projectId = process.env.APPWRITE_LIVE_PROJECT;
 const apiKey = process.env.APPWRITE_LIVE_KEY;
 const configured = Boolean(endpoint && projectId && apiKey);
 
-const credentials = { appwriteApi: { endpoint: endpoint ?? '', projectId: projectId ?? '', apiKey: apiKey ?? '', selfSigned: false } };
+const credentials = {
+	appwriteApi: {
+		endpoint: endpoint ?? '',
+		projectId: projectId ?? '',
+		apiKey: apiKey ?? '',
+		selfSigned: false,
+	},
+};
 
 describe.skipIf(!configured)('against a real Appwrite server (APPWRITE_LIVE_*)', () => {
 	it('creates, reads, updates, lists and deletes a user', async () => {
 		const email = `n8n-live-${Date.now()}@example.com`;
 		const created = await runNode({
 			type: 'appwriteUsers',
-			parameters: { resource: 'user', operation: 'create', userId: '', additionalFields: { email, name: 'n8n live test', labels: 'n8nlive' } },
+			parameters: {
+				resource: 'user',
+				operation: 'create',
+				userId: '',
+				additionalFields: { email, name: 'n8n live test', labels: 'n8nlive' },
+			},
 			credentials,
 		});
 		expect(created.error?.message).toBeUndefined();
@@ -29,23 +41,42 @@ describe.skipIf(!configured)('against a real Appwrite server (APPWRITE_LIVE_*)',
 		try {
 			const updated = await runNode({
 				type: 'appwriteUsers',
-				parameters: { resource: 'user', operation: 'update', userId, additionalFields: { name: 'n8n live test 2', status: false } },
+				parameters: {
+					resource: 'user',
+					operation: 'update',
+					userId,
+					additionalFields: { name: 'n8n live test 2', status: false },
+				},
 				credentials,
 			});
-			expect(updated.output()[0].json).toMatchObject({ $id: userId, name: 'n8n live test 2', status: false });
+			expect(updated.output()[0].json).toMatchObject({
+				$id: userId,
+				name: 'n8n live test 2',
+				status: false,
+			});
 			const listed = await runNode({
 				type: 'appwriteUsers',
 				parameters: {
 					resource: 'user',
 					operation: 'getAll',
 					returnAll: true,
-					additionalFields: { queries: { conditions: [{ method: 'equal', attribute: 'email', valueType: 'string', value: email }] } },
+					additionalFields: {
+						queries: {
+							conditions: [
+								{ method: 'equal', attribute: 'email', valueType: 'string', value: email },
+							],
+						},
+					},
 				},
 				credentials,
 			});
 			expect(listed.output().map((item) => item.json.$id)).toEqual([userId]);
 		} finally {
-			const deleted = await runNode({ type: 'appwriteUsers', parameters: { resource: 'user', operation: 'delete', userId }, credentials });
+			const deleted = await runNode({
+				type: 'appwriteUsers',
+				parameters: { resource: 'user', operation: 'delete', userId },
+				credentials,
+			});
 			expect(deleted.output()[0].json).toEqual({ success: true });
 		}
 	});
@@ -61,7 +92,11 @@ describe.skipIf(!configured)('against a real Appwrite server (APPWRITE_LIVE_*)',
 	});
 
 	it('lists countries', async () => {
-		const result = await runNode({ type: 'appwriteLocale', parameters: { resource: 'locale', operation: 'getCountries', returnAll: true }, credentials });
+		const result = await runNode({
+			type: 'appwriteLocale',
+			parameters: { resource: 'locale', operation: 'getCountries', returnAll: true },
+			credentials,
+		});
 		expect(result.output().length).toBeGreaterThan(100);
 	});
 });

@@ -5,7 +5,9 @@ import { loadPackage } from '../support/engine';
 import { refusedEndpoint, StubServer } from '../support/stub-server';
 
 let stub: StubServer;
-let credentialTest: (credential: ICredentialsDecrypted) => Promise<{ status: string; message: string }>;
+let credentialTest: (
+	credential: ICredentialsDecrypted,
+) => Promise<{ status: string; message: string }>;
 const API_KEY = 'standard_secret_api_key_123';
 
 beforeAll(async () => {
@@ -21,20 +23,34 @@ afterAll(async () => stub.close());
 beforeEach(() => stub.reset());
 
 function check(endpoint: string, apiKey = API_KEY) {
-	return credentialTest({ id: '1', name: 'Appwrite', type: 'appwriteApi', data: { endpoint, projectId: 'test-project', apiKey, selfSigned: false } });
+	return credentialTest({
+		id: '1',
+		name: 'Appwrite',
+		type: 'appwriteApi',
+		data: { endpoint, projectId: 'test-project', apiKey, selfSigned: false },
+	});
 }
 
 describe('the credential test the nodes offer n8n', () => {
 	it('passes when the key is accepted, calling the scope-free health check with project and key', async () => {
 		stub.on('GET', '/v1/health', { json: { name: 'http', ping: 1, status: 'pass' } });
-		expect(await check(stub.endpoint.replace(/\/v1$/, '/'))).toEqual({ status: 'OK', message: 'Connection successful' });
+		expect(await check(stub.endpoint.replace(/\/v1$/, '/'))).toEqual({
+			status: 'OK',
+			message: 'Connection successful',
+		});
 		expect(stub.requests[0].path).toBe('/v1/health');
 		expect(stub.requests[0].headers['x-appwrite-project']).toBe('test-project');
 		expect(stub.requests[0].headers['x-appwrite-key']).toBe(API_KEY);
 	});
 
 	it('says the key was not recognised when Appwrite treats the caller as a guest', async () => {
-		stub.error('GET', '/v1/health', 401, 'general_unauthorized_scope', 'User (role: guests) missing scope (health.read)');
+		stub.error(
+			'GET',
+			'/v1/health',
+			401,
+			'general_unauthorized_scope',
+			'User (role: guests) missing scope (health.read)',
+		);
 		const result = await check(stub.endpoint, 'wrong-key');
 		expect(result.status).toBe('Error');
 		expect(result.message).toBe(
@@ -43,8 +59,16 @@ describe('the credential test the nodes offer n8n', () => {
 	});
 
 	it('names a wrong project ID', async () => {
-		stub.error('GET', '/v1/health', 404, 'project_not_found', 'Project with the requested ID could not be found.');
-		expect((await check(stub.endpoint)).message).toContain(`No project with this Project ID exists at ${stub.endpoint}: check the Project ID in the credential.`);
+		stub.error(
+			'GET',
+			'/v1/health',
+			404,
+			'project_not_found',
+			'Project with the requested ID could not be found.',
+		);
+		expect((await check(stub.endpoint)).message).toContain(
+			`No project with this Project ID exists at ${stub.endpoint}: check the Project ID in the credential.`,
+		);
 	});
 
 	it('says when the endpoint is not an Appwrite API', async () => {
@@ -65,10 +89,15 @@ describe('the credential test the nodes offer n8n', () => {
 	});
 
 	it('fails on a page that is not Appwrite, such as the console or a login page, naming its title', async () => {
-		stub.on('GET', '/v1/health', { body: '<!doctype html><html><head><title>Sign in – Example SSO</title></head><body>…</body></html>', headers: { 'content-type': 'text/html; charset=utf-8' } });
+		stub.on('GET', '/v1/health', {
+			body: '<!doctype html><html><head><title>Sign in – Example SSO</title></head><body>…</body></html>',
+			headers: { 'content-type': 'text/html; charset=utf-8' },
+		});
 		const result = await check(stub.endpoint);
 		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/^Appwrite's endpoint answered GET \/v1\/health with HTTP 200 with text\/html instead of JSON: "Sign in – Example SSO"\. HTTP 200, content type text\/html\./);
+		expect(result.message).toMatch(
+			/^Appwrite's endpoint answered GET \/v1\/health with HTTP 200 with text\/html instead of JSON: "Sign in – Example SSO"\. HTTP 200, content type text\/html\./,
+		);
 	});
 
 	it('fails on JSON that is not the health status', async () => {

@@ -28,7 +28,11 @@ beforeAll(async () => {
 afterAll(async () => stub.close());
 
 /** A value per field, distinct across the action's fields, with the value node-appwrite should send. */
-function distinctValue(param: ParamSpec, index: number, defaults: Record<string, unknown>): { input: unknown; sent: unknown } {
+function distinctValue(
+	param: ParamSpec,
+	index: number,
+	defaults: Record<string, unknown>,
+): { input: unknown; sent: unknown } {
 	switch (param.kind) {
 		case 'number': {
 			const value = Number(defaults[param.name] ?? 0) + index + 1;
@@ -39,21 +43,39 @@ function distinctValue(param: ParamSpec, index: number, defaults: Record<string,
 		case 'options':
 		case 'multiOptions': {
 			const value = param.values?.[index % param.values.length] as string;
-			return param.kind === 'options' ? { input: value, sent: value } : { input: [value], sent: [value] };
+			return param.kind === 'options'
+				? { input: value, sent: value }
+				: { input: [value], sent: [value] };
 		}
 		case 'json':
-			return { input: `{"field${index}": "${param.name}"}`, sent: { [`field${index}`]: param.name } };
+			return {
+				input: `{"field${index}": "${param.name}"}`,
+				sent: { [`field${index}`]: param.name },
+			};
 		case 'jsonList':
-			return { input: `[{"field${index}": "${param.name}"}]`, sent: [{ [`field${index}`]: param.name }] };
+			return {
+				input: `[{"field${index}": "${param.name}"}]`,
+				sent: [{ [`field${index}`]: param.name }],
+			};
 		case 'stringList':
-			return { input: `${param.name}-a, ${param.name}-b`, sent: [`${param.name}-a`, `${param.name}-b`] };
+			return {
+				input: `${param.name}-a, ${param.name}-b`,
+				sent: [`${param.name}-a`, `${param.name}-b`],
+			};
 		case 'dateTime':
-			return { input: `2031-01-0${(index % 9) + 1}T00:00:00.000Z`, sent: `2031-01-0${(index % 9) + 1}T00:00:00.000Z` };
+			return {
+				input: `2031-01-0${(index % 9) + 1}T00:00:00.000Z`,
+				sent: `2031-01-0${(index % 9) + 1}T00:00:00.000Z`,
+			};
 		case 'binary':
 			return { input: 'data', sent: 'file content' };
 		case 'queries':
 			return {
-				input: { conditions: [{ method: 'equal', attribute: param.name, valueType: 'string', value: `q${index}` }] },
+				input: {
+					conditions: [
+						{ method: 'equal', attribute: param.name, valueType: 'string', value: `q${index}` },
+					],
+				},
 				sent: [JSON.stringify({ method: 'equal', attribute: param.name, values: [`q${index}`] })],
 			};
 		default:
@@ -65,7 +87,8 @@ function distinctValue(param: ParamSpec, index: number, defaults: Record<string,
 function carried(requests: RecordedRequest[]): Map<string, unknown> {
 	const values = new Map<string, unknown>();
 	for (const request of requests) {
-		for (const [key, value] of Object.entries((request.json as Record<string, unknown>) ?? {})) values.set(key, value);
+		for (const [key, value] of Object.entries((request.json as Record<string, unknown>) ?? {}))
+			values.set(key, value);
 		for (const [key, value] of request.query.entries()) {
 			const [, name, listed] = /^(\w+)(\[\d+\])?$/.exec(key) ?? [];
 			if (!name) continue;
@@ -76,7 +99,8 @@ function carried(requests: RecordedRequest[]): Map<string, unknown> {
 		for (const [key, value] of request.form ?? []) {
 			const name = key.replace(/\[\]$/, '');
 			if (typeof value !== 'string') values.set(name, value.content.toString());
-			else if (key.endsWith('[]')) values.set(name, [...((values.get(name) as unknown[]) ?? []), value]);
+			else if (key.endsWith('[]'))
+				values.set(name, [...((values.get(name) as unknown[]) ?? []), value]);
 			// Multipart fields are text: booleans arrive as "true"/"false", as in a query string.
 			else values.set(name, value === 'true' ? true : value === 'false' ? false : value);
 		}
@@ -86,11 +110,16 @@ function carried(requests: RecordedRequest[]): Map<string, unknown> {
 
 /** A plausible answer for the action's output kind; a download's first request reads the file's details. */
 function answerFor(spec: ActionSpec, requestNumber: number) {
-	const readsDetailsFirst = spec.output.kind === 'binary' && spec.output.metadataStep === 0 && requestNumber === 1;
+	const readsDetailsFirst =
+		spec.output.kind === 'binary' && spec.output.metadataStep === 0 && requestNumber === 1;
 	if (spec.output.kind === 'binary' && !readsDetailsFirst) {
-		return { body: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), headers: { 'content-type': 'image/png' } };
+		return {
+			body: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+			headers: { 'content-type': 'image/png' },
+		};
 	}
-	if (spec.output.kind === 'list') return { json: { total: 1, [spec.output.key]: [{ $id: 'record-1' }] } };
+	if (spec.output.kind === 'list')
+		return { json: { total: 1, [spec.output.key]: [{ $id: 'record-1' }] } };
 	if (spec.output.kind === 'delete') return { status: 204 };
 	return { json: { $id: 'result-1', name: 'file.png', mimeType: 'image/png' } };
 }
@@ -99,7 +128,15 @@ const actions = catalog.flatMap((service) =>
 	service.actions.flatMap((action: CatalogAction) => {
 		const selector = action.params.find((param) => param.selector);
 		const choices = selector ? (selector.options ?? []).map((option) => option.value) : [undefined];
-		return choices.map((choice) => [`${service.node} ${actionKey(action)}${choice ? ` (${choice})` : ''}`, service, action, choice] as const);
+		return choices.map(
+			(choice) =>
+				[
+					`${service.node} ${actionKey(action)}${choice ? ` (${choice})` : ''}`,
+					service,
+					action,
+					choice,
+				] as const,
+		);
 	}),
 );
 
@@ -108,7 +145,12 @@ describe('every field shown is sent, under its own name', () => {
 		const spec = actionSpec(service, action, sdk);
 		const defaults = Object.fromEntries(action.params.map((param) => [param.name, param.default]));
 		const expected = new Map<string, unknown>();
-		const base = { resource: action.resource, operation: action.operation, returnAll: false, limit: 5 };
+		const base = {
+			resource: action.resource,
+			operation: action.operation,
+			returnAll: false,
+			limit: 5,
+		};
 		const parameters = fillParameters(spec, base, (param, index) => {
 			if (action.params.find((entry) => entry.name === param.name)?.selector) return choice;
 			const { input, sent } = distinctValue(param, index, defaults);
@@ -121,13 +163,22 @@ describe('every field shown is sent, under its own name', () => {
 		const items: INodeExecutionData[] = spec.params.some((param) => param.kind === 'binary')
 			? [binaryItem(Buffer.from('file content'), 'upload.txt', 'text/plain')]
 			: [{ json: {} }];
-		const print = ['log', 'info', 'warn', 'error', 'debug'].map((method) => vi.spyOn(console, method as 'log'));
+		const print = ['log', 'info', 'warn', 'error', 'debug'].map((method) =>
+			vi.spyOn(console, method as 'log'),
+		);
 		const result = await runNode({
 			type: service.node.charAt(0).toLowerCase() + service.node.slice(1),
 			// As a new workflow: the current version of the node, whose layout the call table gives.
 			typeVersion: service.version ?? 1,
 			parameters,
-			credentials: { appwriteApi: { endpoint: stub.endpoint, projectId: 'p', apiKey: 'secret-key', selfSigned: false } },
+			credentials: {
+				appwriteApi: {
+					endpoint: stub.endpoint,
+					projectId: 'p',
+					apiKey: 'secret-key',
+					selfSigned: false,
+				},
+			},
 			items,
 		});
 		for (const spy of print) {
@@ -144,7 +195,9 @@ describe('every field shown is sent, under its own name', () => {
 			.join(' ');
 		for (const [name, value] of expected) {
 			if (!sent.has(name)) {
-				expect(everything, `${name} should be sent`).toContain(typeof value === 'object' ? JSON.stringify(value) : String(value));
+				expect(everything, `${name} should be sent`).toContain(
+					typeof value === 'object' ? JSON.stringify(value) : String(value),
+				);
 			} else if (name === 'queries') {
 				expect(sent.get(name), name).toEqual(expect.arrayContaining(value as unknown[]));
 			} else if (typeof value === 'number' && typeof sent.get(name) === 'string') {

@@ -21,7 +21,12 @@ afterAll(async () => stub.close());
 beforeEach(() => stub.reset());
 
 const credentials = () => ({
-	appwriteApi: { endpoint: stub.endpoint, projectId: 'test-project', apiKey: API_KEY, selfSigned: false },
+	appwriteApi: {
+		endpoint: stub.endpoint,
+		projectId: 'test-project',
+		apiKey: API_KEY,
+		selfSigned: false,
+	},
 });
 
 const COLUMNS_PATH = '/v1/tablesdb/shop/tables/orders/columns';
@@ -33,11 +38,32 @@ const COLUMNS = [
 	{ key: 'price', type: 'double', status: 'available', required: false, array: false },
 	{ key: 'qty', type: 'integer', status: 'available', required: true, array: false },
 	{ key: 'paid', type: 'boolean', status: 'available', required: false, array: false },
-	{ key: 'status', type: 'string', format: 'enum', elements: ['open', 'closed'], status: 'available', required: false },
+	{
+		key: 'status',
+		type: 'string',
+		format: 'enum',
+		elements: ['open', 'closed'],
+		status: 'available',
+		required: false,
+	},
 	{ key: 'tags', type: 'string', status: 'available', required: false, array: true },
 	{ key: 'placedAt', type: 'datetime', status: 'available', required: false, array: false },
-	{ key: 'customer', type: 'relationship', relationType: 'manyToOne', side: 'parent', status: 'available', required: false },
-	{ key: 'lines', type: 'relationship', relationType: 'oneToMany', side: 'parent', status: 'available', required: false },
+	{
+		key: 'customer',
+		type: 'relationship',
+		relationType: 'manyToOne',
+		side: 'parent',
+		status: 'available',
+		required: false,
+	},
+	{
+		key: 'lines',
+		type: 'relationship',
+		relationType: 'oneToMany',
+		side: 'parent',
+		status: 'available',
+		required: false,
+	},
 	{ key: 'location', type: 'point', status: 'available', required: false },
 	{ key: 'contact', type: 'string', format: 'email', status: 'available', required: false },
 	{ key: 'old', type: 'string', status: 'deleting', required: false },
@@ -88,13 +114,18 @@ async function runRows(
 }
 
 function echoRow(status = 201) {
-	return (request: { json?: unknown }) => ({ status, json: { $id: 'r1', ...(request.json as object) } });
+	return (request: { json?: unknown }) => ({
+		status,
+		json: { $id: 'r1', ...(request.json as object) },
+	});
 }
 
 describe('the row mapper loads the table columns', () => {
 	it('as typed fields with required flags and enum choices, skipping a column being deleted', async () => {
 		answerColumns();
-		const { fields } = await (await tablesDb({ operation: 'create' })).resourceMapping('getColumns');
+		const { fields } = await (
+			await tablesDb({ operation: 'create' })
+		).resourceMapping('getColumns');
 		expect(fields.map((entry) => [entry.id, entry.type, entry.required])).toEqual([
 			['name', 'string', true],
 			['price', 'number', false],
@@ -130,20 +161,32 @@ describe('the row mapper loads the table columns', () => {
 		answerColumns();
 		const update = await (await tablesDb({ operation: 'update' })).resourceMapping('getColumns');
 		expect(update.fields.filter((entry) => entry.required)).toEqual([]);
-		const createMany = await (await tablesDb({ operation: 'createMany' })).resourceMapping('getColumns');
+		const createMany = await (
+			await tablesDb({ operation: 'createMany' })
+		).resourceMapping('getColumns');
 		expect(createMany.fields[0]).toMatchObject({ id: '$id', required: false, type: 'string' });
-		const upsertMany = await (await tablesDb({ operation: 'upsertMany' })).resourceMapping('getColumns');
+		const upsertMany = await (
+			await tablesDb({ operation: 'upsertMany' })
+		).resourceMapping('getColumns');
 		expect(upsertMany.fields[0]).toMatchObject({ id: '$id', required: true });
 	});
 
 	it('asks nothing of Appwrite until a table is chosen', async () => {
-		const result = await (await tablesDb({ operation: 'create', tableId: '' })).resourceMapping('getColumns');
+		const result = await (
+			await tablesDb({ operation: 'create', tableId: '' })
+		).resourceMapping('getColumns');
 		expect(result.fields).toEqual([]);
 		expect(stub.requests).toEqual([]);
 	});
 
 	it('names the missing scope when the key cannot read the table', async () => {
-		stub.error('GET', COLUMNS_PATH, 401, 'general_unauthorized_scope', 'app (role: applications) missing scopes (["tables.read"])');
+		stub.error(
+			'GET',
+			COLUMNS_PATH,
+			401,
+			'general_unauthorized_scope',
+			'app (role: applications) missing scopes (["tables.read"])',
+		);
 		const failure = await (await tablesDb({ operation: 'create' }))
 			.resourceMapping('getColumns')
 			.then(
@@ -184,7 +227,11 @@ describe('a row written through mapped columns', () => {
 					},
 				},
 			},
-			[{ json: { price: '12.5', tags: 'gift, rush', lines: ['l1', 'l2'], location: '[1.5, 2.5]' } }],
+			[
+				{
+					json: { price: '12.5', tags: 'gift, rush', lines: ['l1', 'l2'], location: '[1.5, 2.5]' },
+				},
+			],
 		);
 		expect(stub.requests).toHaveLength(1);
 		expect(stub.requests[0].json).toEqual({
@@ -227,7 +274,11 @@ describe('a row written through mapped columns', () => {
 			operation: 'create',
 			rowId: '',
 			dataInput: 'map',
-			columns: { mappingMode: 'defineBelow', schema, value: { name: '={{ $json.name }}', qty: '={{ $json.qty }}' } },
+			columns: {
+				mappingMode: 'defineBelow',
+				schema,
+				value: { name: '={{ $json.name }}', qty: '={{ $json.qty }}' },
+			},
 		};
 		const failed = await runRows(parameters, [{ json: { name: 'Ann', qty: 'three' } }]);
 		expect(failed.status).toBe('error');
@@ -254,11 +305,17 @@ describe('a row written through mapped columns', () => {
 				operation: 'create',
 				rowId: 'r1',
 				dataInput: 'map',
-				columns: { mappingMode: 'defineBelow', schema, value: { name: 'Ann', qty: 1, status: '={{ $json.status }}' } },
+				columns: {
+					mappingMode: 'defineBelow',
+					schema,
+					value: { name: 'Ann', qty: 1, status: '={{ $json.status }}' },
+				},
 			},
 			[{ json: { status: 'lost' } }],
 		);
-		expect(enumRun.error?.message).toBe('The column "status" "lost" is not one of open, closed [item 0]');
+		expect(enumRun.error?.message).toBe(
+			'The column "status" "lost" is not one of open, closed [item 0]',
+		);
 		const requiredRun = await runRows({
 			operation: 'create',
 			rowId: 'r1',
@@ -279,14 +336,29 @@ describe('a row written through mapped columns', () => {
 				dataInput: 'map',
 				columns: { mappingMode: 'autoMapInputData', schema, value: null },
 			},
-			[{ json: { name: 'Cy', qty: '4', paid: 'yes', note: 'not a column', $createdAt: '2026-01-01' } }],
+			[
+				{
+					json: {
+						name: 'Cy',
+						qty: '4',
+						paid: 'yes',
+						note: 'not a column',
+						$createdAt: '2026-01-01',
+					},
+				},
+			],
 		);
-		expect(stub.requests[0].json).toEqual({ rowId: 'r9', data: { name: 'Cy', qty: 4, paid: true } });
+		expect(stub.requests[0].json).toEqual({
+			rowId: 'r9',
+			data: { name: 'Cy', qty: 4, paid: true },
+		});
 	});
 
 	it('makes one row per input item in the bulk writes, with its $id', async () => {
 		const schema = await schemaFor('upsertMany');
-		stub.on('PUT', ROWS_PATH, (request) => ({ json: { total: 1, rows: (request.json as { rows: unknown[] }).rows } }));
+		stub.on('PUT', ROWS_PATH, (request) => ({
+			json: { total: 1, rows: (request.json as { rows: unknown[] }).rows },
+		}));
 		const result = await runRows(
 			{
 				operation: 'upsertMany',
@@ -310,7 +382,11 @@ describe('a row written through mapped columns', () => {
 		await runRows({
 			operation: 'updateMany',
 			dataInput: 'map',
-			columns: { mappingMode: 'defineBelow', schema: many, value: { status: 'closed', paid: null } },
+			columns: {
+				mappingMode: 'defineBelow',
+				schema: many,
+				value: { status: 'closed', paid: null },
+			},
 		});
 		expect(stub.requests[0].json).toEqual({ data: { status: 'closed' } });
 	});
@@ -341,7 +417,12 @@ describe('legacy documents', () => {
 		});
 		const harness = await TriggerHarness.create({
 			type: 'appwriteDatabases',
-			parameters: { resource: 'document', operation: 'create', databaseId: 'shop', collectionId: 'orders' },
+			parameters: {
+				resource: 'document',
+				operation: 'create',
+				databaseId: 'shop',
+				collectionId: 'orders',
+			},
 			credentials: credentials(),
 		});
 		const { fields } = await harness.resourceMapping('getColumns');
@@ -364,13 +445,19 @@ describe('legacy documents', () => {
 					collectionId: 'orders',
 					documentId: 'd1',
 					dataInput: 'map',
-					attributes: { mappingMode: 'defineBelow', schema: fields, value: { title: 'Dune', pages: '={{ $json.pages }}' } },
+					attributes: {
+						mappingMode: 'defineBelow',
+						schema: fields,
+						value: { title: 'Dune', pages: '={{ $json.pages }}' },
+					},
 				},
 				credentials: credentials(),
 				items: [{ json: { pages } }],
 			});
 		const failed = await createDocument('many');
-		expect(failed.error?.message).toBe('The attribute "pages" expected a number, got "many" [item 0]');
+		expect(failed.error?.message).toBe(
+			'The attribute "pages" expected a number, got "many" [item 0]',
+		);
 		await createDocument('412');
 		expect(stub.requests.map((request) => request.json)).toEqual([
 			{ documentId: 'd1', data: { title: 'Dune', pages: 412 } },
@@ -383,8 +470,20 @@ describe('the query builder', () => {
 		answerColumns();
 		const options = await (await tablesDb({ operation: 'getAll' })).loadOptions('getColumnNames');
 		expect(options.map((option) => option.value)).toEqual([
-			'name', 'price', 'qty', 'paid', 'status', 'tags', 'placedAt', 'customer', 'lines', 'location', 'contact',
-			'$id', '$createdAt', '$updatedAt',
+			'name',
+			'price',
+			'qty',
+			'paid',
+			'status',
+			'tags',
+			'placedAt',
+			'customer',
+			'lines',
+			'location',
+			'contact',
+			'$id',
+			'$createdAt',
+			'$updatedAt',
 		]);
 		expect(options.find((option) => option.value === 'price')?.description).toBe('double');
 	});
@@ -394,9 +493,17 @@ describe('the query builder', () => {
 		await runRows({
 			operation: 'getAll',
 			additionalFields: {
-				queries: { conditions: [{ method: 'greaterThan', attribute: 'price', valueType: 'number', value: '10' }] },
+				queries: {
+					conditions: [
+						{ method: 'greaterThan', attribute: 'price', valueType: 'number', value: '10' },
+					],
+				},
 			},
 		});
-		expect(queriesOf(stub.requests[0])[0]).toEqual({ method: 'greaterThan', attribute: 'price', values: [10] });
+		expect(queriesOf(stub.requests[0])[0]).toEqual({
+			method: 'greaterThan',
+			attribute: 'price',
+			values: [10],
+		});
 	});
 });

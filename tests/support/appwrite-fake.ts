@@ -200,7 +200,9 @@ export class AppwriteFake {
 		return this.route(path) !== undefined;
 	}
 
-	private route(path: string):
+	private route(
+		path: string,
+	):
 		| { webhookId?: string; secret?: boolean; table?: [string, string]; columns?: string }
 		| undefined {
 		const webhook = /^\/v1\/webhooks(?:\/([^/]+))?(\/secret)?$/.exec(path);
@@ -210,7 +212,8 @@ export class AppwriteFake {
 				secret: Boolean(webhook[2]),
 			};
 		const columns = /^\/v1\/tablesdb\/([^/]+)\/tables\/([^/]+)\/columns$/.exec(path);
-		const columnsKey = columns && `${decodeURIComponent(columns[1])}/${decodeURIComponent(columns[2])}`;
+		const columnsKey =
+			columns && `${decodeURIComponent(columns[1])}/${decodeURIComponent(columns[2])}`;
 		if (columnsKey && this.columns.has(columnsKey)) return { columns: columnsKey };
 		const rows = /^\/v1\/tablesdb\/([^/]+)\/tables\/([^/]+)\/rows$/.exec(path);
 		const table: [string, string] | undefined = rows
@@ -231,7 +234,8 @@ export class AppwriteFake {
 
 	/** listColumns: every column of the table, with Appwrite's limit and offset queries. */
 	private handleColumns(request: FakeRequest, key: string): FakeResponse {
-		if (request.method !== 'GET') return error(405, 'general_not_implemented', 'Method not allowed');
+		if (request.method !== 'GET')
+			return error(405, 'general_not_implemented', 'Method not allowed');
 		const queries = [...request.query.entries()]
 			.filter(([name]) => /^queries(\[\d*\])?$/.test(name))
 			.map(([, value]) => JSON.parse(value) as { method: string; values: number[] });

@@ -35,7 +35,9 @@ if (!process.env.N8N_USER_FOLDER) {
 	if (!existsSync(settingsFile)) {
 		mkdirSync(path.dirname(settingsFile), { recursive: true });
 		const staging = `${settingsFile}.${randomUUID()}`;
-		writeFileSync(staging, JSON.stringify({ encryptionKey: process.env.N8N_ENCRYPTION_KEY }), { mode: 0o600 });
+		writeFileSync(staging, JSON.stringify({ encryptionKey: process.env.N8N_ENCRYPTION_KEY }), {
+			mode: 0o600,
+		});
 		renameSync(staging, settingsFile);
 	}
 	process.env.N8N_USER_FOLDER = userFolder;
@@ -44,12 +46,18 @@ if (!process.env.N8N_USER_FOLDER) {
 process.env.N8N_LOG_LEVEL ??= 'silent';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { BinaryDataConfig, BinaryDataService, ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } =
-	require('n8n-core') as typeof import('n8n-core');
+const {
+	BinaryDataConfig,
+	BinaryDataService,
+	ExecutionLifecycleHooks,
+	PackageDirectoryLoader,
+	WorkflowExecute,
+} = require('n8n-core') as typeof import('n8n-core');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Container } = require('@n8n/di') as typeof import('@n8n/di');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createRunExecutionData, ICredentialsHelper, NodeHelpers, Workflow } = require('n8n-workflow') as typeof import('n8n-workflow');
+const { createRunExecutionData, ICredentialsHelper, NodeHelpers, Workflow } =
+	require('n8n-workflow') as typeof import('n8n-workflow');
 
 export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-appwrite-suite';
@@ -97,7 +105,11 @@ export class FixtureCredentialsHelper extends ICredentialsHelper {
 		return true;
 	}
 
-	async authenticate(_credentials: ICredentialDataDecryptedObject, _type: string, requestOptions: never) {
+	async authenticate(
+		_credentials: ICredentialDataDecryptedObject,
+		_type: string,
+		requestOptions: never,
+	) {
 		return requestOptions;
 	}
 
@@ -196,11 +208,17 @@ export async function executeFrom(
 		updatedAt: new Date(),
 		activeVersionId: null,
 	} as never);
-	const finished = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
+	const finished = new Promise<IRun>((resolve) =>
+		hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)),
+	);
 	const runExecutionData = createRunExecutionData({
 		executionData: { nodeExecutionStack: [{ node: start, data: { main: data }, source: null }] },
 	});
-	await new WorkflowExecute(additionalDataFor(credentials, hooks), mode, runExecutionData).processRunExecutionData(workflow);
+	await new WorkflowExecute(
+		additionalDataFor(credentials, hooks),
+		mode,
+		runExecutionData,
+	).processRunExecutionData(workflow);
 	return await finished;
 }
 
@@ -220,7 +238,9 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 	}));
 	const connections: IConnections = {};
 	for (let index = 0; index < nodes.length - 1; index++) {
-		connections[nodes[index].name] = { main: [[{ node: nodes[index + 1].name, type: 'main', index: 0 }]] };
+		connections[nodes[index].name] = {
+			main: [[{ node: nodes[index + 1].name, type: 'main', index: 0 }]],
+		};
 	}
 	const workflow = new Workflow({
 		id: 'test-workflow',
@@ -231,7 +251,12 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		nodeTypes,
 		settings: { executionOrder: 'v1' },
 	});
-	const run = await executeFrom(workflow, nodes[0], [options.items ?? [{ json: {} }]], options.credentials);
+	const run = await executeFrom(
+		workflow,
+		nodes[0],
+		[options.items ?? [{ json: {} }]],
+		options.credentials,
+	);
 	const runData = run.data.resultData.runData;
 	return {
 		status: run.status,
@@ -289,11 +314,21 @@ export function binaryBuffer(item: INodeExecutionData, property = 'data'): Buffe
 }
 
 /** An input item carrying a file, as n8n's binary helpers would store it in memory mode. */
-export function binaryItem(content: Buffer, fileName: string, mimeType: string, json: IDataObject = {}): INodeExecutionData {
+export function binaryItem(
+	content: Buffer,
+	fileName: string,
+	mimeType: string,
+	json: IDataObject = {},
+): INodeExecutionData {
 	return {
 		json,
 		binary: {
-			data: { data: content.toString('base64'), fileName, mimeType, fileSize: String(content.length) },
+			data: {
+				data: content.toString('base64'),
+				fileName,
+				mimeType,
+				fileSize: String(content.length),
+			},
 		},
 	};
 }
@@ -303,7 +338,10 @@ export function binaryItem(content: Buffer, fileName: string, mimeType: string, 
  * queue mode) keeps each file under `storagePath`, `default` keeps files in memory, in the items.
  * Without it, the engine keeps files in memory.
  */
-export async function startBinaryData(mode: 'filesystem' | 'default', storagePath: string): Promise<void> {
+export async function startBinaryData(
+	mode: 'filesystem' | 'default',
+	storagePath: string,
+): Promise<void> {
 	const config = Container.get(BinaryDataConfig);
 	config.mode = mode;
 	config.localStoragePath = storagePath;
@@ -318,7 +356,11 @@ export async function storedBytes(item: INodeExecutionData, property = 'data'): 
 }
 
 /** An input item carrying a file (bytes, or a stream of them), stored by n8n's binary-data service in its current mode. */
-export async function storedBinaryItem(content: Buffer | Readable, fileName: string, mimeType: string): Promise<INodeExecutionData> {
+export async function storedBinaryItem(
+	content: Buffer | Readable,
+	fileName: string,
+	mimeType: string,
+): Promise<INodeExecutionData> {
 	const data = await Container.get(BinaryDataService).store(
 		{ type: 'execution', workflowId: 'test-workflow', executionId: 'test-input' },
 		content,

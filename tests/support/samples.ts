@@ -30,17 +30,24 @@ const BY_NAME: Record<string, unknown> = {
 	xpath: '/run',
 	text: 'https://appwrite.io',
 	documents: '[{"$id":"doc1","title":"Hello"}]',
-	operations: '[{"action":"create","databaseId":"db","collectionId":"col","documentId":"doc1","data":{"title":"Hello"}}]',
+	operations:
+		'[{"action":"create","databaseId":"db","collectionId":"col","documentId":"doc1","data":{"title":"Hello"}}]',
 	attributes: '[{"key":"title","type":"string","size":255}]',
 	indexes: '[{"key":"title_idx","type":"key","attributes":["title"]}]',
 	lengths: '[64]',
 };
 
-export function sampleValue(spec: ParamSpec, defaults: Record<string, unknown>, placeholders: Record<string, unknown> = {}): unknown {
+export function sampleValue(
+	spec: ParamSpec,
+	defaults: Record<string, unknown>,
+	placeholders: Record<string, unknown> = {},
+): unknown {
 	// Named samples fit free-form fields; pickers (e.g. a screenshot's browser permissions) use their own values.
-	if (spec.name in BY_NAME && spec.kind !== 'options' && spec.kind !== 'multiOptions') return BY_NAME[spec.name];
+	if (spec.name in BY_NAME && spec.kind !== 'options' && spec.kind !== 'multiOptions')
+		return BY_NAME[spec.name];
 	// A field's placeholder is an example of a valid value (an email address, a URL).
-	if (spec.kind === 'string' && typeof placeholders[spec.name] === 'string') return placeholders[spec.name];
+	if (spec.kind === 'string' && typeof placeholders[spec.name] === 'string')
+		return placeholders[spec.name];
 	switch (spec.kind) {
 		case 'id':
 			return '';
@@ -64,7 +71,9 @@ export function sampleValue(spec: ParamSpec, defaults: Record<string, unknown>, 
 		case 'binary':
 			return 'data';
 		case 'queries':
-			return { conditions: [{ method: 'equal', attribute: 'name', valueType: 'string', value: 'Ann' }] };
+			return {
+				conditions: [{ method: 'equal', attribute: 'name', valueType: 'string', value: 'Ann' }],
+			};
 		default:
 			if (spec.name.endsWith('Id')) return `${spec.name.slice(0, -2)}-1`;
 			// A value in a URL path is an ID or a key, which has no spaces.

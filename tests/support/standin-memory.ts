@@ -13,7 +13,13 @@
  * Anything never created here keeps Prism's answer (the spec's example).
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+	createServer,
+	request,
+	type IncomingHttpHeaders,
+	type IncomingMessage,
+	type ServerResponse,
+} from 'node:http';
 
 import { appwriteTime, ListQueryError, listRecords, type ListedRow } from './appwrite-lists';
 
@@ -46,7 +52,11 @@ function appwriteError(status: number, type: string, message: string, version: s
 }
 
 function json(status: number, value: unknown): Answer {
-	return { status, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(value)) };
+	return {
+		status,
+		headers: { 'content-type': 'application/json' },
+		body: Buffer.from(JSON.stringify(value)),
+	};
 }
 
 /** An ID like the ones Appwrite generates (`ID.unique()`: hex time + random). */
@@ -67,7 +77,8 @@ export function ruleOf(schema: Json): string {
 	if (!schema || typeof schema !== 'object') return 'Value is invalid';
 	if (schema.format === 'email') return 'Value must be a valid email address';
 	if (schema.format === 'url') return 'Value must be a valid URL';
-	if (schema.format === 'phone') return "Phone number must start with a '+' can have a maximum of fifteen digits.";
+	if (schema.format === 'phone')
+		return "Phone number must start with a '+' can have a maximum of fifteen digits.";
 	if (Array.isArray(schema.enum)) return `Value must be one of (${schema.enum.join(', ')})`;
 	switch (schema.type) {
 		case 'integer':
@@ -116,9 +127,16 @@ function schemaOf(op: Json, where: string, name: string): Json | undefined {
  * Prism's violations (the `sl-violations` header) as Appwrite's message for the first one:
  * a missing parameter is "not optional", a wrong one gets the rule of its validator.
  */
-export function explainViolations(spec: Json, method: string, path: string, violations: Violation[]): string | undefined {
+export function explainViolations(
+	spec: Json,
+	method: string,
+	path: string,
+	violations: Violation[],
+): string | undefined {
 	const op = findOperation(spec, method, path);
-	for (const violation of violations.filter((v) => v.severity === undefined || v.severity === 'Error')) {
+	for (const violation of violations.filter(
+		(v) => v.severity === undefined || v.severity === 'Error',
+	)) {
 		const location = violation.location ?? [];
 		const [where, ...rest] = location[0] === 'request' ? location.slice(1) : location; // Prism: ["request", "body", "email"]
 		if (!['body', 'query', 'path'].includes(where)) continue;
@@ -173,7 +191,9 @@ export function multipartFields(contentType: string, body: Buffer): Map<string, 
 function parseJson(body: Buffer): Record<string, unknown> {
 	try {
 		const value = JSON.parse(body.toString('utf8')) as unknown;
-		return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+		return value && typeof value === 'object' && !Array.isArray(value)
+			? (value as Record<string, unknown>)
+			: {};
 	} catch {
 		return {};
 	}
@@ -181,7 +201,9 @@ function parseJson(body: Buffer): Record<string, unknown> {
 
 /** `queries[]=…` / `queries[0]=…` / `queries=…` values of a query string. */
 function queriesOf(query: URLSearchParams): string[] {
-	return [...query.entries()].filter(([name]) => /^queries(\[\d*\])?$/.test(name)).map(([, value]) => value);
+	return [...query.entries()]
+		.filter(([name]) => /^queries(\[\d*\])?$/.test(name))
+		.map(([, value]) => value);
 }
 
 /** The filters of `queries` only: what Appwrite's `total` counts (before limit, offset and cursor). */
@@ -213,7 +235,15 @@ function listed(key: string, records: ListedRow[], queries: string[]): Answer | 
 	}
 }
 
-const USER_FIELDS = ['name', 'email', 'phone', 'status', 'labels', 'emailVerification', 'phoneVerification'] as const;
+const USER_FIELDS = [
+	'name',
+	'email',
+	'phone',
+	'status',
+	'labels',
+	'emailVerification',
+	'phoneVerification',
+] as const;
 
 /** The remembered state and how it changes an answer of Prism's. */
 export class StandInMemory {
@@ -245,7 +275,9 @@ export class StandInMemory {
 				/* not JSON: keep Prism's answer */
 			}
 			const message = explainViolations(this.spec, req.method, path, violations);
-			return message ? appwriteError(400, 'general_argument_invalid', message, this.version) : prism;
+			return message
+				? appwriteError(400, 'general_argument_invalid', message, this.version)
+				: prism;
 		}
 		if (prism.status < 200 || prism.status >= 300 || !this.remember) return prism;
 		return this.remembered(req, path, url.searchParams, prism) ?? prism;
@@ -253,13 +285,27 @@ export class StandInMemory {
 
 	private notFound(kind: 'user' | 'storage_file' | 'row'): Answer {
 		const what = { user: 'User', storage_file: 'File', row: 'Row' }[kind];
-		return appwriteError(404, `${kind}_not_found`, `${what} with the requested ID could not be found.`, this.version);
+		return appwriteError(
+			404,
+			`${kind}_not_found`,
+			`${what} with the requested ID could not be found.`,
+			this.version,
+		);
 	}
 
-	private remembered(req: ForwardedRequest, path: string, query: URLSearchParams, prism: Answer): Answer | undefined {
+	private remembered(
+		req: ForwardedRequest,
+		path: string,
+		query: URLSearchParams,
+		prism: Answer,
+	): Answer | undefined {
 		const method = req.method;
 		let match: RegExpExecArray | null;
-		if ((match = /^\/v1\/users(?:\/(argon2|bcrypt|md5|phpass|scrypt|scrypt-modified|sha))?$/.exec(path))) {
+		if (
+			(match = /^\/v1\/users(?:\/(argon2|bcrypt|md5|phpass|scrypt|scrypt-modified|sha))?$/.exec(
+				path,
+			))
+		) {
 			if (method === 'POST') return this.createUser(parseJson(req.body), prism);
 			if (method === 'GET' && !match[1] && this.users.size > 0) return this.listUsers(query);
 			return undefined;
@@ -275,7 +321,12 @@ export class StandInMemory {
 				this.deleted.add(`users/${userId}`);
 				return undefined;
 			}
-			if (!sub || method !== 'PATCH' || !/^\/(name|email|phone|status|labels|password|verification(\/phone)?|mfa|prefs)$/.test(sub)) return undefined;
+			if (
+				!sub ||
+				method !== 'PATCH' ||
+				!/^\/(name|email|phone|status|labels|password|verification(\/phone)?|mfa|prefs)$/.test(sub)
+			)
+				return undefined;
 			const body = parseJson(req.body);
 			if (sub === '/prefs') {
 				user.prefs = body.prefs;
@@ -286,8 +337,19 @@ export class StandInMemory {
 			user.$updatedAt = appwriteTime(Date.now());
 			return json(200, user);
 		}
-		if ((match = /^\/v1\/storage\/buckets\/([^/]+)\/files(?:\/([^/]+))?(?:\/(download|view))?$/.exec(path))) {
-			return this.fileRoute(req, decodeURIComponent(match[1]), match[2] && decodeURIComponent(match[2]), match[3], query, prism);
+		if (
+			(match = /^\/v1\/storage\/buckets\/([^/]+)\/files(?:\/([^/]+))?(?:\/(download|view))?$/.exec(
+				path,
+			))
+		) {
+			return this.fileRoute(
+				req,
+				decodeURIComponent(match[1]),
+				match[2] && decodeURIComponent(match[2]),
+				match[3],
+				query,
+				prism,
+			);
 		}
 		if ((match = /^\/v1\/tablesdb\/([^/]+)\/tables\/([^/]+)\/rows(?:\/([^/]+))?$/.exec(path))) {
 			const key = `${decodeURIComponent(match[1])}/${decodeURIComponent(match[2])}`;
@@ -299,10 +361,18 @@ export class StandInMemory {
 	private createUser(body: Record<string, unknown>, prism: Answer): Answer {
 		const $id = wantedId(body.userId);
 		const taken = [...this.users.values()].some(
-			(u) => u.$id === $id || (body.email && u.email === body.email) || (body.phone && u.phone === body.phone),
+			(u) =>
+				u.$id === $id ||
+				(body.email && u.email === body.email) ||
+				(body.phone && u.phone === body.phone),
 		);
 		if (taken) {
-			return appwriteError(409, 'user_already_exists', 'A user with the same id, email, or phone already exists in this project.', this.version);
+			return appwriteError(
+				409,
+				'user_already_exists',
+				'A user with the same id, email, or phone already exists in this project.',
+				this.version,
+			);
 		}
 		const now = appwriteTime(Date.now());
 		const user = {
@@ -324,7 +394,13 @@ export class StandInMemory {
 		const search = (query.get('search') ?? '').toLowerCase();
 		const all = [...this.users.values()] as ListedRow[];
 		const found = search
-			? all.filter((u) => ['name', 'email', 'phone', '$id'].some((k) => String(u[k] ?? '').toLowerCase().includes(search)))
+			? all.filter((u) =>
+					['name', 'email', 'phone', '$id'].some((k) =>
+						String(u[k] ?? '')
+							.toLowerCase()
+							.includes(search),
+					),
+				)
 			: all;
 		return listed('users', found, queriesOf(query));
 	}
@@ -339,8 +415,12 @@ export class StandInMemory {
 	): Answer | undefined {
 		if (!fileId) {
 			if (req.method === 'POST') return this.upload(req, bucketId, prism);
-			const inBucket = [...this.files.values()].filter((f) => f.meta.bucketId === bucketId).map((f) => f.meta as ListedRow);
-			return req.method === 'GET' && inBucket.length > 0 ? listed('files', inBucket, queriesOf(query)) : undefined;
+			const inBucket = [...this.files.values()]
+				.filter((f) => f.meta.bucketId === bucketId)
+				.map((f) => f.meta as ListedRow);
+			return req.method === 'GET' && inBucket.length > 0
+				? listed('files', inBucket, queriesOf(query))
+				: undefined;
 		}
 		const key = `${bucketId}/${fileId}`;
 		const file = this.files.get(key);
@@ -378,7 +458,10 @@ export class StandInMemory {
 		if (!part) return undefined;
 		const range = /bytes (\d+)-(\d+)\/(\d+)/.exec(String(req.headers['content-range'] ?? ''));
 		const continued = req.headers['x-appwrite-id'];
-		const fileId = typeof continued === 'string' && continued ? continued : wantedId(fields.get('fileId')?.bytes.toString('utf8'));
+		const fileId =
+			typeof continued === 'string' && continued
+				? continued
+				: wantedId(fields.get('fileId')?.bytes.toString('utf8'));
 		const key = `${bucketId}/${fileId}`;
 		const earlier = range && Number(range[1]) > 0 ? this.files.get(key) : undefined;
 		const bytes = earlier ? Buffer.concat([earlier.bytes, part.bytes]) : part.bytes;
@@ -392,7 +475,10 @@ export class StandInMemory {
 			$createdAt: earlier?.meta.$createdAt ?? now,
 			$updatedAt: now,
 			name: part.filename ?? fileId,
-			mimeType: part.contentType && part.contentType !== 'application/octet-stream' ? part.contentType : mimeTypeOf(part.filename),
+			mimeType:
+				part.contentType && part.contentType !== 'application/octet-stream'
+					? part.contentType
+					: mimeTypeOf(part.filename),
 			sizeOriginal: total,
 			chunksTotal: Math.max(1, Math.ceil(total / chunkSize)),
 			chunksUploaded: Math.max(1, Math.ceil(bytes.length / chunkSize)),
@@ -402,16 +488,32 @@ export class StandInMemory {
 		return json(201, meta);
 	}
 
-	private rowRoute(req: ForwardedRequest, table: string, rowId: string | undefined, query: URLSearchParams): Answer | undefined {
+	private rowRoute(
+		req: ForwardedRequest,
+		table: string,
+		rowId: string | undefined,
+		query: URLSearchParams,
+	): Answer | undefined {
 		const [databaseId, tableId] = table.split('/');
 		const rows = this.rows.get(table);
 		const body = parseJson(req.body);
 		if (!rowId) {
 			if (req.method === 'POST') {
 				const created = Array.isArray(body.rows)
-					? (body.rows as Array<Record<string, unknown>>).map(({ $id, ...data }) => this.addRow(databaseId, tableId, data, $id))
-					: [this.addRow(databaseId, tableId, (body.data ?? {}) as Record<string, unknown>, body.rowId)];
-				return Array.isArray(body.rows) ? json(201, { total: created.length, rows: created }) : json(201, created[0]);
+					? (body.rows as Array<Record<string, unknown>>).map(({ $id, ...data }) =>
+							this.addRow(databaseId, tableId, data, $id),
+						)
+					: [
+							this.addRow(
+								databaseId,
+								tableId,
+								(body.data ?? {}) as Record<string, unknown>,
+								body.rowId,
+							),
+						];
+				return Array.isArray(body.rows)
+					? json(201, { total: created.length, rows: created })
+					: json(201, created[0]);
 			}
 			if (!rows) return undefined;
 			const queries = req.method === 'GET' ? queriesOf(query) : ((body.queries ?? []) as string[]);
@@ -419,32 +521,50 @@ export class StandInMemory {
 			const matching = matchingAll(rows, queries);
 			if (!matching) return undefined;
 			if (req.method === 'PATCH') {
-				matching.forEach((row) => Object.assign(row, body.data ?? {}, { $updatedAt: appwriteTime(Date.now()) }));
+				matching.forEach((row) =>
+					Object.assign(row, body.data ?? {}, { $updatedAt: appwriteTime(Date.now()) }),
+				);
 				return json(200, { total: matching.length, rows: matching });
 			}
 			if (req.method === 'DELETE') {
-				this.rows.set(table, rows.filter((row) => !matching.includes(row)));
+				this.rows.set(
+					table,
+					rows.filter((row) => !matching.includes(row)),
+				);
 				matching.forEach((row) => this.deleted.add(`rows/${table}/${row.$id}`));
 				return json(200, { total: matching.length, rows: matching });
 			}
 			return undefined;
 		}
 		const row = rows?.find((r) => r.$id === rowId);
-		if (req.method === 'PUT' && !row) return json(200, this.addRow(databaseId, tableId, (body.data ?? {}) as Record<string, unknown>, rowId));
-		if (!row || !rows) return this.deleted.has(`rows/${table}/${rowId}`) ? this.notFound('row') : undefined;
+		if (req.method === 'PUT' && !row)
+			return json(
+				200,
+				this.addRow(databaseId, tableId, (body.data ?? {}) as Record<string, unknown>, rowId),
+			);
+		if (!row || !rows)
+			return this.deleted.has(`rows/${table}/${rowId}`) ? this.notFound('row') : undefined;
 		if (req.method === 'GET') return json(200, row);
 		if (req.method === 'PATCH' || req.method === 'PUT') {
 			Object.assign(row, body.data ?? {}, { $updatedAt: appwriteTime(Date.now()) });
 			return json(200, row);
 		}
 		if (req.method === 'DELETE') {
-			this.rows.set(table, rows.filter((r) => r !== row));
+			this.rows.set(
+				table,
+				rows.filter((r) => r !== row),
+			);
 			this.deleted.add(`rows/${table}/${rowId}`);
 		}
 		return undefined;
 	}
 
-	private addRow(databaseId: string, tableId: string, data: Record<string, unknown>, rowId: unknown): ListedRow {
+	private addRow(
+		databaseId: string,
+		tableId: string,
+		data: Record<string, unknown>,
+		rowId: unknown,
+	): ListedRow {
 		const table = `${databaseId}/${tableId}`;
 		const now = appwriteTime(Date.now());
 		const row: ListedRow = {
@@ -477,7 +597,10 @@ const MIME_TYPES: Record<string, string> = {
 
 /** What Appwrite stores as a file's type when the upload only says application/octet-stream. */
 function mimeTypeOf(filename = ''): string {
-	return MIME_TYPES[/\.([a-z0-9]+)$/i.exec(filename)?.[1]?.toLowerCase() ?? ''] ?? 'application/octet-stream';
+	return (
+		MIME_TYPES[/\.([a-z0-9]+)$/i.exec(filename)?.[1]?.toLowerCase() ?? ''] ??
+		'application/octet-stream'
+	);
 }
 
 function readAll(stream: IncomingMessage): Promise<Buffer> {
@@ -500,9 +623,19 @@ function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
 function askPrism(prismPort: number, req: ForwardedRequest): Promise<Answer> {
 	return new Promise((done, fail) => {
 		const forward = request(
-			{ host: '127.0.0.1', port: prismPort, method: req.method, path: req.url, headers: { ...req.headers, host: `127.0.0.1:${prismPort}` } },
+			{
+				host: '127.0.0.1',
+				port: prismPort,
+				method: req.method,
+				path: req.url,
+				headers: { ...req.headers, host: `127.0.0.1:${prismPort}` },
+			},
 			(answer) => {
-				readAll(answer).then((body) => done({ status: answer.statusCode ?? 502, headers: flatHeaders(answer.headers), body }), fail);
+				readAll(answer).then(
+					(body) =>
+						done({ status: answer.statusCode ?? 502, headers: flatHeaders(answer.headers), body }),
+					fail,
+				);
 			},
 		);
 		forward.on('error', fail);
@@ -517,12 +650,21 @@ export interface MemoryServer {
 }
 
 /** Serves the stand-in on 127.0.0.1:`port` (0: any free port), asking Prism on `prismPort` first. */
-export async function startMemoryServer(spec: Json, prismPort: number, options: { port?: number; remember?: boolean } = {}): Promise<MemoryServer> {
+export async function startMemoryServer(
+	spec: Json,
+	prismPort: number,
+	options: { port?: number; remember?: boolean } = {},
+): Promise<MemoryServer> {
 	const memory = new StandInMemory(spec, options.remember ?? true);
 	const server = createServer((incoming: IncomingMessage, res: ServerResponse) => {
 		readAll(incoming)
 			.then(async (body) => {
-				const req = { method: incoming.method ?? 'GET', url: incoming.url ?? '/', headers: incoming.headers, body };
+				const req = {
+					method: incoming.method ?? 'GET',
+					url: incoming.url ?? '/',
+					headers: incoming.headers,
+					body,
+				};
 				const answer = memory.answer(req, await askPrism(prismPort, req));
 				const headers = { ...answer.headers };
 				delete headers['transfer-encoding'];
@@ -532,7 +674,13 @@ export async function startMemoryServer(spec: Json, prismPort: number, options: 
 			})
 			.catch((failure: Error) => {
 				if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
-				res.end(JSON.stringify({ message: `Appwrite stand-in: Prism unreachable (${failure.message})`, code: 502, type: '' }));
+				res.end(
+					JSON.stringify({
+						message: `Appwrite stand-in: Prism unreachable (${failure.message})`,
+						code: 502,
+						type: '',
+					}),
+				);
 			});
 	});
 	server.unref(); // like Prism's watchdog: a forgotten stop() does not keep the process alive

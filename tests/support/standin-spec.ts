@@ -12,7 +12,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export const VENDORED_SPEC_PATH = resolve(__dirname, '../../spec/appwrite/open-api3-1.8.x-server.json');
+export const VENDORED_SPEC_PATH = resolve(
+	__dirname,
+	'../../spec/appwrite/open-api3-1.8.x-server.json',
+);
 
 /** Every path is served under this prefix, exactly like a real server (`<endpoint>/v1/...`). */
 export const BASE_PATH = '/v1';
@@ -27,7 +30,10 @@ export const BASE_PATH = '/v1';
  * type the SDK asks for. Files return a short text. Tests can compare against these exactly.
  */
 export const STANDIN_BINARY = {
-	image: Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00;', 'latin1'),
+	image: Buffer.from(
+		'GIF89a\x01\x00\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00;',
+		'latin1',
+	),
 	file: Buffer.from('Appwrite stand-in file body\n', 'utf8'),
 } as const;
 
@@ -95,7 +101,10 @@ export function buildStandInSpec(source: string = VENDORED_SPEC_PATH): Json {
 }
 
 /** Writes the rewritten spec into `dir` (created if needed); returns the file path and the spec. */
-export function writeStandInSpec(dir: string, source: string = VENDORED_SPEC_PATH): { file: string; spec: Json } {
+export function writeStandInSpec(
+	dir: string,
+	source: string = VENDORED_SPEC_PATH,
+): { file: string; spec: Json } {
 	mkdirSync(dir, { recursive: true });
 	const file = join(dir, 'appwrite-standin.openapi.json');
 	const spec = buildStandInSpec(source);
@@ -115,8 +124,12 @@ function* operations(spec: Json): Generator<[string, string, Json]> {
  * tests use the same endpoint shape a user types: `http://127.0.0.1:PORT/v1`.
  */
 function prefixPaths(spec: Json): void {
-	spec.paths = Object.fromEntries(Object.entries(spec.paths).map(([path, item]) => [BASE_PATH + path, item]));
-	spec.servers = [{ url: BASE_PATH, description: 'Appwrite stand-in (Prism); paths already carry /v1' }];
+	spec.paths = Object.fromEntries(
+		Object.entries(spec.paths).map(([path, item]) => [BASE_PATH + path, item]),
+	);
+	spec.servers = [
+		{ url: BASE_PATH, description: 'Appwrite stand-in (Prism); paths already carry /v1' },
+	];
 }
 
 /**
@@ -129,7 +142,9 @@ function splitSecurity(op: Json): void {
 	if (!Array.isArray(op.security) || op.security.length !== 1) return;
 	const schemes = Object.keys(op.security[0]);
 	if (!schemes.includes('Project') || schemes.length <= 2) return;
-	op.security = schemes.filter((s) => s !== 'Project').map((other) => ({ Project: [], [other]: [] }));
+	op.security = schemes
+		.filter((s) => s !== 'Project')
+		.map((other) => ({ Project: [], [other]: [] }));
 }
 
 /**
@@ -178,7 +193,12 @@ function fixModelExamples(spec: Json): void {
 				if (!(keyword in property)) continue;
 				const value = property[keyword];
 				if (conforms(value, property, schemas)) continue;
-				if (property.type === 'array' && value !== '' && !Array.isArray(value) && conforms([value], property, schemas)) {
+				if (
+					property.type === 'array' &&
+					value !== '' &&
+					!Array.isArray(value) &&
+					conforms([value], property, schemas)
+				) {
 					property[keyword] = [value];
 				} else {
 					delete property[keyword];
@@ -196,10 +216,16 @@ function fixModelExamples(spec: Json): void {
  */
 function conforms(value: unknown, schema: Json, schemas: Record<string, Json>): boolean {
 	if (!schema || typeof schema !== 'object') return true;
-	if (typeof schema.$ref === 'string') return conforms(value, schemas[schema.$ref.split('/').pop()!], schemas);
-	if (value === null) return schema.nullable === true || schema['x-nullable'] === true || schema.type === undefined;
+	if (typeof schema.$ref === 'string')
+		return conforms(value, schemas[schema.$ref.split('/').pop()!], schemas);
+	if (value === null)
+		return schema.nullable === true || schema['x-nullable'] === true || schema.type === undefined;
 	const alternatives = schema.anyOf ?? schema.oneOf;
-	if (Array.isArray(alternatives) && !alternatives.some((alt: Json) => conforms(value, alt, schemas))) return false;
+	if (
+		Array.isArray(alternatives) &&
+		!alternatives.some((alt: Json) => conforms(value, alt, schemas))
+	)
+		return false;
 	if (Array.isArray(schema.enum) && !schema.enum.includes(value)) return false;
 	switch (schema.type) {
 		case 'string':
@@ -264,7 +290,8 @@ function addErrorResponses(path: string, op: Json, version: string): void {
 		404: notFound(path),
 		409: conflict(path),
 		429: {
-			message: 'Rate limit for the current endpoint has been exceeded. Please try again after some time.',
+			message:
+				'Rate limit for the current endpoint has been exceeded. Please try again after some time.',
 			type: 'general_rate_limit_exceeded',
 		},
 		500: { message: 'An internal server error occurred.', type: 'general_server_error' },
@@ -290,16 +317,25 @@ function notFound(path: string): { message: string; type: string } {
 	const lastParam = segments.map((s) => s.startsWith('{')).lastIndexOf(true);
 	const resource = lastParam < 0 ? undefined : resourceBefore(segments, lastParam);
 	if (!resource) {
-		return { message: 'The requested route was not found. Please refer to the API docs and try again.', type: 'general_route_not_found' };
+		return {
+			message: 'The requested route was not found. Please refer to the API docs and try again.',
+			type: 'general_route_not_found',
+		};
 	}
-	return { message: `${humanise(resource)} with the requested ID could not be found.`, type: `${resource}_not_found` };
+	return {
+		message: `${humanise(resource)} with the requested ID could not be found.`,
+		type: `${resource}_not_found`,
+	};
 }
 
 /** 409: the resource being created is the last known collection segment (`/storage/buckets/{id}/files` → file). */
 function conflict(path: string): { message: string; type: string } {
 	const segments = path.split('/').filter(Boolean);
 	const resource = resourceBefore(segments, segments.length) ?? 'document';
-	return { message: `${humanise(resource)} with the requested ID already exists.`, type: `${resource}_already_exists` };
+	return {
+		message: `${humanise(resource)} with the requested ID already exists.`,
+		type: `${resource}_already_exists`,
+	};
 }
 
 function resourceBefore(segments: string[], index: number): string | undefined {
@@ -326,6 +362,10 @@ function addBinaryBody(op: Json): void {
 	const ok = op.responses?.['200'];
 	if (!ok || ok.content) return;
 	const isImage = /image/i.test(String(ok.description)) || op.operationId?.startsWith('avatars');
-	const [media, bytes] = isImage ? ['image/png', STANDIN_BINARY.image] : ['application/octet-stream', STANDIN_BINARY.file];
-	ok.content = { [media]: { schema: { type: 'string', format: 'binary' }, example: bytes.toString('latin1') } };
+	const [media, bytes] = isImage
+		? ['image/png', STANDIN_BINARY.image]
+		: ['application/octet-stream', STANDIN_BINARY.file];
+	ok.content = {
+		[media]: { schema: { type: 'string', format: 'binary' }, example: bytes.toString('latin1') },
+	};
 }

@@ -133,22 +133,46 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
 }
 
 /** Prism on `prismPort`, and in front of it the memory (./standin-memory.ts) on `options.port`. */
-async function launch(spec: unknown, specFile: string, dir: string, prismPort: number, options: StandInOptions): Promise<StandIn> {
-	const args = [PRISM_CLI, 'mock', specFile, '-h', '127.0.0.1', '-p', String(prismPort), '-v', options.logLevel ?? 'warn'];
+async function launch(
+	spec: unknown,
+	specFile: string,
+	dir: string,
+	prismPort: number,
+	options: StandInOptions,
+): Promise<StandIn> {
+	const args = [
+		PRISM_CLI,
+		'mock',
+		specFile,
+		'-h',
+		'127.0.0.1',
+		'-p',
+		String(prismPort),
+		'-v',
+		options.logLevel ?? 'warn',
+	];
 	if (options.errors ?? true) args.push('--errors');
 	const child = spawn(process.execPath, ['-e', WATCHDOG, '--', ...args], {
 		// Own process group (watchdog + Prism), so stop() signals both by group id.
 		detached: true,
 		// stdin is the watchdog's lifeline to this process; stdout/stderr carry Prism's log.
 		stdio: ['pipe', 'pipe', 'pipe'],
-		env: { ...process.env, SCARF_ANALYTICS: 'false', NODE_ENV: 'test', FORCE_COLOR: '0', NO_COLOR: '1', STANDIN_TMP_DIR: dir },
+		env: {
+			...process.env,
+			SCARF_ANALYTICS: 'false',
+			NODE_ENV: 'test',
+			FORCE_COLOR: '0',
+			NO_COLOR: '1',
+			STANDIN_TMP_DIR: dir,
+		},
 	});
 	live.set(child, dir);
 	installExitHook();
 	// Do not keep this process alive just for Prism: if a test forgets stop(), the process still
 	// exits, the lifeline closes, and the watchdog cleans up.
 	child.unref();
-	for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
+	for (const stream of [child.stdin, child.stdout, child.stderr])
+		(stream as unknown as { unref?: () => void } | null)?.unref?.();
 
 	let output = '';
 	const collect = (chunk: Buffer) => {
@@ -171,7 +195,10 @@ async function launch(spec: unknown, specFile: string, dir: string, prismPort: n
 
 	try {
 		await waitForPrism(prismPort, child, options.startTimeoutMs ?? 60_000, () => output);
-		memory = await startMemoryServer(spec, prismPort, { port: options.port, remember: options.remember });
+		memory = await startMemoryServer(spec, prismPort, {
+			port: options.port,
+			remember: options.remember,
+		});
 	} catch (error) {
 		await stopGroup(child, exited);
 		live.delete(child);
@@ -193,25 +220,38 @@ async function launch(spec: unknown, specFile: string, dir: string, prismPort: n
  * probe checks that the answer is Prism's own "no path matched" error, not some other server
  * that happens to hold the port.
  */
-async function waitForPrism(port: number, child: ChildProcess, timeoutMs: number, output: () => string): Promise<void> {
+async function waitForPrism(
+	port: number,
+	child: ChildProcess,
+	timeoutMs: number,
+	output: () => string,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	const tail = () => output().split('\n').slice(-25).join('\n');
 	const gone = () => child.exitCode !== null || child.signalCode !== null;
 	while (Date.now() < deadline) {
-		if (gone()) throw new Error(`Prism exited (${child.exitCode ?? child.signalCode}) before listening on port ${port}:\n${tail()}`);
+		if (gone())
+			throw new Error(
+				`Prism exited (${child.exitCode ?? child.signalCode}) before listening on port ${port}:\n${tail()}`,
+			);
 		if (await isPrism(port)) {
 			if (gone()) break; // someone else answered and Prism died (e.g. EADDRINUSE)
 			return;
 		}
 		await new Promise((r) => setTimeout(r, 100));
 	}
-	if (gone()) throw new Error(`Prism exited (${child.exitCode ?? child.signalCode}) before listening on port ${port}:\n${tail()}`);
+	if (gone())
+		throw new Error(
+			`Prism exited (${child.exitCode ?? child.signalCode}) before listening on port ${port}:\n${tail()}`,
+		);
 	throw new Error(`Prism did not answer on 127.0.0.1:${port} within ${timeoutMs} ms:\n${tail()}`);
 }
 
 async function isPrism(port: number): Promise<boolean> {
 	try {
-		const response = await fetch(`http://127.0.0.1:${port}/__appwrite_standin_probe__`, { signal: AbortSignal.timeout(2000) });
+		const response = await fetch(`http://127.0.0.1:${port}/__appwrite_standin_probe__`, {
+			signal: AbortSignal.timeout(2000),
+		});
 		return (await response.text()).includes('NO_PATH_MATCHED_ERROR');
 	} catch {
 		return false;
@@ -284,7 +324,9 @@ function installExitHook(): void {
 let shared: StandIn | undefined;
 
 /** vitest globalSetup hook. `project` is vitest's TestProject (only `provide` is used). */
-export async function setup(project?: { provide(key: 'appwriteStandIn', value: ProvidedStandIn): void }): Promise<void> {
+export async function setup(project?: {
+	provide(key: 'appwriteStandIn', value: ProvidedStandIn): void;
+}): Promise<void> {
 	shared = await startStandIn({ remember: false }); // many tests, the same sample IDs: the spec's answers
 	process.env[STANDIN_ENDPOINT_ENV] = shared.endpoint;
 	project?.provide('appwriteStandIn', { endpoint: shared.endpoint, port: shared.port });

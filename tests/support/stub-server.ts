@@ -44,10 +44,12 @@ interface Route {
 
 function compile(path: string): { pattern: RegExp; names: string[] } {
 	const names: string[] = [];
-	const source = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, (_, name: string) => {
-		names.push(name);
-		return '([^/]+)';
-	});
+	const source = path
+		.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+		.replace(/:(\w+)/g, (_, name: string) => {
+			names.push(name);
+			return '([^/]+)';
+		});
 	return { pattern: new RegExp(`^${source}$`), names };
 }
 
@@ -77,7 +79,11 @@ export function parseForm(body: Buffer, contentType: string): NonNullable<Record
 			name,
 			fileName === undefined
 				? content.toString('utf8')
-				: { name: fileName, type: /content-type: *([^\r\n]+)/i.exec(head)?.[1] ?? '', content: Buffer.from(content) },
+				: {
+						name: fileName,
+						type: /content-type: *([^\r\n]+)/i.exec(head)?.[1] ?? '',
+						content: Buffer.from(content),
+					},
 		]);
 		start = next;
 	}
@@ -89,7 +95,10 @@ export class StubServer {
 	private readonly routes: Route[] = [];
 	private fallbackHandler?: Handler;
 
-	private constructor(private readonly server: Server, readonly endpoint: string) {}
+	private constructor(
+		private readonly server: Server,
+		readonly endpoint: string,
+	) {}
 
 	static async start(): Promise<StubServer> {
 		let stub: StubServer | undefined;
@@ -110,7 +119,10 @@ export class StubServer {
 
 	/** Answers with an Appwrite-style error body, as a real server does. */
 	error(method: string, path: string, status: number, type: string, message: string): this {
-		return this.on(method, path, { status, json: { message, code: status, type, version: '1.8.1' } });
+		return this.on(method, path, {
+			status,
+			json: { message, code: status, type, version: '1.8.1' },
+		});
 	}
 
 	/** Answers every request no route matches. */
@@ -143,22 +155,35 @@ export class StubServer {
 			body,
 			params: {},
 		};
-		if (contentType.includes('application/json') && body.length) recorded.json = JSON.parse(body.toString('utf8'));
+		if (contentType.includes('application/json') && body.length)
+			recorded.json = JSON.parse(body.toString('utf8'));
 		if (contentType.includes('multipart/form-data')) recorded.form = parseForm(body, contentType);
 		this.requests.push(recorded);
 
-		const route = this.routes.find((candidate) => candidate.method === recorded.method && candidate.pattern.test(url.pathname));
+		const route = this.routes.find(
+			(candidate) => candidate.method === recorded.method && candidate.pattern.test(url.pathname),
+		);
 		let answer: StubResponse;
 		if (route) {
 			const match = route.pattern.exec(url.pathname) as RegExpExecArray;
-			route.names.forEach((name, index) => (recorded.params[name] = decodeURIComponent(match[index + 1])));
+			route.names.forEach(
+				(name, index) => (recorded.params[name] = decodeURIComponent(match[index + 1])),
+			);
 			answer = typeof route.handler === 'function' ? await route.handler(recorded) : route.handler;
 		} else if (this.fallbackHandler) {
-			answer = typeof this.fallbackHandler === 'function' ? await this.fallbackHandler(recorded) : this.fallbackHandler;
+			answer =
+				typeof this.fallbackHandler === 'function'
+					? await this.fallbackHandler(recorded)
+					: this.fallbackHandler;
 		} else {
 			answer = {
 				status: 404,
-				json: { message: `No stub for ${recorded.method} ${url.pathname}`, code: 404, type: 'general_route_not_found', version: '1.8.1' },
+				json: {
+					message: `No stub for ${recorded.method} ${url.pathname}`,
+					code: 404,
+					type: 'general_route_not_found',
+					version: '1.8.1',
+				},
 			};
 		}
 		const headers: Record<string, string> = { ...answer.headers };
@@ -175,7 +200,10 @@ export class StubServer {
 		}
 		if (answer.cutAfter !== undefined) {
 			const bytes = Buffer.from(payload);
-			response.writeHead(answer.status ?? 200, { ...headers, 'content-length': String(bytes.length) });
+			response.writeHead(answer.status ?? 200, {
+				...headers,
+				'content-length': String(bytes.length),
+			});
 			response.write(bytes.subarray(0, answer.cutAfter), () => request.socket.destroy());
 			return;
 		}

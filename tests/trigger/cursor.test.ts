@@ -20,7 +20,12 @@ function row(id: string, createdMs: number, updatedMs = createdMs): ListedRow {
 }
 
 /** One poll: every page from the cursor on, through the runtime's paging, then the cursor's walk. */
-async function poll(table: ListedRow[], cursor: PollCursor, field: WatchedField = '$createdAt', pageSize?: number) {
+async function poll(
+	table: ListedRow[],
+	cursor: PollCursor,
+	field: WatchedField = '$createdAt',
+	pageSize?: number,
+) {
 	let requests = 0;
 	const pages = await collectPages(OUTPUT, {
 		returnAll: true,

@@ -68,7 +68,9 @@ async function setUpOwner(baseUrl: string): Promise<void> {
 async function keepBrowserLocal(page: Page, blocked: string[]): Promise<void> {
 	await page.context().route(/.*/, async (route) => {
 		const url = new URL(route.request().url());
-		const local = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) || ['data:', 'blob:'].includes(url.protocol);
+		const local =
+			['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) ||
+			['data:', 'blob:'].includes(url.protocol);
 		if (local) await route.continue();
 		else {
 			blocked.push(url.href);
@@ -112,9 +114,15 @@ async function main(): Promise<void> {
 	const pkg = await buildAndPack(join(WORK_DIR, 'ui-home-pack'));
 	releaseBuild();
 	// the node creator makes n8n fetch its list of verified community nodes from n8n's servers
-	const instance = await createInstance({ name: 'ui-home', workDir: WORK_DIR, env: { N8N_VERIFIED_PACKAGES_ENABLED: 'false' } });
+	const instance = await createInstance({
+		name: 'ui-home',
+		workDir: WORK_DIR,
+		env: { N8N_VERIFIED_PACKAGES_ENABLED: 'false' },
+	});
 	await installIntoN8n(instance.home, pkg);
-	log(`Built, packed and installed ${pkg.name}@${pkg.version} into a fresh n8n user folder (${seconds(t)})`);
+	log(
+		`Built, packed and installed ${pkg.name}@${pkg.version} into a fresh n8n user folder (${seconds(t)})`,
+	);
 
 	const catalog = await startAppwriteCatalog();
 	t = performance.now();
@@ -136,24 +144,40 @@ async function main(): Promise<void> {
 	const context: ScenarioContext = {
 		editor,
 		catalog,
-		credential: { endpoint: catalog.endpoint, projectId: CATALOG_PROJECT_ID, apiKey: CATALOG_API_KEY },
+		credential: {
+			endpoint: catalog.endpoint,
+			projectId: CATALOG_PROJECT_ID,
+			apiKey: CATALOG_API_KEY,
+		},
 	};
 	for (const scenario of scenarios) await runScenario(scenario, context);
 
 	// n8n's node creator looks installed community packages up on npm by itself (maintainer, downloads)
 	const npmLookup = (url: string) =>
-		url === `https://registry.npmjs.org/${pkg.name}` || (url.startsWith('https://api.npmjs.org/downloads/') && url.endsWith(`/${pkg.name}`));
+		url === `https://registry.npmjs.org/${pkg.name}` ||
+		(url.startsWith('https://api.npmjs.org/downloads/') && url.endsWith(`/${pkg.name}`));
 	const outside = blocked.filter((url) => !npmLookup(url));
 	const local = 'the editor loaded nothing from outside 127.0.0.1';
-	if (outside.length === 0) tally.pass(local, `refused ${blocked.length} look-up(s) of the package on npm by n8n's node creator`);
+	if (outside.length === 0)
+		tally.pass(
+			local,
+			`refused ${blocked.length} look-up(s) of the package on npm by n8n's node creator`,
+		);
 	else tally.fail(local, outside.slice(0, 10).join('\n'));
 	const outbound = blockedAttempts(instance);
 	if (outbound.length === 0) tally.pass('n8n reached nothing but 127.0.0.1 (net guard)');
-	else tally.fail('n8n reached nothing but 127.0.0.1 (net guard)', outbound.map((a) => `${a.kind} ${a.target}`).join('\n'));
+	else
+		tally.fail(
+			'n8n reached nothing but 127.0.0.1 (net guard)',
+			outbound.map((a) => `${a.kind} ${a.target}`).join('\n'),
+		);
 
 	const total = editor.screenshots.reduce((sum, shot) => sum + shot.bytes, 0);
-	log(`\nScreenshots (${editor.screenshots.length}, ${(total / 1024).toFixed(0)} KiB) in ${SCREENSHOT_DIR}:`);
-	for (const shot of editor.screenshots) log(`  ${shot.file.slice(ROOT_DIR.length + 1)}  ${(shot.bytes / 1024).toFixed(0)} KiB`);
+	log(
+		`\nScreenshots (${editor.screenshots.length}, ${(total / 1024).toFixed(0)} KiB) in ${SCREENSHOT_DIR}:`,
+	);
+	for (const shot of editor.screenshots)
+		log(`  ${shot.file.slice(ROOT_DIR.length + 1)}  ${(shot.bytes / 1024).toFixed(0)} KiB`);
 	log(`Browser test took ${seconds(started)}.`);
 	await cleanupAll();
 	process.exit(tally.finish());

@@ -16,7 +16,9 @@ const ORDER = { customer: 'Ada Lovelace', quantity: 3 };
 const INVOICE = { bucketId: 'invoices', fileId: 'inv-2026-0042', name: 'invoice-2026-0042.txt' };
 
 function lastRequest(requests: CatalogRequest[], method: string, path: RegExp): CatalogRequest {
-	const found = requests.filter((request) => request.method === method && path.test(request.path)).pop();
+	const found = requests
+		.filter((request) => request.method === method && path.test(request.path))
+		.pop();
 	assert.ok(found, `the stand-in received no ${method} matching ${path}`);
 	return found;
 }
@@ -44,7 +46,11 @@ export const scenarios: Scenario[] = [
 				name: 'create the Appwrite credential in its dialog; n8n tests it on save',
 				async run({ editor, credential, catalog }) {
 					const message = await editor.createCredential(
-						{ endpoint: credential.endpoint, projectId: credential.projectId, apiKey: credential.apiKey },
+						{
+							endpoint: credential.endpoint,
+							projectId: credential.projectId,
+							apiKey: credential.apiKey,
+						},
 						'ui-02-credential',
 					);
 					assert.equal(await editor.selectedCredential(), 'Appwrite account');
@@ -55,9 +61,17 @@ export const scenarios: Scenario[] = [
 			{
 				name: 'pick the database From list by typing "sho": the list shows Shop alone',
 				async run({ editor, catalog }) {
-					const shown = await editor.pickFromList('databaseId', 'sho', 'Shop', 'ui-03-database-list');
+					const shown = await editor.pickFromList(
+						'databaseId',
+						'sho',
+						'Shop',
+						'ui-03-database-list',
+					);
 					assert.deepEqual(shown, ['Shop (shop)']);
-					assert.equal(lastRequest(catalog.requests, 'GET', /^\/v1\/tablesdb$/).query.get('search'), 'sho');
+					assert.equal(
+						lastRequest(catalog.requests, 'GET', /^\/v1\/tablesdb$/).query.get('search'),
+						'sho',
+					);
 					assert.equal(await editor.locatorValue('databaseId'), 'Shop (shop)');
 				},
 			},
@@ -66,7 +80,12 @@ export const scenarios: Scenario[] = [
 				async run({ editor, catalog }) {
 					const shown = await editor.pickFromList('tableId', 'ord', 'Orders', 'ui-04-table-list');
 					assert.deepEqual(shown, ['Orders (orders)']);
-					assert.equal(lastRequest(catalog.requests, 'GET', /^\/v1\/tablesdb\/shop\/tables$/).query.get('search'), 'ord');
+					assert.equal(
+						lastRequest(catalog.requests, 'GET', /^\/v1\/tablesdb\/shop\/tables$/).query.get(
+							'search',
+						),
+						'ord',
+					);
 					assert.equal(await editor.locatorValue('tableId'), 'Orders (orders)');
 				},
 			},
@@ -99,9 +118,16 @@ export const scenarios: Scenario[] = [
 					assert.equal(row.quantity, ORDER.quantity, 'quantity is the number 3');
 					assert.equal(row.$tableId, 'orders');
 					await editor.screenshot('ui-06-row-output');
-					const sent = lastRequest(catalog.requests, 'POST', /^\/v1\/tablesdb\/shop\/tables\/orders\/rows$/);
+					const sent = lastRequest(
+						catalog.requests,
+						'POST',
+						/^\/v1\/tablesdb\/shop\/tables\/orders\/rows$/,
+					);
 					assert.deepEqual((sent.body as { data: unknown }).data, ORDER);
-					assert.deepEqual(catalog.rows.get('shop/orders')?.map((stored) => stored.$id), [row.$id]);
+					assert.deepEqual(
+						catalog.rows.get('shop/orders')?.map((stored) => stored.$id),
+						[row.$id],
+					);
 					return `row ${String(row.$id)}`;
 				},
 			},
@@ -123,11 +149,27 @@ export const scenarios: Scenario[] = [
 			{
 				name: 'pick the bucket From list by typing "inv" and the file by typing "0042"',
 				async run({ editor, catalog }) {
-					assert.deepEqual(await editor.pickFromList('bucketId', 'inv', 'Invoices', 'ui-07-bucket-list'), ['Invoices (invoices)']);
-					assert.equal(lastRequest(catalog.requests, 'GET', /^\/v1\/storage\/buckets$/).query.get('search'), 'inv');
+					assert.deepEqual(
+						await editor.pickFromList('bucketId', 'inv', 'Invoices', 'ui-07-bucket-list'),
+						['Invoices (invoices)'],
+					);
+					assert.equal(
+						lastRequest(catalog.requests, 'GET', /^\/v1\/storage\/buckets$/).query.get('search'),
+						'inv',
+					);
 					const file = `${INVOICE.name} (${INVOICE.fileId})`;
-					assert.deepEqual(await editor.pickFromList('fileId', '0042', INVOICE.name, 'ui-08-file-list'), [file]);
-					assert.equal(lastRequest(catalog.requests, 'GET', /^\/v1\/storage\/buckets\/invoices\/files$/).query.get('search'), '0042');
+					assert.deepEqual(
+						await editor.pickFromList('fileId', '0042', INVOICE.name, 'ui-08-file-list'),
+						[file],
+					);
+					assert.equal(
+						lastRequest(
+							catalog.requests,
+							'GET',
+							/^\/v1\/storage\/buckets\/invoices\/files$/,
+						).query.get('search'),
+						'0042',
+					);
 					assert.equal(await editor.locatorValue('fileId'), file);
 				},
 			},
@@ -138,7 +180,11 @@ export const scenarios: Scenario[] = [
 					const card = await editor.binaryCard();
 					const stored = catalog.file(INVOICE.bucketId, INVOICE.fileId);
 					assert.ok(stored);
-					assert.deepEqual(card, { fileName: INVOICE.name, mimeType: 'text/plain', fileSize: `${stored.content.length} B` });
+					assert.deepEqual(card, {
+						fileName: INVOICE.name,
+						mimeType: 'text/plain',
+						fileSize: `${stored.content.length} B`,
+					});
 					await editor.screenshot('ui-09-binary-output');
 					return `${card.fileName}, ${card.fileSize}, ${card.mimeType}`;
 				},
@@ -147,7 +193,10 @@ export const scenarios: Scenario[] = [
 				name: 'View shows the downloaded file',
 				async run({ editor, catalog }) {
 					const shown = await editor.viewBinary();
-					assert.equal(shown, catalog.file(INVOICE.bucketId, INVOICE.fileId)?.content.toString('utf8').trim());
+					assert.equal(
+						shown,
+						catalog.file(INVOICE.bucketId, INVOICE.fileId)?.content.toString('utf8').trim(),
+					);
 					await editor.screenshot('ui-10-binary-view');
 				},
 			},

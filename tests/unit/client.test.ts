@@ -17,8 +17,12 @@ describe('normalizeEndpoint', () => {
 	});
 
 	it('rejects what is not an http(s) URL, naming the value', () => {
-		expect(() => normalizeEndpoint('cloud.appwrite.io')).toThrow(/"cloud.appwrite.io" is not a URL/);
-		expect(() => normalizeEndpoint('ftp://cloud.appwrite.io')).toThrow(/must start with http:\/\/ or https:\/\//);
+		expect(() => normalizeEndpoint('cloud.appwrite.io')).toThrow(
+			/"cloud.appwrite.io" is not a URL/,
+		);
+		expect(() => normalizeEndpoint('ftp://cloud.appwrite.io')).toThrow(
+			/must start with http:\/\/ or https:\/\//,
+		);
 	});
 
 	it.each([

@@ -10,7 +10,11 @@ describe('toJsonSafe', () => {
 			nested: [{ size: BigInt(-7) }, 'text', null, true],
 		};
 		const safe = toJsonSafe(value);
-		expect(safe).toEqual({ small: 42, huge: '9007199254740993', nested: [{ size: -7 }, 'text', null, true] });
+		expect(safe).toEqual({
+			small: 42,
+			huge: '9007199254740993',
+			nested: [{ size: -7 }, 'text', null, true],
+		});
 		expect(() => JSON.stringify(safe)).not.toThrow();
 	});
 

@@ -34,14 +34,26 @@ describe('toQueryStrings', () => {
 			Query.limit(5),
 			'{"method":"offset","values":[5]}',
 		]);
-		expect(toQueryStrings(`[${JSON.stringify(Query.equal('a', 'b'))}]`)).toEqual([Query.equal('a', 'b')]);
+		expect(toQueryStrings(`[${JSON.stringify(Query.equal('a', 'b'))}]`)).toEqual([
+			Query.equal('a', 'b'),
+		]);
 		expect(toQueryStrings('')).toEqual([]);
 		expect(toQueryStrings({})).toEqual([]);
 	});
 
 	it.each([
-		[{ conditions: [{ method: 'greaterThan', attribute: 'age', valueType: 'number', value: 'old' }] }, 'condition 1: "old" is not a number'],
-		[{ conditions: [{ method: 'equal', attribute: ' ', value: 'x' }] }, 'condition 1: the attribute is empty'],
+		[
+			{
+				conditions: [
+					{ method: 'greaterThan', attribute: 'age', valueType: 'number', value: 'old' },
+				],
+			},
+			'condition 1: "old" is not a number',
+		],
+		[
+			{ conditions: [{ method: 'equal', attribute: ' ', value: 'x' }] },
+			'condition 1: the attribute is empty',
+		],
 		[{ raw: [{ query: 'name = Ann' }] }, 'raw query 1 is not JSON: name = Ann'],
 		[['{"attribute":"name"}'], 'query 1 has no "method"'],
 		['not json', 'is not a JSON array of queries: not json'],

@@ -9,7 +9,12 @@ import type { WorkflowCase } from './workflows';
 export type BinaryReader = (item: N8nItem, property?: string) => Buffer | undefined;
 
 /** Undefined when the expectation holds; otherwise why not, with the checked node's first items. */
-export async function checkExpectation(wf: WorkflowCase, run: RawRun, binaryOf: BinaryReader, traffic: Exchange[]): Promise<string | undefined> {
+export async function checkExpectation(
+	wf: WorkflowCase,
+	run: RawRun,
+	binaryOf: BinaryReader,
+	traffic: Exchange[],
+): Promise<string | undefined> {
 	const items = nodeItems(run, wf.expectation.node) ?? [];
 	const context: CheckContext = {
 		items,

@@ -13,13 +13,28 @@ export interface ExitRaceResult {
 	problem?: string;
 }
 
-export async function checkExitRace(instance: N8nInstance, workflowId: string, runs = 5, env?: NodeJS.ProcessEnv): Promise<ExitRaceResult> {
+export async function checkExitRace(
+	instance: N8nInstance,
+	workflowId: string,
+	runs = 5,
+	env?: NodeJS.ProcessEnv,
+): Promise<ExitRaceResult> {
 	const ends: string[] = [];
 	for (let i = 0; i < runs; i++) {
 		const result = await executeWorkflow(instance, workflowId, undefined, env);
 		const clean = result.exitCode === 0 && result.signal === null && result.run !== undefined;
-		ends.push(clean ? 'exit 0' : `${describeEnd(result.exitCode, result.signal)}${result.run ? '' : ' (no run printed)'}`);
+		ends.push(
+			clean
+				? 'exit 0'
+				: `${describeEnd(result.exitCode, result.signal)}${result.run ? '' : ' (no run printed)'}`,
+		);
 	}
 	const bad = ends.filter((end) => end !== 'exit 0');
-	return { ends, problem: bad.length > 0 ? `${bad.length} of ${runs} runs did not end cleanly: ${ends.join(', ')}` : undefined };
+	return {
+		ends,
+		problem:
+			bad.length > 0
+				? `${bad.length} of ${runs} runs did not end cleanly: ${ends.join(', ')}`
+				: undefined,
+	};
 }

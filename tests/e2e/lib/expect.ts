@@ -47,15 +47,24 @@ export function defineExpectation(expectation: Expectation): Expectation {
 
 /** Shared assertions for Appwrite model objects. */
 export function assertAppwriteObject(json: Record<string, unknown>, what = 'item'): void {
-	assert.equal(typeof json.$id, 'string', `${what} should have a string $id, got ${JSON.stringify(json).slice(0, 300)}`);
+	assert.equal(
+		typeof json.$id,
+		'string',
+		`${what} should have a string $id, got ${JSON.stringify(json).slice(0, 300)}`,
+	);
 	assert.ok((json.$id as string).length > 0, `${what} has an empty $id`);
 }
 
 /** A Continue On Fail item: the node's error, as src/errors.ts errorItemJson() shapes it. */
 export function assertErrorItem(json: Record<string, unknown>, httpCode?: string): void {
-	assert.equal(typeof json.error, 'string', `expected an error item, got ${JSON.stringify(json).slice(0, 300)}`);
+	assert.equal(
+		typeof json.error,
+		'string',
+		`expected an error item, got ${JSON.stringify(json).slice(0, 300)}`,
+	);
 	assert.ok((json.error as string).length > 0, 'the error message is empty');
-	if (httpCode !== undefined) assert.equal(json.httpCode, httpCode, `httpCode of ${JSON.stringify(json).slice(0, 300)}`);
+	if (httpCode !== undefined)
+		assert.equal(json.httpCode, httpCode, `httpCode of ${JSON.stringify(json).slice(0, 300)}`);
 }
 
 /** Parses a multipart/form-data body just enough to return one part's bytes. */

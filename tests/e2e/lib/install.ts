@@ -20,7 +20,15 @@ import { existsSync, readdirSync, readFileSync, statfsSync, writeFileSync } from
 import { join } from 'node:path';
 
 import { acquireLock } from './lock';
-import { E2E_DIR, N8N_BIN, N8N_VERSION, NODE24_BIN_DIR, NODE24_DIR, NODE24_NODE, NODE24_VERSION } from './paths';
+import {
+	E2E_DIR,
+	N8N_BIN,
+	N8N_VERSION,
+	NODE24_BIN_DIR,
+	NODE24_DIR,
+	NODE24_NODE,
+	NODE24_VERSION,
+} from './paths';
 import { formatSeconds, log, run, withProgress } from './proc';
 
 const MARKER = join(E2E_DIR, 'node_modules', '.appwrite-suite-e2e-installed.json');
@@ -97,19 +105,33 @@ export async function ensureN8nInstalled(): Promise<void> {
 	await acquireLock('install', 15 * 60_000); // another run may be installing right now
 	if (isInstalled()) return;
 	const started = Date.now();
-	log(`Installing n8n ${N8N_VERSION} on Node ${NODE24_VERSION} into tests/e2e/node_modules (first run only: 5–15 min, ≈2.7 GB of disk)…`);
+	log(
+		`Installing n8n ${N8N_VERSION} on Node ${NODE24_VERSION} into tests/e2e/node_modules (first run only: 5–15 min, ≈2.7 GB of disk)…`,
+	);
 
 	log('  1/3 npm ci --ignore-scripts (≈2,200 packages, ≈2.7 GB; 3–10 min)…');
 	let t = Date.now();
-	const ci = run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: E2E_DIR, quiet: true });
+	const ci = run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+		cwd: E2E_DIR,
+		quiet: true,
+	});
 	const diskBefore = diskUsed();
 	// the install is by far the largest writer on the disk meanwhile, so the disk's growth is its size
-	await withProgress('      downloading and unpacking', ci, () => `${packageFolders()} package folders, ${((diskUsed() - diskBefore) / 1e9).toFixed(2)} GB written to disk`);
+	await withProgress(
+		'      downloading and unpacking',
+		ci,
+		() =>
+			`${packageFolders()} package folders, ${((diskUsed() - diskBefore) / 1e9).toFixed(2)} GB written to disk`,
+	);
 	log(`      done in ${formatSeconds(Date.now() - t)}`);
 
 	log(`  2/3 npm rebuild sqlite3 against Node ${NODE24_VERSION} (node-gyp, 1.5–4 min)…`);
 	t = Date.now();
-	const rebuild = run('npm', ['rebuild', 'sqlite3', '--loglevel=error'], { cwd: E2E_DIR, env: node24Env(), quiet: true });
+	const rebuild = run('npm', ['rebuild', 'sqlite3', '--loglevel=error'], {
+		cwd: E2E_DIR,
+		env: node24Env(),
+		quiet: true,
+	});
 	await withProgress('      compiling sqlite3', rebuild);
 	log(`      done in ${formatSeconds(Date.now() - t)}`);
 
@@ -121,7 +143,9 @@ export async function ensureN8nInstalled(): Promise<void> {
 	});
 	const version = stdout.trim().split('\n').pop()?.trim();
 	if (version !== N8N_VERSION) {
-		throw new Error(`Expected n8n ${N8N_VERSION} after the install, but \`n8n --version\` printed: ${stdout.trim()}`);
+		throw new Error(
+			`Expected n8n ${N8N_VERSION} after the install, but \`n8n --version\` printed: ${stdout.trim()}`,
+		);
 	}
 	writeFileSync(MARKER, `${JSON.stringify(wanted(), null, 2)}\n`);
 	log(`n8n ${N8N_VERSION} installed in ${formatSeconds(Date.now() - started)}.`);

@@ -33,7 +33,12 @@ export interface Exchange {
 /** Routes the gate answers itself instead of passing them on (a stateful Appwrite next to Prism). */
 export interface LocalRoutes {
 	claims(path: string): boolean;
-	handle(request: { method: string; path: string; query: URLSearchParams; json?: unknown }): { status: number; json?: unknown } | undefined;
+	handle(request: {
+		method: string;
+		path: string;
+		query: URLSearchParams;
+		json?: unknown;
+	}): { status: number; json?: unknown } | undefined;
 }
 
 export interface KeyGate {
@@ -90,7 +95,11 @@ function unknownKey(req: IncomingMessage, res: ServerResponse): void {
 }
 
 /** Starts the gate on a free 127.0.0.1 port in front of `upstreamEndpoint` (`http://127.0.0.1:PORT/v1`). */
-export async function startKeyGate(upstreamEndpoint: string, apiKey: string, local?: LocalRoutes): Promise<KeyGate> {
+export async function startKeyGate(
+	upstreamEndpoint: string,
+	apiKey: string,
+	local?: LocalRoutes,
+): Promise<KeyGate> {
 	const upstream = new URL(upstreamEndpoint);
 	const exchanges: Exchange[] = [];
 	let seq = 0;
@@ -101,7 +110,11 @@ export async function startKeyGate(upstreamEndpoint: string, apiKey: string, loc
 		const requestChunks: Buffer[] = [];
 		const requestSize = { n: 0 };
 		req.on('data', (chunk: Buffer) => capture(requestChunks, requestSize, chunk));
-		const record = (status: number, responseHeaders: Exchange['responseHeaders'], responseBody: Buffer) => {
+		const record = (
+			status: number,
+			responseHeaders: Exchange['responseHeaders'],
+			responseBody: Buffer,
+		) => {
 			exchanges.push({
 				seq: ++seq,
 				method: req.method ?? '',
@@ -127,7 +140,12 @@ export async function startKeyGate(upstreamEndpoint: string, apiKey: string, loc
 		if (local?.claims(url.pathname)) {
 			req.on('end', () => {
 				const body = Buffer.concat(requestChunks);
-				const answer = local.handle({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, json: body.length ? JSON.parse(body.toString('utf8')) : undefined });
+				const answer = local.handle({
+					method: req.method ?? 'GET',
+					path: url.pathname,
+					query: url.searchParams,
+					json: body.length ? JSON.parse(body.toString('utf8')) : undefined,
+				});
 				const payload = Buffer.from(answer?.json === undefined ? '' : JSON.stringify(answer.json));
 				const headers = answer?.json === undefined ? {} : { 'content-type': 'application/json' };
 				res.writeHead(answer?.status ?? 404, headers);
@@ -149,13 +167,21 @@ export async function startKeyGate(upstreamEndpoint: string, apiKey: string, loc
 				const responseChunks: Buffer[] = [];
 				const responseSize = { n: 0 };
 				answer.on('data', (chunk: Buffer) => capture(responseChunks, responseSize, chunk));
-				answer.on('end', () => record(answer.statusCode ?? 502, answer.headers, Buffer.concat(responseChunks)));
+				answer.on('end', () =>
+					record(answer.statusCode ?? 502, answer.headers, Buffer.concat(responseChunks)),
+				);
 				answer.pipe(res);
 			},
 		);
 		forward.on('error', (error) => {
 			if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
-			res.end(JSON.stringify({ message: `key gate: stand-in unreachable (${error.message})`, code: 502, type: '' }));
+			res.end(
+				JSON.stringify({
+					message: `key gate: stand-in unreachable (${error.message})`,
+					code: 502,
+					type: '',
+				}),
+			);
 		});
 		req.pipe(forward);
 	});
@@ -163,5 +189,13 @@ export async function startKeyGate(upstreamEndpoint: string, apiKey: string, loc
 	const identifyClients = (name: (clientPort: number) => string | undefined) => {
 		identify = name;
 	};
-	return { endpoint: `http://127.0.0.1:${port}${upstream.pathname}`, port, exchanges, lastSeq: () => seq, since: (after) => exchanges.filter((e) => e.seq > after), identifyClients, stop };
+	return {
+		endpoint: `http://127.0.0.1:${port}${upstream.pathname}`,
+		port,
+		exchanges,
+		lastSeq: () => seq,
+		since: (after) => exchanges.filter((e) => e.seq > after),
+		identifyClients,
+		stop,
+	};
 }

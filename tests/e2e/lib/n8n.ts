@@ -9,7 +9,15 @@ import { join } from 'node:path';
 import { node24Env } from './install';
 import { E2E_DIR, N8N_BIN, NODE24_NODE } from './paths';
 import { freePorts } from './ports';
-import { describeEnd, log, run, startProcess, stopProcess, type RunResult, type Started } from './proc';
+import {
+	describeEnd,
+	log,
+	run,
+	startProcess,
+	stopProcess,
+	type RunResult,
+	type Started,
+} from './proc';
 import { RUNNERS_AUTH_TOKEN, startTaskRunner, type TaskRunner } from './task-runner';
 
 /** Fixed, test-only key: imported credentials stay decryptable across commands and runs. */
@@ -104,7 +112,14 @@ export async function createInstance(options: InstanceOptions): Promise<N8nInsta
 		no_proxy: '127.0.0.1,localhost',
 		...options.env,
 	});
-	return { home, netGuardLog: join(home, 'net-guard.log'), port, brokerPort, env, baseUrl: `http://127.0.0.1:${port}` };
+	return {
+		home,
+		netGuardLog: join(home, 'net-guard.log'),
+		port,
+		brokerPort,
+		env,
+		baseUrl: `http://127.0.0.1:${port}`,
+	};
 }
 
 /**
@@ -116,7 +131,8 @@ export function n8nCli(
 	args: string[],
 	options: { allowFailure?: boolean; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<RunResult> {
-	const nodeOptions = `${instance.env.NODE_OPTIONS ?? ''} --require ${join(E2E_DIR, 'lib', 'exit-guard.cjs')}`.trim();
+	const nodeOptions =
+		`${instance.env.NODE_OPTIONS ?? ''} --require ${join(E2E_DIR, 'lib', 'exit-guard.cjs')}`.trim();
 	return run(NODE24_NODE, [N8N_BIN, ...args], {
 		cwd: instance.home,
 		env: { ...instance.env, NODE_OPTIONS: nodeOptions, ...options.env },
@@ -134,7 +150,10 @@ export interface CredentialFile {
 }
 
 /** `n8n import:credentials`: plain `data` is encrypted with the instance's key on import. */
-export async function importCredentials(instance: N8nInstance, credentials: CredentialFile[]): Promise<void> {
+export async function importCredentials(
+	instance: N8nInstance,
+	credentials: CredentialFile[],
+): Promise<void> {
 	const file = join(instance.home, 'import-credentials.json');
 	writeFileSync(file, JSON.stringify(credentials, null, 2));
 	await n8nCli(instance, ['import:credentials', `--input=${file}`]);
@@ -147,7 +166,10 @@ export async function importWorkflows(instance: N8nInstance, workflows: object[]
 	rmSync(dir, { recursive: true, force: true });
 	mkdirSync(dir, { recursive: true });
 	workflows.forEach((workflow, index) =>
-		writeFileSync(join(dir, `${String(index).padStart(3, '0')}.json`), JSON.stringify(workflow, null, 2)),
+		writeFileSync(
+			join(dir, `${String(index).padStart(3, '0')}.json`),
+			JSON.stringify(workflow, null, 2),
+		),
 	);
 	await n8nCli(instance, ['import:workflow', '--separate', `--input=${dir}`]);
 }
@@ -173,7 +195,10 @@ export interface NodeRunData {
 
 export interface N8nItem {
 	json: Record<string, unknown>;
-	binary?: Record<string, { data?: string; mimeType?: string; fileName?: string; fileSize?: string; id?: string }>;
+	binary?: Record<
+		string,
+		{ data?: string; mimeType?: string; fileName?: string; fileSize?: string; id?: string }
+	>;
 	pairedItem?: unknown;
 	error?: unknown;
 }
@@ -214,12 +239,21 @@ export function parseRawOutput(stdout: string): { json?: unknown; rest: string }
  * `n8n execute --id=<id> --rawOutput`. Never throws for a failed workflow: the caller checks.
  * Each execute starts a task broker; give concurrent ones their own `brokerPort`.
  */
-export async function executeWorkflow(instance: N8nInstance, workflowId: string, brokerPort?: number, env: NodeJS.ProcessEnv = {}): Promise<ExecuteResult> {
+export async function executeWorkflow(
+	instance: N8nInstance,
+	workflowId: string,
+	brokerPort?: number,
+	env: NodeJS.ProcessEnv = {},
+): Promise<ExecuteResult> {
 	const started = Date.now();
 	// the CLI prints the run through its logger at level "info", so that level must be on
 	const result = await n8nCli(instance, ['execute', `--id=${workflowId}`, '--rawOutput'], {
 		allowFailure: true,
-		env: { N8N_LOG_LEVEL: 'info', ...(brokerPort ? { N8N_RUNNERS_BROKER_PORT: String(brokerPort) } : {}), ...env },
+		env: {
+			N8N_LOG_LEVEL: 'info',
+			...(brokerPort ? { N8N_RUNNERS_BROKER_PORT: String(brokerPort) } : {}),
+			...env,
+		},
 	});
 	const { json, rest } = parseRawOutput(result.stdout);
 	return {
@@ -289,18 +323,23 @@ export async function startServer(
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		if (started.child.exitCode !== null || started.child.signalCode !== null) {
-			throw new Error(`n8n start ended early (${describeEnd(started.child.exitCode, started.child.signalCode)}):\n${started.output().slice(-4000)}`);
+			throw new Error(
+				`n8n start ended early (${describeEnd(started.child.exitCode, started.child.signalCode)}):\n${started.output().slice(-4000)}`,
+			);
 		}
 		if (await restMounted(instance.baseUrl)) break;
 		if (Date.now() > deadline) {
 			await server.stop();
-			throw new Error(`n8n start did not become ready within ${timeoutMs} ms:\n${started.output().slice(-4000)}`);
+			throw new Error(
+				`n8n start did not become ready within ${timeoutMs} ms:\n${started.output().slice(-4000)}`,
+			);
 		}
 		await new Promise((r) => setTimeout(r, 300));
 	}
 	// a queue-mode main that offloads manual executions runs nothing itself and starts no task broker (n8n's Start command)
 	const env = { ...instance.env, ...options.env };
-	if (env.EXECUTIONS_MODE === 'queue' && env.OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS === 'true') return server;
+	if (env.EXECUTIONS_MODE === 'queue' && env.OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS === 'true')
+		return server;
 	try {
 		runner = await startTaskRunner(instance, Math.max(10_000, deadline - Date.now()));
 	} catch (error) {
@@ -319,7 +358,11 @@ export class RestClient {
 	constructor(private readonly baseUrl: string) {}
 
 	/** `path` is under /rest unless it starts with `//` (then it is taken from the root: `//types/nodes.json`). */
-	async request<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; data: T; raw: unknown }> {
+	async request<T = unknown>(
+		method: string,
+		path: string,
+		body?: unknown,
+	): Promise<{ status: number; data: T; raw: unknown }> {
 		const response = await this.send(method, path, body);
 		const text = await response.text();
 		let raw: unknown = text;
@@ -328,7 +371,9 @@ export class RestClient {
 		} catch {
 			/* not JSON */
 		}
-		const data = (raw && typeof raw === 'object' && 'data' in raw ? (raw as { data: T }).data : raw) as T;
+		const data = (
+			raw && typeof raw === 'object' && 'data' in raw ? (raw as { data: T }).data : raw
+		) as T;
 		return { status: response.status, data, raw };
 	}
 
@@ -339,7 +384,9 @@ export class RestClient {
 	}
 
 	private async send(method: string, path: string, body?: unknown): Promise<Response> {
-		const url = path.startsWith('//') ? `${this.baseUrl}${path.slice(1)}` : `${this.baseUrl}/rest${path}`;
+		const url = path.startsWith('//')
+			? `${this.baseUrl}${path.slice(1)}`
+			: `${this.baseUrl}/rest${path}`;
 		const response = await fetch(url, {
 			method,
 			headers: {
@@ -360,7 +407,10 @@ export class RestClient {
 	async ownerLogin(): Promise<void> {
 		const setup = await this.request('POST', '/owner/setup', OWNER);
 		if (setup.status === 200) return;
-		const login = await this.request('POST', '/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+		const login = await this.request('POST', '/login', {
+			emailOrLdapLoginId: OWNER.email,
+			password: OWNER.password,
+		});
 		if (login.status !== 200) {
 			throw new Error(
 				`Could not set up or log in the n8n owner: setup ${setup.status} ${JSON.stringify(setup.raw)}, login ${login.status} ${JSON.stringify(login.raw)}`,
@@ -380,12 +430,22 @@ export interface CredentialTestResult {
  * (`POST /rest/credentials/test`, n8n 2.41.1 `CredentialsController.testCredentials`): n8n finds a
  * node that declares the credential with `testedBy` and runs that node's credential test function.
  */
-export async function testCredential(client: RestClient, credential: CredentialFile): Promise<CredentialTestResult> {
+export async function testCredential(
+	client: RestClient,
+	credential: CredentialFile,
+): Promise<CredentialTestResult> {
 	const response = await client.request<CredentialTestResult>('POST', '/credentials/test', {
-		credentials: { id: credential.id, name: credential.name, type: credential.type, data: credential.data },
+		credentials: {
+			id: credential.id,
+			name: credential.name,
+			type: credential.type,
+			data: credential.data,
+		},
 	});
 	if (response.status !== 200) {
-		throw new Error(`POST /rest/credentials/test answered ${response.status}: ${JSON.stringify(response.raw)}`);
+		throw new Error(
+			`POST /rest/credentials/test answered ${response.status}: ${JSON.stringify(response.raw)}`,
+		);
 	}
 	return response.data;
 }

@@ -16,7 +16,14 @@ const logFile = process.env.E2E_NET_GUARD_LOG;
 function isLoopbackName(host) {
 	if (typeof host !== 'string' || host === '') return true; // unix sockets, defaults
 	const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-	return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\./.test(h) || h === '0.0.0.0' || h === '::';
+	return (
+		h === 'localhost' ||
+		h.endsWith('.localhost') ||
+		h === '::1' ||
+		/^127\./.test(h) ||
+		h === '0.0.0.0' ||
+		h === '::'
+	);
 }
 
 function record(kind, target) {
@@ -27,14 +34,19 @@ function record(kind, target) {
 		.map((l) => l.trim())
 		.filter((l) => !l.includes('net-guard.cjs'));
 	try {
-		fs.appendFileSync(logFile, `${JSON.stringify({ pid: process.pid, argv: process.argv.slice(2, 3), kind, target, stack })}\n`);
+		fs.appendFileSync(
+			logFile,
+			`${JSON.stringify({ pid: process.pid, argv: process.argv.slice(2, 3), kind, target, stack })}\n`,
+		);
 	} catch {
 		/* the log is best effort */
 	}
 }
 
 function refusal(host) {
-	const error = new Error(`getaddrinfo ENOTFOUND ${host} (blocked by the e2e network guard: traffic must stay on 127.0.0.1)`);
+	const error = new Error(
+		`getaddrinfo ENOTFOUND ${host} (blocked by the e2e network guard: traffic must stay on 127.0.0.1)`,
+	);
 	error.code = 'ENOTFOUND';
 	error.errno = -3008;
 	error.syscall = 'getaddrinfo';
@@ -71,7 +83,10 @@ net.Socket.prototype.connect = function guardedConnect(...args) {
 	if (options && typeof options === 'object') {
 		host = options.host;
 		port = options.port;
-	} else if (typeof options === 'number' || (typeof options === 'string' && /^\d+$/.test(options))) {
+	} else if (
+		typeof options === 'number' ||
+		(typeof options === 'string' && /^\d+$/.test(options))
+	) {
 		port = options;
 		host = typeof args[1] === 'string' ? args[1] : undefined;
 	}

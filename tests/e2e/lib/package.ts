@@ -26,7 +26,10 @@ export interface PackedPackage {
  * `npm run build` then `npm pack` in `packageDir` (default: the repository root).
  * Set E2E_SKIP_BUILD=1 to pack whatever dist/ holds now.
  */
-export async function buildAndPack(outDir: string, packageDir = process.env.E2E_PACKAGE_DIR ?? ROOT_DIR): Promise<PackedPackage> {
+export async function buildAndPack(
+	outDir: string,
+	packageDir = process.env.E2E_PACKAGE_DIR ?? ROOT_DIR,
+): Promise<PackedPackage> {
 	const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
 		name: string;
 		version: string;
@@ -38,11 +41,20 @@ export async function buildAndPack(outDir: string, packageDir = process.env.E2E_
 	}
 	rmSync(outDir, { recursive: true, force: true });
 	mkdirSync(outDir, { recursive: true });
-	const { stdout } = await run('npm', ['pack', '--json', '--silent', '--pack-destination', outDir], {
-		cwd: packageDir,
-		quiet: true,
-	});
-	const packed = (JSON.parse(stdout.slice(stdout.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }> }>)[0];
+	const { stdout } = await run(
+		'npm',
+		['pack', '--json', '--silent', '--pack-destination', outDir],
+		{
+			cwd: packageDir,
+			quiet: true,
+		},
+	);
+	const packed = (
+		JSON.parse(stdout.slice(stdout.indexOf('['))) as Array<{
+			filename: string;
+			files: Array<{ path: string }>;
+		}>
+	)[0];
 	const tarball = join(outDir, packed.filename.replace(/^@/, '').replace(/\//, '-'));
 	if (!existsSync(tarball)) throw new Error(`npm pack did not produce ${tarball}`);
 	const packedManifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
@@ -53,7 +65,9 @@ export async function buildAndPack(outDir: string, packageDir = process.env.E2E_
 	const credentials = packedManifest.n8n?.credentials ?? [];
 	const missing = [...nodes, ...credentials].filter((file) => !shipped.has(file));
 	if (missing.length > 0) {
-		throw new Error(`The tarball lacks files its package.json "n8n" section lists (is the build complete?): ${missing.join(', ')}`);
+		throw new Error(
+			`The tarball lacks files its package.json "n8n" section lists (is the build complete?): ${missing.join(', ')}`,
+		);
 	}
 	return { name: manifest.name, version: manifest.version, tarball, nodes, credentials };
 }
@@ -91,10 +105,14 @@ export async function installIntoN8n(home: string, pkg: PackedPackage): Promise<
 	const nodesManifest = join(nodesDir, 'package.json');
 	const existing: { dependencies?: Record<string, string> } = existsSync(nodesManifest)
 		? (JSON.parse(readFileSync(nodesManifest, 'utf8')) as { dependencies?: Record<string, string> })
-		: { name: 'installed-nodes', private: true } as { dependencies?: Record<string, string> };
+		: ({ name: 'installed-nodes', private: true } as { dependencies?: Record<string, string> });
 	writeFileSync(
 		nodesManifest,
-		JSON.stringify({ ...existing, dependencies: { ...(existing.dependencies ?? {}), [pkg.name]: pkg.version } }, null, 2),
+		JSON.stringify(
+			{ ...existing, dependencies: { ...(existing.dependencies ?? {}), [pkg.name]: pkg.version } },
+			null,
+			2,
+		),
 	);
 	return target;
 }
@@ -106,9 +124,17 @@ export async function installIntoN8n(home: string, pkg: PackedPackage): Promise<
  */
 export async function registerInN8n(instance: N8nInstance, packageDir: string): Promise<void> {
 	if (instance.env.DB_TYPE && instance.env.DB_TYPE !== 'sqlite') return;
-	await run(NODE24_NODE, [join(E2E_DIR, 'lib', 'register-package.cjs'), packageDir, join(instance.home, '.n8n', 'database.sqlite')], {
-		cwd: E2E_DIR,
-		env: node24Env({ NODE_PATH: join(E2E_DIR, 'node_modules') }),
-		quiet: true,
-	});
+	await run(
+		NODE24_NODE,
+		[
+			join(E2E_DIR, 'lib', 'register-package.cjs'),
+			packageDir,
+			join(instance.home, '.n8n', 'database.sqlite'),
+		],
+		{
+			cwd: E2E_DIR,
+			env: node24Env({ NODE_PATH: join(E2E_DIR, 'node_modules') }),
+			quiet: true,
+		},
+	);
 }

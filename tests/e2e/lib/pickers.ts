@@ -54,10 +54,13 @@ interface Picker {
 function pickersOf(node: NodeDescription): Picker[] {
 	const found = new Map<string, Picker>();
 	const visit = (property: Property, prefix: string) => {
-		const method = property.modes?.find((mode) => mode.typeOptions?.searchListMethod)?.typeOptions?.searchListMethod;
-		if (method && !found.has(method)) found.set(method, { method, path: `${prefix}${property.name}`, field: property });
+		const method = property.modes?.find((mode) => mode.typeOptions?.searchListMethod)?.typeOptions
+			?.searchListMethod;
+		if (method && !found.has(method))
+			found.set(method, { method, path: `${prefix}${property.name}`, field: property });
 		if (property.type === 'collection')
-			for (const option of (property.options ?? []) as Property[]) visit({ ...option, displayOptions: property.displayOptions }, `${prefix}${property.name}.`);
+			for (const option of (property.options ?? []) as Property[])
+				visit({ ...option, displayOptions: property.displayOptions }, `${prefix}${property.name}.`);
 	};
 	for (const property of node.properties) visit(property, 'parameters.');
 	return [...found.values()];
@@ -76,16 +79,29 @@ export async function checkPickers(context: PickerCheckContext): Promise<void> {
 	const ours = all.filter((node) => node.name.startsWith(`${PACKAGE}.`));
 	const actionNodes = ours.filter((node) => !/Trigger$|Tool$/.test(node.name));
 
-	await check(`tools: every action node (${actionNodes.length}) has its AI tool variant in n8n`, async () => {
-		const names = new Set(ours.map((node) => node.name));
-		const missing = actionNodes.filter((node) => !names.has(`${node.name}Tool`)).map((node) => node.name);
-		assert.deepEqual(missing, [], `no tool variant for ${missing.join(', ')}`);
-	});
+	await check(
+		`tools: every action node (${actionNodes.length}) has its AI tool variant in n8n`,
+		async () => {
+			const names = new Set(ours.map((node) => node.name));
+			const missing = actionNodes
+				.filter((node) => !names.has(`${node.name}Tool`))
+				.map((node) => node.name);
+			assert.deepEqual(missing, [], `no tool variant for ${missing.join(', ')}`);
+		},
+	);
 
 	// The stand-in keeps webhooks as Appwrite does (empty at this point): one made "in the console" for
 	// the Webhooks picker to list, removed afterwards.
 	const hook = { method: 'POST', path: '/v1/webhooks', query: new URLSearchParams() };
-	setup.appwrite.handle({ ...hook, json: { webhookId: 'e2e-picked-hook', name: 'Picked hook', url: 'http://127.0.0.1:9/hook', events: ['users.*.create'] } });
+	setup.appwrite.handle({
+		...hook,
+		json: {
+			webhookId: 'e2e-picked-hook',
+			name: 'Picked hook',
+			url: 'http://127.0.0.1:9/hook',
+			events: ['users.*.create'],
+		},
+	});
 	try {
 		await checkNodePickers(context, actionNodes);
 	} finally {
@@ -94,39 +110,63 @@ export async function checkPickers(context: PickerCheckContext): Promise<void> {
 }
 
 /** Every list search of every action node returns choices from the stand-in, under the parents' IDs. */
-async function checkNodePickers(context: PickerCheckContext, actionNodes: NodeDescription[]): Promise<void> {
+async function checkNodePickers(
+	context: PickerCheckContext,
+	actionNodes: NodeDescription[],
+): Promise<void> {
 	const { client, setup, check } = context;
 	for (const node of actionNodes) {
 		for (const picker of pickersOf(node)) {
-			const parents = (picker.field.typeOptions?.loadOptionsDependsOn ?? []).map((name) => name.replace(/\.value$/, ''));
+			const parents = (picker.field.typeOptions?.loadOptionsDependsOn ?? []).map((name) =>
+				name.replace(/\.value$/, ''),
+			);
 			const show = picker.field.displayOptions?.show ?? {};
 			const parameters: Record<string, unknown> = {
 				resource: show.resource?.[0],
 				operation: show.operation?.[0],
-				...Object.fromEntries(parents.map((parent) => [parent, rl(`e2e-${parent.replace(/Id$/, '')}`)])),
+				...Object.fromEntries(
+					parents.map((parent) => [parent, rl(`e2e-${parent.replace(/Id$/, '')}`)]),
+				),
 			};
 			const short = node.name.slice(PACKAGE.length + 1);
 			await check(`pickers: ${short} ${picker.method} lists choices from Appwrite`, async () => {
 				const mark = setup.gate.lastSeq();
-				const response = await client.request<{ results?: Array<{ name: unknown; value: unknown }>; paginationToken?: unknown }>(
-					'POST',
-					'/dynamic-node-parameters/resource-locator-results',
-					{
-						path: picker.path,
-						nodeTypeAndVersion: { name: node.name, version: latest(node.version) },
-						currentNodeParameters: parameters,
-						methodName: picker.method,
-						credentials: { appwriteApi: { id: setup.credential.id, name: setup.credential.name } },
-						filter: '',
-					},
+				const response = await client.request<{
+					results?: Array<{ name: unknown; value: unknown }>;
+					paginationToken?: unknown;
+				}>('POST', '/dynamic-node-parameters/resource-locator-results', {
+					path: picker.path,
+					nodeTypeAndVersion: { name: node.name, version: latest(node.version) },
+					currentNodeParameters: parameters,
+					methodName: picker.method,
+					credentials: { appwriteApi: { id: setup.credential.id, name: setup.credential.name } },
+					filter: '',
+				});
+				assert.equal(
+					response.status,
+					200,
+					`answered ${response.status}: ${JSON.stringify(response.raw).slice(0, 400)}`,
 				);
-				assert.equal(response.status, 200, `answered ${response.status}: ${JSON.stringify(response.raw).slice(0, 400)}`);
 				const results = response.data.results ?? [];
 				assert.ok(results.length > 0, `no choices: ${JSON.stringify(response.raw).slice(0, 400)}`);
-				for (const result of results) assert.ok(typeof result.name === 'string' && typeof result.value === 'string' && result.value !== '', `a choice without name or ID: ${JSON.stringify(result)}`);
+				for (const result of results)
+					assert.ok(
+						typeof result.name === 'string' &&
+							typeof result.value === 'string' &&
+							result.value !== '',
+						`a choice without name or ID: ${JSON.stringify(result)}`,
+					);
 				const calls = setup.gate.since(mark).filter((exchange) => exchange.method === 'GET');
-				assert.equal(calls.length, 1, `expected one list call, got ${calls.map((exchange) => exchange.path).join(', ')}`);
-				for (const parent of parents) assert.ok(calls[0].path.includes(`/e2e-${parent.replace(/Id$/, '')}`), `${calls[0].path} lacks the ${parent} picked`);
+				assert.equal(
+					calls.length,
+					1,
+					`expected one list call, got ${calls.map((exchange) => exchange.path).join(', ')}`,
+				);
+				for (const parent of parents)
+					assert.ok(
+						calls[0].path.includes(`/e2e-${parent.replace(/Id$/, '')}`),
+						`${calls[0].path} lacks the ${parent} picked`,
+					);
 				return `${results.length} choice(s), e.g. "${String(results[0].name)}", from ${calls[0].path.split('?')[0]}`;
 			});
 		}

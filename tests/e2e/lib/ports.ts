@@ -25,7 +25,9 @@ export async function freePorts(count: number): Promise<number[]> {
 }
 
 /** Starts an HTTP server on a free 127.0.0.1 port; `stop` (also run at cleanup) closes it and its connections. */
-export async function listenOnLoopback(server: HttpServer): Promise<{ port: number; stop(): Promise<void> }> {
+export async function listenOnLoopback(
+	server: HttpServer,
+): Promise<{ port: number; stop(): Promise<void> }> {
 	await new Promise<void>((resolveListen, rejectListen) => {
 		server.once('error', rejectListen);
 		server.listen(0, '127.0.0.1', () => resolveListen());

@@ -18,9 +18,16 @@ export function formatSeconds(ms: number): string {
  * Logs `<phase>… <time so far>[: <detail()>]` every 5 s until `step` settles, so a long step
  * (the n8n install, a build, n8n's first start) never leaves the terminal silent.
  */
-export async function withProgress<T>(phase: string, step: Promise<T>, detail?: () => string): Promise<T> {
+export async function withProgress<T>(
+	phase: string,
+	step: Promise<T>,
+	detail?: () => string,
+): Promise<T> {
 	const started = Date.now();
-	const timer = setInterval(() => log(`${phase}… ${formatSeconds(Date.now() - started)}${detail ? `: ${detail()}` : ''}`), 5000);
+	const timer = setInterval(
+		() => log(`${phase}… ${formatSeconds(Date.now() - started)}${detail ? `: ${detail()}` : ''}`),
+		5000,
+	);
 	try {
 		return await step;
 	} finally {
@@ -56,7 +63,9 @@ export async function stopProcess(child: ChildProcess, graceMs = 8000): Promise<
 	}
 	const done = new Promise<void>((resolveDone) => child.once('exit', () => resolveDone()));
 	signalGroup(child, 'SIGTERM');
-	const timer = new Promise<'timeout'>((resolveTimer) => setTimeout(() => resolveTimer('timeout'), graceMs).unref());
+	const timer = new Promise<'timeout'>((resolveTimer) =>
+		setTimeout(() => resolveTimer('timeout'), graceMs).unref(),
+	);
 	if ((await Promise.race([done, timer])) === 'timeout') {
 		signalGroup(child, 'SIGKILL');
 		await Promise.race([done, new Promise((r) => setTimeout(r, 2000).unref())]);
@@ -107,7 +116,9 @@ export function installExitHandlers(options: { signalExitCode?: number } = {}): 
 	const onSignal = (signal: NodeJS.Signals) => {
 		if (isShuttingDown()) return;
 		log(`\n${signal} received, stopping everything…`);
-		void cleanupAll().finally(() => process.exit(options.signalExitCode ?? (signal === 'SIGINT' ? 130 : 143)));
+		void cleanupAll().finally(() =>
+			process.exit(options.signalExitCode ?? (signal === 'SIGINT' ? 130 : 143)),
+		);
 	};
 	// `on`, not `once`: a terminal's Ctrl-C reaches npm, tsx and this script, and tsx passes it on
 	// again; a second signal with no listener left would end the script in the middle of cleaning up
@@ -115,7 +126,9 @@ export function installExitHandlers(options: { signalExitCode?: number } = {}): 
 	process.on('SIGTERM', onSignal);
 	process.on('SIGHUP', onSignal);
 	const onCrash = (error: unknown) => {
-		log(`\nUnexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+		log(
+			`\nUnexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+		);
 		void cleanupAll().finally(() => process.exit(1));
 	};
 	process.once('uncaughtException', onCrash);
@@ -221,10 +234,17 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
 			signalGroup(child, 'SIGKILL'); // grandchildren left behind, if any
 			const result = { code, signal, stdout, stderr };
 			if (timedOut) {
-				rejectRun(new RunError(`${command} ${args.join(' ')} timed out after ${options.timeoutMs} ms`, result));
+				rejectRun(
+					new RunError(
+						`${command} ${args.join(' ')} timed out after ${options.timeoutMs} ms`,
+						result,
+					),
+				);
 			} else if (code !== 0 && !options.allowFailure) {
 				if (options.quiet) process.stderr.write(`${stdout}${stderr}`.slice(-8000));
-				rejectRun(new RunError(`${command} ${args.join(' ')} ended: ${describeEnd(code, signal)}`, result));
+				rejectRun(
+					new RunError(`${command} ${args.join(' ')} ended: ${describeEnd(code, signal)}`, result),
+				);
 			} else {
 				resolveRun(result);
 			}

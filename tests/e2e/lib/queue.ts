@@ -15,7 +15,13 @@ import { createInstance, type N8nInstance, type RawRun, type RestClient } from '
 import { N8N_BIN, NODE24_NODE, WORK_DIR } from './paths';
 import { freePort } from './ports';
 import { describeEnd, onCleanup, startProcess, stopProcess, type Started } from './proc';
-import { ensureServicePackages, startPostgres, startRedis, type Postgres, type Service } from './services';
+import {
+	ensureServicePackages,
+	startPostgres,
+	startRedis,
+	type Postgres,
+	type Service,
+} from './services';
 import type { WorkflowFile, WorkflowNode } from './workflows';
 
 export interface QueueServices {
@@ -91,7 +97,10 @@ export function workerEvents(worker: Worker): LoggedEvent[] {
 }
 
 /** Which worker's event log records taking each execution off the queue (n8n.queue.job.dequeued). */
-export async function workerOfExecutions(workers: Worker[], executionIds: string[]): Promise<Map<string, string[]>> {
+export async function workerOfExecutions(
+	workers: Worker[],
+	executionIds: string[],
+): Promise<Map<string, string[]>> {
 	const deadline = Date.now() + 30_000;
 	for (;;) {
 		const takenBy = new Map<string, string[]>(executionIds.map((id) => [id, []]));
@@ -102,7 +111,8 @@ export async function workerOfExecutions(workers: Worker[], executionIds: string
 			}
 		}
 		// the event log is written asynchronously: give the last lines a moment
-		if ([...takenBy.values()].every((names) => names.length > 0) || Date.now() > deadline) return takenBy;
+		if ([...takenBy.values()].every((names) => names.length > 0) || Date.now() > deadline)
+			return takenBy;
 		await new Promise((r) => setTimeout(r, 300));
 	}
 }
@@ -118,21 +128,31 @@ export async function startWorker(options: {
 	env: NodeJS.ProcessEnv;
 	concurrency?: number;
 }): Promise<Worker> {
-	const instance = await createInstance({ name: options.name, workDir: WORK_DIR, env: options.env });
-	cpSync(join(options.main.home, '.n8n', 'nodes'), join(instance.home, '.n8n', 'nodes'), { recursive: true });
-	const healthPort = await freePort();
-	const started = startProcess(NODE24_NODE, [N8N_BIN, 'worker', `--concurrency=${options.concurrency ?? 10}`], {
-		cwd: instance.home,
-		env: {
-			...instance.env,
-			// every instance reports main's public URLs (the worker's own port serves nothing)
-			N8N_WEBHOOK_URL: options.main.env.N8N_WEBHOOK_URL,
-			N8N_EDITOR_BASE_URL: options.main.env.N8N_EDITOR_BASE_URL,
-			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-			QUEUE_HEALTH_CHECK_PORT: String(healthPort),
-			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
-		},
+	const instance = await createInstance({
+		name: options.name,
+		workDir: WORK_DIR,
+		env: options.env,
 	});
+	cpSync(join(options.main.home, '.n8n', 'nodes'), join(instance.home, '.n8n', 'nodes'), {
+		recursive: true,
+	});
+	const healthPort = await freePort();
+	const started = startProcess(
+		NODE24_NODE,
+		[N8N_BIN, 'worker', `--concurrency=${options.concurrency ?? 10}`],
+		{
+			cwd: instance.home,
+			env: {
+				...instance.env,
+				// every instance reports main's public URLs (the worker's own port serves nothing)
+				N8N_WEBHOOK_URL: options.main.env.N8N_WEBHOOK_URL,
+				N8N_EDITOR_BASE_URL: options.main.env.N8N_EDITOR_BASE_URL,
+				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+				QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+				N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+			},
+		},
+	);
 	let stopped: Promise<void> | undefined;
 	const stop = () => (stopped ??= stopProcess(started.child, 20_000));
 	onCleanup(stop);
@@ -140,12 +160,16 @@ export async function startWorker(options: {
 	const deadline = Date.now() + 120_000;
 	for (;;) {
 		if (started.child.exitCode !== null || started.child.signalCode !== null) {
-			throw new Error(`n8n worker ${options.name} ended (${describeEnd(started.child.exitCode, started.child.signalCode)}):\n${started.output().slice(-4000)}`);
+			throw new Error(
+				`n8n worker ${options.name} ended (${describeEnd(started.child.exitCode, started.child.signalCode)}):\n${started.output().slice(-4000)}`,
+			);
 		}
 		if (await answers(`http://127.0.0.1:${healthPort}/healthz/readiness`)) return worker;
 		if (Date.now() > deadline) {
 			await stop();
-			throw new Error(`n8n worker ${options.name} was not ready within 120 s:\n${started.output().slice(-4000)}`);
+			throw new Error(
+				`n8n worker ${options.name} was not ready within 120 s:\n${started.output().slice(-4000)}`,
+			);
 		}
 		await new Promise((r) => setTimeout(r, 300));
 	}
@@ -173,7 +197,9 @@ function processTree(pid: number): number[] {
 	const pids = [pid];
 	for (let i = 0; i < pids.length; i++) {
 		for (const task of listOrNone(() => readdirSync(`/proc/${pids[i]}/task`))) {
-			const children = listOrNone(() => readFileSync(`/proc/${pids[i]}/task/${task}/children`, 'utf8').split(' '));
+			const children = listOrNone(() =>
+				readFileSync(`/proc/${pids[i]}/task/${task}/children`, 'utf8').split(' '),
+			);
 			pids.push(...children.filter(Boolean).map(Number));
 		}
 	}
@@ -182,7 +208,9 @@ function processTree(pid: number): number[] {
 
 /** Whether the process has a file descriptor on `target` (e.g. `socket:[12345]`). */
 function holds(pid: number, target: string): boolean {
-	return listOrNone(() => readdirSync(`/proc/${pid}/fd`)).some((fd) => listOrNone(() => [readlinkSync(`/proc/${pid}/fd/${fd}`)])[0] === target);
+	return listOrNone(() => readdirSync(`/proc/${pid}/fd`)).some(
+		(fd) => listOrNone(() => [readlinkSync(`/proc/${pid}/fd/${fd}`)])[0] === target,
+	);
 }
 
 /** 127.0.0.1:<port> as /proc/net/tcp writes it (the address in host byte order: little-endian x86-64 and arm64). */
@@ -205,15 +233,24 @@ export function callerName(call: Exchange): string {
  * tells n8n's main instance and its workers apart, which share one credential and so one endpoint.
  * It can only answer while the connection is open, e.g. when a request arrives.
  */
-export function connectionOwner(processes: Array<{ name: string; child: ChildProcess }>, serverPort: number): (clientPort: number) => string | undefined {
+export function connectionOwner(
+	processes: Array<{ name: string; child: ChildProcess }>,
+	serverPort: number,
+): (clientPort: number) => string | undefined {
 	return (clientPort) => {
 		const entry = readFileSync('/proc/net/tcp', 'utf8')
 			.split('\n')
 			.map((line) => line.trim().split(/\s+/))
-			.find((fields) => fields[1] === procTcpAddress(clientPort) && fields[2] === procTcpAddress(serverPort));
+			.find(
+				(fields) =>
+					fields[1] === procTcpAddress(clientPort) && fields[2] === procTcpAddress(serverPort),
+			);
 		if (!entry) return undefined;
 		const socket = `socket:[${entry[9]}]`;
-		return processes.find(({ child }) => child.pid !== undefined && processTree(child.pid).some((pid) => holds(pid, socket)))?.name;
+		return processes.find(
+			({ child }) =>
+				child.pid !== undefined && processTree(child.pid).some((pid) => holds(pid, socket)),
+		)?.name;
 	};
 }
 
@@ -239,7 +276,12 @@ export function asWebhookWorkflow<T extends WorkflowFile['json']>(workflow: T): 
 						type: 'n8n-nodes-base.webhook',
 						typeVersion: 2,
 						webhookId: randomUUID(),
-						parameters: { httpMethod: 'POST', path: webhookPath(workflow.id), responseMode: 'onReceived', options: {} },
+						parameters: {
+							httpMethod: 'POST',
+							path: webhookPath(workflow.id),
+							responseMode: 'onReceived',
+							options: {},
+						},
 					}
 				: node,
 	);
@@ -249,15 +291,26 @@ export function asWebhookWorkflow<T extends WorkflowFile['json']>(workflow: T): 
 /** Publishes (activates) a workflow the way the editor's Publish button does; main registers its webhooks. */
 export async function publishWorkflow(client: RestClient, workflowId: string): Promise<void> {
 	const current = await client.request<{ versionId: string }>('GET', `/workflows/${workflowId}`);
-	if (current.status !== 200) throw new Error(`GET /rest/workflows/${workflowId} answered ${current.status}: ${JSON.stringify(current.raw)}`);
-	const published = await client.request('POST', `/workflows/${workflowId}/activate`, { versionId: current.data.versionId });
+	if (current.status !== 200)
+		throw new Error(
+			`GET /rest/workflows/${workflowId} answered ${current.status}: ${JSON.stringify(current.raw)}`,
+		);
+	const published = await client.request('POST', `/workflows/${workflowId}/activate`, {
+		versionId: current.data.versionId,
+	});
 	if (published.status !== 200) {
-		throw new Error(`Publishing ${workflowId} answered ${published.status}: ${JSON.stringify(published.raw).slice(0, 1000)}`);
+		throw new Error(
+			`Publishing ${workflowId} answered ${published.status}: ${JSON.stringify(published.raw).slice(0, 1000)}`,
+		);
 	}
 }
 
 /** Calls a production webhook on the main instance. */
-export async function callWebhook(main: N8nInstance, path: string, body: unknown = {}): Promise<{ status: number; text: string }> {
+export async function callWebhook(
+	main: N8nInstance,
+	path: string,
+	body: unknown = {},
+): Promise<{ status: number; text: string }> {
 	const response = await fetch(`${main.baseUrl}/webhook/${path}`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
@@ -277,7 +330,10 @@ export interface ExecutionRecord {
 const FINISHED = new Set(['success', 'error', 'crashed', 'canceled']);
 
 /** n8n's execution records (table execution_entity) of some workflows, oldest first. */
-export async function executionRecords(postgres: Postgres, workflowIds: string[]): Promise<ExecutionRecord[]> {
+export async function executionRecords(
+	postgres: Postgres,
+	workflowIds: string[],
+): Promise<ExecutionRecord[]> {
 	const ids = workflowIds.map((id) => `'${id.replace(/'/g, "''")}'`).join(',');
 	const rows = await postgres.query(
 		`SELECT id, "workflowId", mode, status FROM execution_entity WHERE "workflowId" IN (${ids}) ORDER BY id`,
@@ -286,14 +342,21 @@ export async function executionRecords(postgres: Postgres, workflowIds: string[]
 }
 
 /** Waits until the workflow has `count` finished executions and returns them. */
-export async function finishedExecutions(postgres: Postgres, workflowId: string, count = 1, timeoutMs = 120_000): Promise<ExecutionRecord[]> {
+export async function finishedExecutions(
+	postgres: Postgres,
+	workflowId: string,
+	count = 1,
+	timeoutMs = 120_000,
+): Promise<ExecutionRecord[]> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const records = await executionRecords(postgres, [workflowId]);
 		const finished = records.filter((r) => FINISHED.has(r.status));
 		if (finished.length >= count) return finished;
 		if (Date.now() > deadline) {
-			throw new Error(`workflow ${workflowId}: ${finished.length} of ${count} execution(s) finished after ${timeoutMs} ms (records: ${JSON.stringify(records)})`);
+			throw new Error(
+				`workflow ${workflowId}: ${finished.length} of ${count} execution(s) finished after ${timeoutMs} ms (records: ${JSON.stringify(records)})`,
+			);
 		}
 		await new Promise((r) => setTimeout(r, 200));
 	}
@@ -301,8 +364,18 @@ export async function finishedExecutions(postgres: Postgres, workflowId: string,
 
 /** An execution as the editor loads it (`GET /rest/executions/:id`; its run data is in n8n's flatted form). */
 export async function loadExecution(client: RestClient, executionId: string): Promise<RawRun> {
-	const response = await client.request<{ data: string; status: string; finished: boolean }>('GET', `/executions/${executionId}`);
-	if (response.status !== 200) throw new Error(`GET /rest/executions/${executionId} answered ${response.status}: ${JSON.stringify(response.raw).slice(0, 500)}`);
+	const response = await client.request<{ data: string; status: string; finished: boolean }>(
+		'GET',
+		`/executions/${executionId}`,
+	);
+	if (response.status !== 200)
+		throw new Error(
+			`GET /rest/executions/${executionId} answered ${response.status}: ${JSON.stringify(response.raw).slice(0, 500)}`,
+		);
 	const { parse } = await import('flatted'); // ESM-only types; n8n stores run data in this form
-	return { status: response.data.status, finished: response.data.finished, data: parse(response.data.data) as RawRun['data'] };
+	return {
+		status: response.data.status,
+		finished: response.data.finished,
+		data: parse(response.data.data) as RawRun['data'],
+	};
 }

@@ -21,7 +21,9 @@ const { PackageDirectoryLoader } = require('n8n-core');
 const sqlite3 = require('sqlite3');
 
 function run(db, sql, params = []) {
-	return new Promise((resolve, reject) => db.run(sql, params, (error) => (error ? reject(error) : resolve())));
+	return new Promise((resolve, reject) =>
+		db.run(sql, params, (error) => (error ? reject(error) : resolve())),
+	);
 }
 
 /** n8n's SQLite timestamps: `YYYY-MM-DD HH:MM:SS.mmm`, UTC. */
@@ -31,7 +33,8 @@ function timestamp() {
 
 async function main() {
 	const [packageDir, databaseFile] = process.argv.slice(2);
-	if (!packageDir || !databaseFile) throw new Error('usage: register-package.cjs <package folder> <database.sqlite>');
+	if (!packageDir || !databaseFile)
+		throw new Error('usage: register-package.cjs <package folder> <database.sqlite>');
 	const loader = new PackageDirectoryLoader(packageDir);
 	await loader.loadAll();
 	const { packageJson, nodeTypes, loadedNodes } = loader;
@@ -42,27 +45,37 @@ async function main() {
 		await run(db, 'PRAGMA foreign_keys = ON');
 		await run(db, 'BEGIN');
 		await run(db, 'DELETE FROM installed_packages WHERE packageName = ?', [packageName]); // nodes follow (ON DELETE CASCADE)
-		await run(db, 'INSERT INTO installed_packages (packageName, installedVersion, authorName, authorEmail, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?)', [
-			packageName,
-			packageJson.version,
-			packageJson.author?.name ?? null,
-			packageJson.author?.email ?? null,
-			now,
-			now,
-		]);
-		for (const node of loadedNodes) {
-			await run(db, 'INSERT INTO installed_nodes (name, type, latestVersion, package) VALUES (?, ?, ?, ?)', [
-				nodeTypes[node.name].type.description.displayName,
-				`${packageName}.${node.name}`,
-				node.version,
+		await run(
+			db,
+			'INSERT INTO installed_packages (packageName, installedVersion, authorName, authorEmail, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?)',
+			[
 				packageName,
-			]);
+				packageJson.version,
+				packageJson.author?.name ?? null,
+				packageJson.author?.email ?? null,
+				now,
+				now,
+			],
+		);
+		for (const node of loadedNodes) {
+			await run(
+				db,
+				'INSERT INTO installed_nodes (name, type, latestVersion, package) VALUES (?, ?, ?, ?)',
+				[
+					nodeTypes[node.name].type.description.displayName,
+					`${packageName}.${node.name}`,
+					node.version,
+					packageName,
+				],
+			);
 		}
 		await run(db, 'COMMIT');
 	} finally {
 		await new Promise((resolve) => db.close(resolve));
 	}
-	process.stdout.write(`${JSON.stringify({ packageName, version: packageJson.version, nodes: loadedNodes.length })}\n`);
+	process.stdout.write(
+		`${JSON.stringify({ packageName, version: packageJson.version, nodes: loadedNodes.length })}\n`,
+	);
 }
 
 main().catch((error) => {

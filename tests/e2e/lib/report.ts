@@ -11,7 +11,11 @@ function tail(text: string, lines = 25): string {
  * workflow has no error, and every enabled node (sticky notes aside) ran without failing.
  * With `noErrorItems`, an item carrying `json.error` (a Continue On Fail error) also counts.
  */
-export function runProblem(nodes: WorkflowNode[], result: ExecuteResult, options: { noErrorItems?: boolean } = {}): string | undefined {
+export function runProblem(
+	nodes: WorkflowNode[],
+	result: ExecuteResult,
+	options: { noErrorItems?: boolean } = {},
+): string | undefined {
 	const run = result.run;
 	if (result.exitCode !== 0 || !run) {
 		return `n8n execute failed (${describeExecute(result)}):\n${tail(result.log)}`;
@@ -20,9 +24,14 @@ export function runProblem(nodes: WorkflowNode[], result: ExecuteResult, options
 }
 
 /** The part of runProblem that looks at the execution itself, however it was run (CLI, webhook, queue). */
-export function runDataProblem(nodes: WorkflowNode[], run: RawRun, options: { noErrorItems?: boolean } = {}): string | undefined {
+export function runDataProblem(
+	nodes: WorkflowNode[],
+	run: RawRun,
+	options: { noErrorItems?: boolean } = {},
+): string | undefined {
 	const resultData = run.data?.resultData;
-	if (resultData?.error) return `the workflow failed: ${resultData.error.message ?? JSON.stringify(resultData.error)}`;
+	if (resultData?.error)
+		return `the workflow failed: ${resultData.error.message ?? JSON.stringify(resultData.error)}`;
 	for (const node of nodes) {
 		if (node.disabled || node.type === 'n8n-nodes-base.stickyNote') continue;
 		const runs = resultData.runData[node.name];
@@ -30,10 +39,14 @@ export function runDataProblem(nodes: WorkflowNode[], run: RawRun, options: { no
 			return `node "${node.name}" did not run (ran: ${Object.keys(resultData.runData).join(', ')})`;
 		}
 		const last = runs[runs.length - 1];
-		if (last.error) return `node "${node.name}" failed: ${last.error.message ?? ''} ${last.error.description ?? ''}`.trim();
+		if (last.error)
+			return `node "${node.name}" failed: ${last.error.message ?? ''} ${last.error.description ?? ''}`.trim();
 		if (options.noErrorItems) {
-			const errorItem = (last.data?.main ?? []).flat().find((item) => item && typeof item.json?.error === 'string');
-			if (errorItem) return `node "${node.name}" output an error item: ${JSON.stringify(errorItem.json).slice(0, 500)}`;
+			const errorItem = (last.data?.main ?? [])
+				.flat()
+				.find((item) => item && typeof item.json?.error === 'string');
+			if (errorItem)
+				return `node "${node.name}" output an error item: ${JSON.stringify(errorItem.json).slice(0, 500)}`;
 		}
 	}
 	return undefined;
@@ -41,7 +54,8 @@ export function runDataProblem(nodes: WorkflowNode[], run: RawRun, options: { no
 
 function describeBinary(item: N8nItem): string[] {
 	return Object.entries(item.binary ?? {}).map(
-		([key, b]) => `binary "${key}": ${b.fileName ?? '(no name)'}, ${b.mimeType ?? '?'}, ${b.fileSize ?? '?'}`,
+		([key, b]) =>
+			`binary "${key}": ${b.fileName ?? '(no name)'}, ${b.mimeType ?? '?'}, ${b.fileSize ?? '?'}`,
 	);
 }
 
@@ -56,7 +70,8 @@ export function formatRun(nodes: WorkflowNode[], result: ExecuteResult, maxLines
 	const out: string[] = [];
 	const runData = result.run?.data?.resultData?.runData ?? {};
 	for (const node of nodes) {
-		if (node.type === 'n8n-nodes-base.manualTrigger' || node.type === 'n8n-nodes-base.stickyNote') continue;
+		if (node.type === 'n8n-nodes-base.manualTrigger' || node.type === 'n8n-nodes-base.stickyNote')
+			continue;
 		const runs = runData[node.name];
 		if (!runs || runs.length === 0) {
 			out.push(`  ${node.name}: did not run`);
@@ -75,7 +90,8 @@ export function formatRun(nodes: WorkflowNode[], result: ExecuteResult, maxLines
 		if (Object.keys(first.json).length > 0) {
 			for (const line of indentJson(first.json, maxLines)) out.push(`      ${line}`);
 		}
-		if (items.length > 1) out.push(`      (+ ${items.length - 1} more item${items.length === 2 ? '' : 's'})`);
+		if (items.length > 1)
+			out.push(`      (+ ${items.length - 1} more item${items.length === 2 ? '' : 's'})`);
 	}
 	return out.join('\n');
 }

@@ -5,7 +5,15 @@
  * removed at cleanup whatever happens. PostgreSQL refuses to run as root, so when this script is
  * root its server runs as Debian's `postgres` system user.
  */
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	chownSync,
+	existsSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,7 +44,9 @@ function isRoot(): boolean {
 function postgresBinDir(): string | undefined {
 	if (!existsSync(POSTGRES_ROOT)) return undefined;
 	const majors = readdirSync(POSTGRES_ROOT)
-		.filter((name) => /^\d+$/.test(name) && existsSync(join(POSTGRES_ROOT, name, 'bin', 'postgres')))
+		.filter(
+			(name) => /^\d+$/.test(name) && existsSync(join(POSTGRES_ROOT, name, 'bin', 'postgres')),
+		)
 		.sort((a, b) => Number(b) - Number(a));
 	return majors.length > 0 ? join(POSTGRES_ROOT, majors[0], 'bin') : undefined;
 }
@@ -52,7 +62,9 @@ export async function ensureServicePackages(): Promise<void> {
 	];
 	if (missing.length === 0) return;
 	if (!isRoot()) {
-		throw new Error(`Queue mode needs ${missing.join(' and ')}: run \`sudo apt-get install ${missing.join(' ')}\` first.`);
+		throw new Error(
+			`Queue mode needs ${missing.join(' and ')}: run \`sudo apt-get install ${missing.join(' ')}\` first.`,
+		);
 	}
 	const started = Date.now();
 	log(`Installing ${missing.join(' and ')} from Debian (apt-get, first run only)…`);
@@ -61,7 +73,11 @@ export async function ensureServicePackages(): Promise<void> {
 	try {
 		const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 		await run('apt-get', ['update', '-qq'], { env, quiet: true, timeoutMs: 300_000 });
-		await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env, quiet: true, timeoutMs: 600_000 });
+		await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+			env,
+			quiet: true,
+			timeoutMs: 600_000,
+		});
 	} finally {
 		if (ownPolicy) rmSync(POLICY_RC_D, { force: true });
 	}
@@ -79,7 +95,12 @@ function dataDir(prefix: string): string {
 }
 
 /** `firstSignal`: what the server takes as "shut down now" when SIGTERM would wait (PostgreSQL). */
-function asService(started: Started, port: number, dir: string, firstSignal?: NodeJS.Signals): Service {
+function asService(
+	started: Started,
+	port: number,
+	dir: string,
+	firstSignal?: NodeJS.Signals,
+): Service {
 	let stopped: Promise<void> | undefined;
 	const stop = () =>
 		(stopped ??= (async () => {
@@ -91,14 +112,24 @@ function asService(started: Started, port: number, dir: string, firstSignal?: No
 	return { ...started, port, stop };
 }
 
-async function waitUntil(what: string, started: Started, ready: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+async function waitUntil(
+	what: string,
+	started: Started,
+	ready: () => Promise<boolean>,
+	timeoutMs = 60_000,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		if (started.child.exitCode !== null || started.child.signalCode !== null) {
-			throw new Error(`${what} exited (code ${started.child.exitCode ?? started.child.signalCode}):\n${started.output().slice(-3000)}`);
+			throw new Error(
+				`${what} exited (code ${started.child.exitCode ?? started.child.signalCode}):\n${started.output().slice(-3000)}`,
+			);
 		}
 		if (await ready()) return;
-		if (Date.now() > deadline) throw new Error(`${what} was not ready within ${timeoutMs} ms:\n${started.output().slice(-3000)}`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`${what} was not ready within ${timeoutMs} ms:\n${started.output().slice(-3000)}`,
+			);
 		await new Promise((r) => setTimeout(r, 200));
 	}
 }
@@ -126,13 +157,20 @@ export async function startRedis(): Promise<Service> {
 	const port = await freePort();
 	const dir = dataDir('redis');
 	const started = startProcess(REDIS_SERVER, [
-		'--port', String(port),
-		'--bind', '127.0.0.1',
-		'--dir', dir,
-		'--save', '',
-		'--appendonly', 'no',
-		'--daemonize', 'no',
-		'--loglevel', 'warning',
+		'--port',
+		String(port),
+		'--bind',
+		'127.0.0.1',
+		'--dir',
+		dir,
+		'--save',
+		'',
+		'--appendonly',
+		'no',
+		'--daemonize',
+		'no',
+		'--loglevel',
+		'warning',
 	]);
 	const service = asService(started, port, dir);
 	await waitUntil('redis-server', started, () => redisAnswers(port));
@@ -163,7 +201,9 @@ export async function startPostgres(database = 'n8n'): Promise<Postgres> {
 	const port = await freePort();
 	const dir = dataDir('pg');
 	// as root, the server runs as the `postgres` system user, which must own its files
-	const asUser = isRoot() ? ['setpriv', '--reuid=postgres', '--regid=postgres', '--init-groups', '--'] : [];
+	const asUser = isRoot()
+		? ['setpriv', '--reuid=postgres', '--regid=postgres', '--init-groups', '--']
+		: [];
 	if (isRoot()) {
 		const { uid, gid } = systemUser('postgres');
 		chownSync(dir, uid, gid);
@@ -176,11 +216,14 @@ export async function startPostgres(database = 'n8n'): Promise<Postgres> {
 
 	await run(
 		...as(join(bin, 'initdb'), [
-			'-D', cluster,
-			'-U', PG_USER,
+			'-D',
+			cluster,
+			'-U',
+			PG_USER,
 			`--pwfile=${passwordFile}`,
 			'--auth=scram-sha-256',
-			'-E', 'UTF8',
+			'-E',
+			'UTF8',
 			'--locale=C',
 			'--no-sync',
 		]),
@@ -189,11 +232,16 @@ export async function startPostgres(database = 'n8n'): Promise<Postgres> {
 	rmSync(passwordFile, { force: true });
 	const started = startProcess(
 		...as(join(bin, 'postgres'), [
-			'-D', cluster,
-			'-c', 'listen_addresses=127.0.0.1',
-			'-c', `port=${port}`,
-			'-c', `unix_socket_directories=${dir}`,
-			'-c', 'max_connections=100',
+			'-D',
+			cluster,
+			'-c',
+			'listen_addresses=127.0.0.1',
+			'-c',
+			`port=${port}`,
+			'-c',
+			`unix_socket_directories=${dir}`,
+			'-c',
+			'max_connections=100',
 		]),
 		{ cwd: dir, env: { ...process.env, HOME: dir } },
 	);
@@ -203,7 +251,25 @@ export async function startPostgres(database = 'n8n'): Promise<Postgres> {
 	const query = async (sql: string, db = database): Promise<string[][]> => {
 		const { stdout } = await run(
 			join(bin, 'psql'),
-			['-h', '127.0.0.1', '-p', String(port), '-U', PG_USER, '-d', db, '-X', '-A', '-t', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-c', sql],
+			[
+				'-h',
+				'127.0.0.1',
+				'-p',
+				String(port),
+				'-U',
+				PG_USER,
+				'-d',
+				db,
+				'-X',
+				'-A',
+				'-t',
+				'-F',
+				'\t',
+				'-v',
+				'ON_ERROR_STOP=1',
+				'-c',
+				sql,
+			],
 			{ env: psqlEnv, quiet: true, timeoutMs: 30_000 },
 		);
 		return stdout
@@ -212,7 +278,11 @@ export async function startPostgres(database = 'n8n'): Promise<Postgres> {
 			.map((line) => line.split('\t'));
 	};
 	await waitUntil('postgres', started, async () => {
-		const { code } = await run(join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-q'], { quiet: true, allowFailure: true });
+		const { code } = await run(
+			join(bin, 'pg_isready'),
+			['-h', '127.0.0.1', '-p', String(port), '-q'],
+			{ quiet: true, allowFailure: true },
+		);
 		return code === 0;
 	});
 	await query(`CREATE DATABASE ${database}`, 'postgres');

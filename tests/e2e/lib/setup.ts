@@ -9,7 +9,13 @@ import { ensureN8nInstalled } from './install';
 import { AppwriteFake } from '../../support/appwrite-fake';
 import { startKeyGate, type KeyGate } from './keygate';
 import { acquireLock } from './lock';
-import { createInstance, importCredentials, importWorkflows, type CredentialFile, type N8nInstance } from './n8n';
+import {
+	createInstance,
+	importCredentials,
+	importWorkflows,
+	type CredentialFile,
+	type N8nInstance,
+} from './n8n';
 import { buildAndPack, installIntoN8n, registerInN8n, type PackedPackage } from './package';
 import { WORK_DIR } from './paths';
 import { freePort } from './ports';
@@ -27,7 +33,15 @@ export const STANDIN_COLUMNS: Array<Record<string, unknown>> = [
 	{ key: 'total', type: 'double', status: 'available', required: true, array: false },
 	{ key: 'items', type: 'integer', status: 'available', required: false, array: false },
 	{ key: 'paid', type: 'boolean', status: 'available', required: false, array: false },
-	{ key: 'status', type: 'string', format: 'enum', elements: ['open', 'shipped'], status: 'available', required: false, array: false },
+	{
+		key: 'status',
+		type: 'string',
+		format: 'enum',
+		elements: ['open', 'shipped'],
+		status: 'available',
+		required: false,
+		array: false,
+	},
 	{ key: 'tags', type: 'string', status: 'available', required: false, array: true, size: 20 },
 	{ key: 'placedAt', type: 'datetime', status: 'available', required: false, array: false },
 ];
@@ -51,11 +65,21 @@ export interface Setup {
 	credential: CredentialFile;
 }
 
-export function standInCredential(endpoint: string, overrides: Partial<CredentialFile> = {}, data: Record<string, unknown> = {}): CredentialFile {
+export function standInCredential(
+	endpoint: string,
+	overrides: Partial<CredentialFile> = {},
+	data: Record<string, unknown> = {},
+): CredentialFile {
 	return {
 		...STANDIN_CREDENTIAL,
 		...overrides,
-		data: { endpoint, projectId: STANDIN_PROJECT_ID, apiKey: STANDIN_API_KEY, selfSigned: false, ...data },
+		data: {
+			endpoint,
+			projectId: STANDIN_PROJECT_ID,
+			apiKey: STANDIN_API_KEY,
+			selfSigned: false,
+			...data,
+		},
 	};
 }
 
@@ -86,7 +110,10 @@ export async function setUp(options: SetupOptions): Promise<Setup> {
 
 	let t = Date.now();
 	const releaseBuild = await acquireLock('build', 5 * 60_000); // one `npm run build` at a time
-	const pkg = await withProgress('  building and packing', buildAndPack(join(WORK_DIR, `${options.name}-pack`)));
+	const pkg = await withProgress(
+		'  building and packing',
+		buildAndPack(join(WORK_DIR, `${options.name}-pack`)),
+	);
 	releaseBuild();
 	log(`Packed ${pkg.name}@${pkg.version} with ${pkg.nodes.length} node(s) (${seconds(t)})`);
 
@@ -95,9 +122,19 @@ export async function setUp(options: SetupOptions): Promise<Setup> {
 	standInPromise.catch(() => undefined);
 
 	t = Date.now();
-	const instance = await createInstance({ name: options.name, workDir: WORK_DIR, port: options.port, env: options.env });
-	const packageDir = await withProgress('  installing it into n8n', installIntoN8n(instance.home, pkg));
-	log(`Installed it into ${join(instance.home, '.n8n', 'nodes', 'node_modules', pkg.name)} (${seconds(t)})`);
+	const instance = await createInstance({
+		name: options.name,
+		workDir: WORK_DIR,
+		port: options.port,
+		env: options.env,
+	});
+	const packageDir = await withProgress(
+		'  installing it into n8n',
+		installIntoN8n(instance.home, pkg),
+	);
+	log(
+		`Installed it into ${join(instance.home, '.n8n', 'nodes', 'node_modules', pkg.name)} (${seconds(t)})`,
+	);
 
 	const standIn = await withProgress('  starting the Appwrite stand-in', standInPromise);
 	const appwrite = new AppwriteFake();
@@ -105,10 +142,16 @@ export async function setUp(options: SetupOptions): Promise<Setup> {
 	appwrite.columns.set(`${STANDIN_TABLE.databaseId}/${STANDIN_TABLE.tableId}`, STANDIN_COLUMNS);
 	const gate = await startKeyGate(standIn.endpoint, STANDIN_API_KEY, appwrite);
 	const credential = standInCredential(gate.endpoint);
-	const extra = [WEBHOOK_SIGNING_CREDENTIAL, ...(options.extraCredentials ? await options.extraCredentials(gate.endpoint) : [])];
+	const extra = [
+		WEBHOOK_SIGNING_CREDENTIAL,
+		...(options.extraCredentials ? await options.extraCredentials(gate.endpoint) : []),
+	];
 
 	t = Date.now();
-	await withProgress('  importing the credentials (n8n sets up its database on the first command)', importCredentials(instance, [credential, ...extra]));
+	await withProgress(
+		'  importing the credentials (n8n sets up its database on the first command)',
+		importCredentials(instance, [credential, ...extra]),
+	);
 	log(`Imported ${1 + extra.length} credential(s) (${seconds(t)})`);
 	await withProgress('  registering the package', registerInN8n(instance, packageDir)); // the database exists now
 

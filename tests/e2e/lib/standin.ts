@@ -16,11 +16,15 @@ export interface StandIn {
 }
 
 export async function startAppwriteStandIn(): Promise<StandIn> {
-	const modulePath = process.env.E2E_STANDIN_MODULE ?? join(ROOT_DIR, 'tests', 'support', 'standin.ts');
+	const modulePath =
+		process.env.E2E_STANDIN_MODULE ?? join(ROOT_DIR, 'tests', 'support', 'standin.ts');
 	if (!existsSync(modulePath)) {
 		throw new Error(`The Appwrite stand-in ${modulePath} does not exist (yet).`);
 	}
-	const mod = (await import(modulePath)) as { startStandIn?: () => Promise<StandIn>; default?: { startStandIn?: () => Promise<StandIn> } };
+	const mod = (await import(modulePath)) as {
+		startStandIn?: () => Promise<StandIn>;
+		default?: { startStandIn?: () => Promise<StandIn> };
+	};
 	const start = mod.startStandIn ?? mod.default?.startStandIn;
 	if (typeof start !== 'function') throw new Error(`${modulePath} does not export startStandIn()`);
 	const started = Date.now();
@@ -32,6 +36,8 @@ export async function startAppwriteStandIn(): Promise<StandIn> {
 		await standIn.stop();
 	};
 	onCleanup(stop);
-	log(`Appwrite stand-in listening at ${standIn.endpoint} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+	log(
+		`Appwrite stand-in listening at ${standIn.endpoint} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+	);
 	return { ...standIn, stop };
 }

@@ -34,7 +34,8 @@ async function grantToken(brokerUri: string, deadline: number): Promise<string> 
 		} catch {
 			/* the broker is not listening yet */
 		}
-		if (Date.now() > deadline) throw new Error(`n8n's task broker at ${brokerUri} did not hand out a runner token`);
+		if (Date.now() > deadline)
+			throw new Error(`n8n's task broker at ${brokerUri} did not hand out a runner token`);
 		await new Promise((r) => setTimeout(r, 300));
 	}
 }
@@ -44,18 +45,31 @@ export interface TaskRunner extends Started {
 }
 
 /** Starts the JS task runner for `instance` once its task broker answers (after `n8n start`). */
-export async function startTaskRunner(instance: N8nInstance, timeoutMs = 60_000): Promise<TaskRunner> {
+export async function startTaskRunner(
+	instance: N8nInstance,
+	timeoutMs = 60_000,
+): Promise<TaskRunner> {
 	const brokerUri = `http://127.0.0.1:${instance.brokerPort}`;
 	const token = await grantToken(brokerUri, Date.now() + timeoutMs);
 	// the flags n8n itself starts its JS runner with (JsTaskRunnerProcess); the instance's environment
 	// keeps the network guard
-	const started = startProcess(NODE24_NODE, ['--disallow-code-generation-from-strings', '--disable-proto=delete', RUNNER_START], {
-		cwd: instance.home,
-		env: { ...instance.env, N8N_RUNNERS_GRANT_TOKEN: token, N8N_RUNNERS_TASK_BROKER_URI: brokerUri },
-	});
+	const started = startProcess(
+		NODE24_NODE,
+		['--disallow-code-generation-from-strings', '--disable-proto=delete', RUNNER_START],
+		{
+			cwd: instance.home,
+			env: {
+				...instance.env,
+				N8N_RUNNERS_GRANT_TOKEN: token,
+				N8N_RUNNERS_TASK_BROKER_URI: brokerUri,
+			},
+		},
+	);
 	started.child.once('exit', (code, signal) => {
-		if (code !== 0 && code !== null) log(`n8n task runner ended (exit ${code}):\n${started.output().slice(-2000)}`);
-		else if (signal && signal !== 'SIGTERM' && signal !== 'SIGKILL') log(`n8n task runner ended by ${signal}`);
+		if (code !== 0 && code !== null)
+			log(`n8n task runner ended (exit ${code}):\n${started.output().slice(-2000)}`);
+		else if (signal && signal !== 'SIGTERM' && signal !== 'SIGKILL')
+			log(`n8n task runner ended by ${signal}`);
 	});
 	return { ...started, stop: () => stopProcess(started.child, 5000) };
 }

@@ -10,7 +10,11 @@ import type { Expectation } from './expect';
 import { PACKAGE_NAME } from './paths';
 
 /** The credential every workflow uses; the scripts import it pointing at the stand-in. */
-export const STANDIN_CREDENTIAL = { id: 'e2eAppwriteCred1', name: 'Appwrite (local stand-in)', type: 'appwriteApi' } as const;
+export const STANDIN_CREDENTIAL = {
+	id: 'e2eAppwriteCred1',
+	name: 'Appwrite (local stand-in)',
+	type: 'appwriteApi',
+} as const;
 
 export interface WorkflowNode {
 	id?: string;
@@ -30,7 +34,13 @@ export interface WorkflowFile {
 	/** File name without `.json`. */
 	file: string;
 	path: string;
-	json: { id: string; name: string; nodes: WorkflowNode[]; connections: object; [key: string]: unknown };
+	json: {
+		id: string;
+		name: string;
+		nodes: WorkflowNode[];
+		connections: object;
+		[key: string]: unknown;
+	};
 }
 
 export interface WorkflowCase extends WorkflowFile {
@@ -62,7 +72,8 @@ function validate(workflows: WorkflowFile[]): void {
 	const problems: string[] = [];
 	const seen = new Map<string, string>();
 	for (const { file, json } of workflows) {
-		if (!ID_PATTERN.test(json.id ?? '')) problems.push(`${file}: "id" must be 16 letters/digits, got ${JSON.stringify(json.id)}`);
+		if (!ID_PATTERN.test(json.id ?? ''))
+			problems.push(`${file}: "id" must be 16 letters/digits, got ${JSON.stringify(json.id)}`);
 		const other = seen.get(json.id);
 		if (other) problems.push(`${file}: id ${json.id} is also used by ${other}`);
 		seen.set(json.id, file);
@@ -71,12 +82,20 @@ function validate(workflows: WorkflowFile[]): void {
 			problems.push(`${file}: "nodes" is missing`);
 			continue;
 		}
-		if (!json.nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger') && !isTriggerWorkflow({ json })) {
-			problems.push(`${file}: must start from an n8n-nodes-base.manualTrigger node or a trigger of this package`);
+		if (
+			!json.nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger') &&
+			!isTriggerWorkflow({ json })
+		) {
+			problems.push(
+				`${file}: must start from an n8n-nodes-base.manualTrigger node or a trigger of this package`,
+			);
 		}
 		for (const node of json.nodes) {
 			const cred = node.credentials?.appwriteApi;
-			if (node.type.startsWith(`${PACKAGE_NAME}.`) && (!cred || cred.id !== STANDIN_CREDENTIAL.id)) {
+			if (
+				node.type.startsWith(`${PACKAGE_NAME}.`) &&
+				(!cred || cred.id !== STANDIN_CREDENTIAL.id)
+			) {
 				problems.push(
 					`${file}: node "${node.name}" must use the credential ${JSON.stringify({ appwriteApi: { id: STANDIN_CREDENTIAL.id, name: STANDIN_CREDENTIAL.name } })}`,
 				);
@@ -91,7 +110,9 @@ async function loadExpectation(dir: string, wf: WorkflowFile): Promise<Expectati
 	const expectPath = join(dir, `${wf.file}.expect.ts`);
 	if (!existsSync(expectPath)) return undefined;
 	const mod = (await import(expectPath)) as { default?: Expectation | { default?: Expectation } };
-	const expectation = (mod.default && 'default' in mod.default ? mod.default.default : mod.default) as Expectation | undefined;
+	const expectation = (
+		mod.default && 'default' in mod.default ? mod.default.default : mod.default
+	) as Expectation | undefined;
 	if (!expectation || typeof expectation.check !== 'function') {
 		throw new Error(`${expectPath} must \`export default defineExpectation({...})\``);
 	}
@@ -110,7 +131,8 @@ export async function loadWorkflowCases(dir: string, filter?: string): Promise<W
 		if (expectation) cases.push({ ...wf, expectation });
 		else missing.push(`${wf.file}.expect.ts`);
 	}
-	if (missing.length > 0) throw new Error(`Workflows without an expectation file in ${dir}: ${missing.join(', ')}`);
+	if (missing.length > 0)
+		throw new Error(`Workflows without an expectation file in ${dir}: ${missing.join(', ')}`);
 	return cases;
 }
 
@@ -119,19 +141,27 @@ export type ExampleCase = WorkflowFile & { expectation?: Expectation };
 
 /** The examples (expectation files optional: without one, an example passes when every node runs without an error). */
 export async function loadExampleCases(dir: string): Promise<ExampleCase[]> {
-	return await Promise.all(loadWorkflowFiles(dir).map(async (wf) => ({ ...wf, expectation: await loadExpectation(dir, wf) })));
+	return await Promise.all(
+		loadWorkflowFiles(dir).map(async (wf) => ({
+			...wf,
+			expectation: await loadExpectation(dir, wf),
+		})),
+	);
 }
 
 /** A workflow started by one of this package's triggers: it runs once activated, not with `n8n execute`. */
 export function isTriggerWorkflow(workflow: Pick<WorkflowFile, 'json'>): boolean {
-	return workflow.json.nodes.some((n) => n.type.startsWith(`${PACKAGE_NAME}.`) && n.type.endsWith('Trigger'));
+	return workflow.json.nodes.some(
+		(n) => n.type.startsWith(`${PACKAGE_NAME}.`) && n.type.endsWith('Trigger'),
+	);
 }
 
 /** Node types of this package used by the workflows (`<package>.<node>`). */
 export function packageNodeTypesUsed(workflows: WorkflowFile[]): Set<string> {
 	const types = new Set<string>();
 	for (const wf of workflows) {
-		for (const node of wf.json.nodes) if (node.type.startsWith(`${PACKAGE_NAME}.`)) types.add(node.type);
+		for (const node of wf.json.nodes)
+			if (node.type.startsWith(`${PACKAGE_NAME}.`)) types.add(node.type);
 	}
 	return types;
 }

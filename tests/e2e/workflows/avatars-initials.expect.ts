@@ -10,9 +10,17 @@ export default defineExpectation({
 		assert.match(String(binary.mimeType), /^image\//);
 		const request = traffic.find((e) => e.path.startsWith('/v1/avatars/initials'));
 		assert.ok(request, 'n8n made no request to /v1/avatars/initials');
-		assert.match(request.path, /name=Ann(\+|%20)Lee/, `the name did not reach the query: ${request.path}`);
+		assert.match(
+			request.path,
+			/name=Ann(\+|%20)Lee/,
+			`the name did not reach the query: ${request.path}`,
+		);
 		const bytes = binaryOf(items[0]);
 		assert.ok(bytes, 'the binary data could not be read');
-		assert.deepEqual(bytes, request.responseBody, 'the binary is not the bytes the server answered with');
+		assert.deepEqual(
+			bytes,
+			request.responseBody,
+			'the binary is not the bytes the server answered with',
+		);
 	},
 });

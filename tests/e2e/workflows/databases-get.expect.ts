@@ -8,7 +8,11 @@ export default defineExpectation({
 		assertAppwriteObject(json[0], 'the document');
 		assert.equal(typeof json[0].$collectionId, 'string');
 		assert.ok(
-			traffic.some((e) => e.method === 'GET' && e.path.startsWith('/v1/databases/e2e-db/collections/e2e-collection/documents/e2e-doc')),
+			traffic.some(
+				(e) =>
+					e.method === 'GET' &&
+					e.path.startsWith('/v1/databases/e2e-db/collections/e2e-collection/documents/e2e-doc'),
+			),
 			`no GET of the document; saw ${traffic.map((e) => `${e.method} ${e.path}`).join(', ')}`,
 		);
 	},

@@ -7,6 +7,8 @@ export default defineExpectation({
 		assert.equal(json.length, 1);
 		assertAppwriteObject(json[0], 'the function');
 		assert.equal(typeof json[0].runtime, 'string');
-		assert.ok(traffic.some((e) => e.method === 'GET' && e.path.startsWith('/v1/functions/e2e-function')));
+		assert.ok(
+			traffic.some((e) => e.method === 'GET' && e.path.startsWith('/v1/functions/e2e-function')),
+		);
 	},
 });

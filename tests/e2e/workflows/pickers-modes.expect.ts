@@ -1,7 +1,8 @@
 import { assert, assertAppwriteObject, defineExpectation } from '../lib/expect';
 
 export default defineExpectation({
-	description: 'IDs picked From list, By URL and By ID (as the editor saves them) reach Appwrite as plain IDs',
+	description:
+		'IDs picked From list, By URL and By ID (as the editor saves them) reach Appwrite as plain IDs',
 	node: 'Get File',
 	check({ json, traffic }) {
 		assert.equal(json.length, 1);

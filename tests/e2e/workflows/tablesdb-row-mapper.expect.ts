@@ -1,12 +1,18 @@
 import { assert, defineExpectation } from '../lib/expect';
 
 export default defineExpectation({
-	description: 'TablesDB → Row → Create with Map Columns: the row reaches Appwrite with typed values',
+	description:
+		'TablesDB → Row → Create with Map Columns: the row reaches Appwrite with typed values',
 	node: 'Create Row',
 	check({ json, traffic }) {
-		const create = traffic.find((e) => e.method === 'POST' && e.path.startsWith('/v1/tablesdb/shop/tables/orders/rows'));
+		const create = traffic.find(
+			(e) => e.method === 'POST' && e.path.startsWith('/v1/tablesdb/shop/tables/orders/rows'),
+		);
 		assert.ok(create, 'n8n made no POST to /v1/tablesdb/shop/tables/orders/rows');
-		const body = JSON.parse(create.requestBody.toString('utf8')) as { rowId: string; data: Record<string, unknown> };
+		const body = JSON.parse(create.requestBody.toString('utf8')) as {
+			rowId: string;
+			data: Record<string, unknown>;
+		};
 		// "3" from an expression became the number 3, the comma-separated text a list; the switch left alone is not sent.
 		assert.deepEqual(body.data, {
 			customer: 'Mapped Ann',

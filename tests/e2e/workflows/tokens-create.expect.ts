@@ -7,6 +7,11 @@ export default defineExpectation({
 		assert.equal(json.length, 1);
 		assertAppwriteObject(json[0], 'the token');
 		assert.equal(typeof json[0].secret, 'string');
-		assert.ok(traffic.some((e) => e.method === 'POST' && e.path.startsWith('/v1/tokens/buckets/e2e-bucket/files/e2e-file')));
+		assert.ok(
+			traffic.some(
+				(e) =>
+					e.method === 'POST' && e.path.startsWith('/v1/tokens/buckets/e2e-bucket/files/e2e-file'),
+			),
+		);
 	},
 });

@@ -1,7 +1,8 @@
 import { assert, assertErrorItem, defineExpectation } from '../lib/expect';
 
 export default defineExpectation({
-	description: 'Users → Create with an invalid email, Continue On Fail: one error item with HTTP 400',
+	description:
+		'Users → Create with an invalid email, Continue On Fail: one error item with HTTP 400',
 	node: 'Create Invalid User',
 	check({ json }) {
 		assert.equal(json.length, 1);

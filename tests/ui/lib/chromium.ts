@@ -29,11 +29,16 @@ export const CHROMIUM_FLAGS = [
 /** Installs Debian's `chromium` package when the browser is not there (once per machine). */
 export async function ensureChromium(): Promise<void> {
 	if (existsSync(CHROMIUM)) return;
-	log('Installing Debian\'s chromium (apt-get update && apt-get install -y chromium)…');
+	log("Installing Debian's chromium (apt-get update && apt-get install -y chromium)…");
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 	await run('apt-get', ['update'], { env, quiet: true, timeoutMs: 600_000 });
-	await run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { env, quiet: true, timeoutMs: 900_000 });
-	if (!existsSync(CHROMIUM)) throw new Error(`apt-get installed chromium, but ${CHROMIUM} is still missing`);
+	await run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], {
+		env,
+		quiet: true,
+		timeoutMs: 900_000,
+	});
+	if (!existsSync(CHROMIUM))
+		throw new Error(`apt-get installed chromium, but ${CHROMIUM} is still missing`);
 }
 
 /**

@@ -95,7 +95,10 @@ export class Editor {
 	async chooseOption(name: string, option: string): Promise<void> {
 		await this.parameter(name).click();
 		// an option's accessible name is its name followed by its description
-		await this.page.getByRole('option', { name: new RegExp(`^${option}`) }).first().click();
+		await this.page
+			.getByRole('option', { name: new RegExp(`^${option}`) })
+			.first()
+			.click();
 	}
 
 	async fillText(name: string, value: string): Promise<void> {
@@ -109,7 +112,10 @@ export class Editor {
 		await this.page.keyboard.press('Delete');
 		await this.page.keyboard.insertText(text);
 		// the editor hands its text to the node when it loses focus (and after a pause)
-		await this.parameter(name).locator('xpath=ancestor::*[@data-test-id="parameter-item"][1]//label').first().click();
+		await this.parameter(name)
+			.locator('xpath=ancestor::*[@data-test-id="parameter-item"][1]//label')
+			.first()
+			.click();
 		await this.page.waitForTimeout(1000);
 	}
 
@@ -131,14 +137,20 @@ export class Editor {
 			this.byTestId('credential-save-button').click(), // in the dialog's header, outside its body
 		]);
 		const answer = (await tested.json()) as { data?: { status?: string; message?: string } };
-		if (answer.data?.status !== 'OK') throw new Error(`The credential test answered ${JSON.stringify(answer)}`);
+		if (answer.data?.status !== 'OK')
+			throw new Error(`The credential test answered ${JSON.stringify(answer)}`);
 		await dialog.waitFor({ state: 'hidden' });
 		return answer.data.message ?? 'OK';
 	}
 
 	/** The name of the credential the node uses. */
 	async selectedCredential(): Promise<string> {
-		return (await this.byTestId('node-credentials-select', this.ndv()).locator('input').first().inputValue()).trim();
+		return (
+			await this.byTestId('node-credentials-select', this.ndv())
+				.locator('input')
+				.first()
+				.inputValue()
+		).trim();
 	}
 
 	/** A resource locator parameter (From list / By URL / By ID). */
@@ -151,11 +163,19 @@ export class Editor {
 	 * clicks the entry named `label`. Returns the names the list showed for the search. The list is
 	 * a popover teleported out of the parameter: only one is open, so it is found on the page.
 	 */
-	async pickFromList(name: string, search: string, label: string, screenshot?: string): Promise<string[]> {
+	async pickFromList(
+		name: string,
+		search: string,
+		label: string,
+		screenshot?: string,
+	): Promise<string[]> {
 		const locator = this.resourceLocator(name);
 		await this.chooseLocatorMode(locator, 'From list');
 		await this.byTestId('rlc-input', locator).click();
-		const searchBox = this.page.locator('[data-test-id="rlc-search"]:visible').locator('input').or(this.page.locator('input[data-test-id="rlc-search"]:visible'));
+		const searchBox = this.page
+			.locator('[data-test-id="rlc-search"]:visible')
+			.locator('input')
+			.or(this.page.locator('input[data-test-id="rlc-search"]:visible'));
 		await searchBox.fill(search);
 		const items = this.page.locator('[data-test-id="rlc-item"]:visible');
 		const wanted = items.filter({ hasText: label }).first();
@@ -189,7 +209,9 @@ export class Editor {
 		for (const item of await container.locator('.parameter-item').all()) {
 			const input = item.locator('[data-test-id^="parameter-input-"]').first();
 			const testId = (await input.getAttribute('data-test-id')) ?? '';
-			const label = (await item.locator('[data-test-id="input-label"] label').first().innerText()).split('\n')[0].trim();
+			const label = (await item.locator('[data-test-id="input-label"] label').first().innerText())
+				.split('\n')[0]
+				.trim();
 			// a required column cannot be removed: n8n shows a help icon where others have a trash button
 			const removable = (await item.locator('[data-test-id^="remove-field-button-"]').count()) > 0;
 			fields.push({ name: testId.replace(/^parameter-input-/, ''), label, required: !removable });
@@ -199,7 +221,9 @@ export class Editor {
 
 	/** Types a value into the mapper's field for one column. */
 	async fillMapped(column: string, value: string): Promise<void> {
-		const field = this.byTestId('mapping-fields-container', this.ndv()).locator(`[data-test-id="parameter-input-${column}"]`);
+		const field = this.byTestId('mapping-fields-container', this.ndv()).locator(
+			`[data-test-id="parameter-input-${column}"]`,
+		);
 		await field.locator('input, textarea').first().fill(value);
 	}
 
@@ -245,7 +269,11 @@ export class Editor {
 		// the card reads "File Name:", the value, "File Extension:", the value, …
 		const lines = (await card.innerText()).split('\n').map((line) => line.trim());
 		const value = (label: string) => lines[lines.indexOf(`${label}:`) + 1] ?? '';
-		return { fileName: value('File Name'), mimeType: value('Mime Type'), fileSize: value('File Size') };
+		return {
+			fileName: value('File Name'),
+			mimeType: value('Mime Type'),
+			fileSize: value('File Size'),
+		};
 	}
 
 	/** Clicks the binary card's View and returns the text n8n shows of the file (a frame on /rest/binary-data). */
@@ -253,8 +281,17 @@ export class Editor {
 		await this.byTestId('ndv-view-binary-data', this.outputPanel()).click();
 		const deadline = Date.now() + 30_000;
 		for (;;) {
-			const frame = this.page.frames().find((candidate) => candidate.url().includes('/rest/binary-data'));
-			const text = frame ? (await frame.locator('body').innerText().catch(() => '')).trim() : '';
+			const frame = this.page
+				.frames()
+				.find((candidate) => candidate.url().includes('/rest/binary-data'));
+			const text = frame
+				? (
+						await frame
+							.locator('body')
+							.innerText()
+							.catch(() => '')
+					).trim()
+				: '';
 			if (text) return text;
 			if (Date.now() > deadline) throw new Error('View showed no file within 30 s');
 			await this.page.waitForTimeout(300);
