@@ -5,9 +5,11 @@ import {
 	binaryOutputField,
 	listFields,
 	NODE_FIELDS,
+	nullFieldLabel,
 	nullFieldName,
 	uploadChunksField,
 } from '../src/descriptions';
+import { descriptionOf } from './describe';
 import { KINDS } from './kinds';
 import { withRowMapper } from './mapper';
 import { withSimplify } from './simplify';
@@ -34,19 +36,6 @@ export interface VersionProperties {
 
 /** n8n masks inputs whose names suggest a secret, and its lint insists on it. */
 const SENSITIVE_NAME = /secret|password|token|apikey/i;
-
-/** Said of every `number | bigint` parameter, which the runtime sends exactly. */
-const INTEGER_NOTE =
-	'A whole number; beyond 2^53, give it as text from an expression to keep every digit.';
-
-/** The catalog's description, then what the kind needs said, as sentences. */
-function descriptionOf(param: ResolvedParam): string {
-	return joinSentences(
-		param.description,
-		KINDS[param.kind].note,
-		param.sdk?.shape === 'integer' ? INTEGER_NOTE : undefined,
-	);
-}
 
 function fieldProperty(param: ResolvedParam, show?: Show): Property {
 	const field = plainFieldProperty(param, show);
@@ -86,7 +75,7 @@ function plainFieldProperty(param: ResolvedParam, show?: Show): Property {
 /** The switch that sends null for a nullable parameter: named so the runtime finds it, labelled to sort beside it. */
 function nullSwitch(param: ResolvedParam, show?: Show): Property {
 	return {
-		displayName: `${param.label} (Set to Null)`,
+		displayName: nullFieldLabel(param.label),
 		name: nullFieldName(param.name),
 		type: 'boolean',
 		displayOptions: show ? { show } : undefined,

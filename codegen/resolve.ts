@@ -46,8 +46,9 @@ export interface ResolvedParam {
 	nullable: boolean;
 	/**
 	 * How node-appwrite declares it (absent for a selector): its type, whether any declaring method
-	 * requires it (`required` above may differ, with the catalog's reason), whether any puts it in
-	 * its URL path, and the declaring methods.
+	 * requires it, by its declaration or by refusing a call without it (`required` above may differ,
+	 * with the catalog's reason or a Set to Null switch), whether any puts it in its URL path, and
+	 * the declaring methods.
 	 */
 	sdk?: { type: string; shape: SdkShape; required: boolean; inPath: boolean; methods: string[] };
 	/** The kind of existing Appwrite object it names (spec/catalog/_objects.yaml). */
@@ -193,6 +194,11 @@ function resolveAction(
 			) {
 				fail(`parameter "${param.name}" must be required: ${at} requires it`);
 			}
+			if (sdkParam.checked && !sdkParam.required && !param.required && !param.nullable) {
+				fail(
+					`parameter "${param.name}": ${at} declares it optional but refuses a call without it; mark it required or nullable`,
+				);
+			}
 			if (!sdkParam.required && param.required && !param.requiredReason) {
 				fail(`parameter "${param.name}" is marked required, but ${at} declares it optional`);
 			}
@@ -302,7 +308,7 @@ function resolveAction(
 			sdk: first && {
 				type: first.typeText,
 				shape: first.shape,
-				required: declaring.some((entry) => entry.sdkParam.required),
+				required: declaring.some((entry) => entry.sdkParam.required || entry.sdkParam.checked),
 				inPath: declaring.some((entry) => entry.sdkParam.inPath),
 				methods: declaring.map((entry) => entry.method.name),
 			},

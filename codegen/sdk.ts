@@ -41,6 +41,11 @@ export interface SdkParam {
 	enumKeys?: string[];
 	/** The method puts it in the URL path (`/users/{userId}`), not in the query string or body. */
 	inPath: boolean;
+	/**
+	 * The compiled method refuses a call without it ("Missing required parameter"), which some
+	 * declarations mark optional (e.g. `xdefault` of the attribute and column updates).
+	 */
+	checked: boolean;
 	description: string;
 }
 
@@ -110,18 +115,28 @@ function paramDescriptions(tags: Map<string, string[]>): Map<string, string> {
 	return descriptions;
 }
 
-/** Names of the SDK parameters that each method puts in its URL path, read from the compiled JavaScript. */
-function pathParamsOf(jsFile: string): Map<string, Set<string>> {
+/** What the compiled JavaScript of a method says of its parameters, beyond the declarations. */
+interface CallFacts {
+	/** Those it puts in its URL path. */
+	inPath: Set<string>;
+	/** Those it refuses to be called without. */
+	checked: Set<string>;
+}
+
+/** The call facts of each method of a service, read from its compiled JavaScript. */
+function callFactsOf(jsFile: string): Map<string, CallFacts> {
 	const text = readFileSync(jsFile, 'utf8');
-	const methods = new Map<string, Set<string>>();
+	const methods = new Map<string, CallFacts>();
 	const starts = [...text.matchAll(/^ {2}(\w+)\([^)]*\) \{$/gm)];
 	starts.forEach((start, index) => {
 		const body = text.slice(start.index, starts[index + 1]?.index ?? text.length);
 		const apiPath = /const apiPath = "[^"]*"((?:\.replace\("\{\w+\}", \w+\))*);/.exec(body);
-		const names = [...(apiPath?.[1] ?? '').matchAll(/\.replace\("\{\w+\}", (\w+)\)/g)].map(
-			(match) => match[1],
-		);
-		methods.set(start[1], new Set(names));
+		const inPath = [...(apiPath?.[1] ?? '').matchAll(/\.replace\("\{\w+\}", (\w+)\)/g)];
+		const checked = [...body.matchAll(/Missing required parameter: "(\w+)"/g)];
+		methods.set(start[1], {
+			inPath: new Set(inPath.map((match) => match[1])),
+			checked: new Set(checked.map((match) => match[1])),
+		});
 	});
 	return methods;
 }
@@ -145,7 +160,7 @@ interface ServiceFile {
 	source: TS.SourceFile;
 	imports: Map<string, string>;
 	overloads: Map<string, TS.MethodDeclaration[]>;
-	pathParams: Map<string, Set<string>>;
+	callFacts: Map<string, CallFacts>;
 }
 
 /**
@@ -231,7 +246,7 @@ class DeclarationReader {
 				source,
 				imports: importsOf(source),
 				overloads,
-				pathParams: pathParamsOf(`${base}.js`),
+				callFacts: callFactsOf(`${base}.js`),
 			});
 		}
 		return this.files.get(service);
@@ -252,7 +267,7 @@ class DeclarationReader {
 		const name = declaration.name.getText(file.source);
 		const { description, tags } = jsDocOf(declaration, file.source);
 		const descriptions = paramDescriptions(tags);
-		const inPath = file.pathParams.get(name) ?? new Set();
+		const facts = file.callFacts.get(name) ?? { inPath: new Set(), checked: new Set() };
 		const params: SdkParam[] = [];
 		const paramsType =
 			declaration.parameters[0]?.name.getText(file.source) === 'params'
@@ -270,7 +285,8 @@ class DeclarationReader {
 					required: !member.questionToken,
 					typeText,
 					...this.shapeOf(member.type, typeText, file),
-					inPath: inPath.has(memberName),
+					inPath: facts.inPath.has(memberName),
+					checked: facts.checked.has(memberName),
 					description: descriptions.get(memberName) ?? '',
 				});
 			}

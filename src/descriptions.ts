@@ -56,6 +56,8 @@ export const listFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: NODE_FIELDS.listOutput,
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -100,6 +102,11 @@ export const additionalFieldsCollection: INodeProperties = {
 /** The switch beside a nullable parameter that sends `null` for it, which no field value can say. */
 export function nullFieldName(parameter: string): string {
 	return `${parameter}SetToNull`;
+}
+
+/** That switch's label, placed to sort beside the field's own. */
+export function nullFieldLabel(label: string): string {
+	return `${label} (Set to Null)`;
 }
 
 // The query builder every generated list action shows under Queries: the common conditions, each

@@ -9,6 +9,7 @@ import {
 	DEFAULT_CHUNKS_IN_FLIGHT,
 	MAX_CHUNKS_IN_FLIGHT,
 	NODE_FIELDS,
+	nullFieldLabel,
 	nullFieldName,
 } from './descriptions';
 import type { RunMemory } from './ids';
@@ -357,6 +358,10 @@ async function readValue(
 	}
 	if (isBlank(raw)) {
 		if (spec.required) throw new InputError('is required but empty');
+		if (spec.valueOrNull)
+			throw new InputError(
+				`is empty: Appwrite needs a value, or null with "${nullFieldLabel(spec.label)}" turned on`,
+			);
 		return undefined;
 	}
 	const value = converters[spec.kind as ConvertedKind](raw, spec);

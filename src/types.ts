@@ -41,6 +41,11 @@ export interface ParamSpec {
 	inPath?: boolean;
 	/** A switch beside the field (named by `nullFieldName`) sends `null`, distinct from leaving it out. */
 	nullable?: boolean;
+	/**
+	 * node-appwrite needs a value or null on every call, though n8n cannot mark the field required
+	 * (its Set to Null switch stands in for a value): left empty with the switch off, it is an error.
+	 */
+	valueOrNull?: boolean;
 	/** node-appwrite takes `number | bigint`: whole numbers only, kept exact beyond 2^53 as a BigInt. */
 	integer?: boolean;
 	/**

@@ -153,6 +153,36 @@ describe('checking the catalog against node-appwrite', () => {
 		]);
 	});
 
+	it('refuses an optional field that node-appwrite, declaring it optional, refuses a call without', () => {
+		const column = (xdefault: Record<string, unknown>) => ({
+			...catalogWith({
+				resource: 'column',
+				operation: 'updateEmailColumn',
+				method: 'updateEmailColumn',
+				params: [
+					{ name: 'databaseId', kind: 'string', required: true, description: 'ID of the database' },
+					{ name: 'tableId', kind: 'string', required: true, description: 'ID of the table' },
+					{ name: 'key', kind: 'string', required: true, description: 'Key of the column' },
+					{
+						name: 'required',
+						kind: 'boolean',
+						required: true,
+						description: 'Whether it is required',
+					},
+					{ name: 'xdefault', kind: 'string', description: 'Default email address', ...xdefault },
+					{ name: 'newKey', kind: 'string', description: 'New key' },
+				],
+			}),
+			service: 'TablesDB',
+			node: 'AppwriteTablesDb',
+			resources: [{ value: 'column', name: 'Column' }],
+		});
+		expect(problemsOf(() => checkCatalog([column({})], sdk))).toEqual([
+			'spec/catalog/test.yaml: action column.updateEmailColumn: parameter "xdefault": TablesDB.updateEmailColumn declares it optional but refuses a call without it; mark it required or nullable',
+		]);
+		expect(problemsOf(() => checkCatalog([column({ nullable: true })], sdk))).toEqual([]);
+	});
+
 	it('refuses optional SDK parameters left out without a reason', () => {
 		const problems = problemsOf(() =>
 			checkCatalog(

@@ -303,14 +303,17 @@ describe('the rest of the layout', () => {
 		expect(rows.map((value) => value.name)).toEqual(users.map((value) => value.name));
 	});
 
-	it('shows "Leave empty to generate a unique ID" under every ID field the node can generate', async () => {
+	it('shows "Leave empty to generate a unique ID" under every ID field the node can generate, and says it to agents', async () => {
 		const users = await generatedNode('AppwriteUsers');
 		const userId = users.description.properties.find(
 			(property) =>
 				property.name === 'userId' && property.displayOptions?.show?.operation?.includes('create'),
 		);
 		expect(userId?.hint).toBe('Leave empty to generate a unique ID');
-		expect(userId?.description).not.toMatch(/Leave empty/);
+		// The hint is for the person in the editor; an agent filling the field through $fromAI() reads the description.
+		expect(userId?.description).toMatch(
+			/^ID for the new user .+\. Leave empty to generate a unique ID\.$/,
+		);
 	});
 });
 

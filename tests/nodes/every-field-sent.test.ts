@@ -7,23 +7,28 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import type { CatalogAction } from '../../codegen/catalog';
+import type { CatalogAction, CatalogService } from '../../codegen/catalog';
 import { actionKey, loadCatalog } from '../../codegen/catalog';
+import { EMPTY_NOTES, emptyNoteOf } from '../../codegen/describe';
 import { actionSpec } from '../../codegen/model';
+import { loadObjects } from '../../codegen/objects';
+import { resolveCatalog } from '../../codegen/resolve';
 import { SdkDeclarations } from '../../codegen/sdk';
+import { APPWRITE_ID_PATTERN } from '../../src/descriptions';
 import type { ActionSpec, ParamSpec } from '../../src/types';
+import type { RunResult } from '../support/engine';
 import { binaryItem, runNode } from '../support/engine';
 import { fillParameters } from '../support/samples';
 import type { RecordedRequest } from '../support/stub-server';
 import { StubServer } from '../support/stub-server';
 
 let stub: StubServer;
-let sdk: SdkDeclarations;
+const sdk = new SdkDeclarations();
 const catalog = loadCatalog();
+const nodes = resolveCatalog(catalog, sdk, loadObjects());
 
 beforeAll(async () => {
 	stub = await StubServer.start();
-	sdk = new SdkDeclarations();
 });
 afterAll(async () => stub.close());
 
@@ -124,6 +129,45 @@ function answerFor(spec: ActionSpec, requestNumber: number) {
 	return { json: { $id: 'result-1', name: 'file.png', mimeType: 'image/png' } };
 }
 
+/**
+ * Runs one action through n8n's engine against the stub, as a new workflow would (the node's
+ * current version), checks that it printed nothing, and returns its result and what reached Appwrite.
+ */
+async function runAction(
+	service: CatalogService,
+	spec: ActionSpec,
+	parameters: Record<string, unknown>,
+): Promise<{ result: RunResult; sent: Map<string, unknown> }> {
+	stub.reset();
+	stub.fallback(() => answerFor(spec, stub.requests.length));
+	const items: INodeExecutionData[] = spec.params.some((param) => param.kind === 'binary')
+		? [binaryItem(Buffer.from('file content'), 'upload.txt', 'text/plain')]
+		: [{ json: {} }];
+	const print = ['log', 'info', 'warn', 'error', 'debug'].map((method) =>
+		vi.spyOn(console, method as 'log'),
+	);
+	const result = await runNode({
+		type: service.node.charAt(0).toLowerCase() + service.node.slice(1),
+		// As a new workflow: the current version of the node, whose layout the call table gives.
+		typeVersion: service.version ?? 1,
+		parameters,
+		credentials: {
+			appwriteApi: {
+				endpoint: stub.endpoint,
+				projectId: 'p',
+				apiKey: 'secret-key',
+				selfSigned: false,
+			},
+		},
+		items,
+	});
+	for (const spy of print) {
+		expect(spy).not.toHaveBeenCalled();
+		spy.mockRestore();
+	}
+	return { result, sent: carried(stub.requests) };
+}
+
 const actions = catalog.flatMap((service) =>
 	service.actions.flatMap((action: CatalogAction) => {
 		const selector = action.params.find((param) => param.selector);
@@ -158,37 +202,9 @@ describe('every field shown is sent, under its own name', () => {
 			return input;
 		});
 
-		stub.reset();
-		stub.fallback(() => answerFor(spec, stub.requests.length));
-		const items: INodeExecutionData[] = spec.params.some((param) => param.kind === 'binary')
-			? [binaryItem(Buffer.from('file content'), 'upload.txt', 'text/plain')]
-			: [{ json: {} }];
-		const print = ['log', 'info', 'warn', 'error', 'debug'].map((method) =>
-			vi.spyOn(console, method as 'log'),
-		);
-		const result = await runNode({
-			type: service.node.charAt(0).toLowerCase() + service.node.slice(1),
-			// As a new workflow: the current version of the node, whose layout the call table gives.
-			typeVersion: service.version ?? 1,
-			parameters,
-			credentials: {
-				appwriteApi: {
-					endpoint: stub.endpoint,
-					projectId: 'p',
-					apiKey: 'secret-key',
-					selfSigned: false,
-				},
-			},
-			items,
-		});
-		for (const spy of print) {
-			expect(spy).not.toHaveBeenCalled();
-			spy.mockRestore();
-		}
+		const { result, sent } = await runAction(service, spec, parameters);
 		expect(result.error?.message).toBeUndefined();
 		expect(result.status).toBe('success');
-
-		const sent = carried(stub.requests);
 		// Path parameters, and the few the SDK renames on the wire (xpath is sent as "path").
 		const everything = stub.requests
 			.map((request) => `${decodeURIComponent(request.path)} ${request.body.toString()}`)
@@ -207,4 +223,86 @@ describe('every field shown is sent, under its own name', () => {
 			}
 		}
 	});
+});
+
+/** What each field of an action says of leaving it empty, by field name, as the node's current version prints it. */
+function emptyNotesOf(service: CatalogService, action: CatalogAction): Map<string, string> {
+	const node = nodes.find((entry) => entry.node === service.node);
+	const resolved = node?.versions
+		.at(-1)
+		?.resources.flatMap((resource) => resource.actions)
+		.find((entry) => entry.key === actionKey(action));
+	return new Map(
+		(resolved?.params ?? []).flatMap((param) => {
+			const note = emptyNoteOf(param);
+			return note ? [[param.name, note] as const] : [];
+		}),
+	);
+}
+
+describe('what a field says of leaving it empty is what happens', () => {
+	/** The fields an action runs with empty; those that make it fail are tried one at a time, below. */
+	const leftEmpty = (service: CatalogService, action: CatalogAction) =>
+		new Map(
+			[...emptyNotesOf(service, action)].filter(([, note]) => note !== EMPTY_NOTES.valueOrNull),
+		);
+	const withNotes = actions.filter(([, service, action]) => leftEmpty(service, action).size > 0);
+
+	it.each(withNotes)('%s', async (_, service, action, choice) => {
+		const spec = actionSpec(service, action, sdk);
+		const notes = leftEmpty(service, action);
+		const defaults = Object.fromEntries(action.params.map((param) => [param.name, param.default]));
+		const parameters = fillParameters(
+			spec,
+			{ resource: action.resource, operation: action.operation, returnAll: false, limit: 5 },
+			(param, index) => {
+				if (action.params.find((entry) => entry.name === param.name)?.selector) return choice;
+				return notes.has(param.name) ? '' : distinctValue(param, index, defaults).input;
+			},
+		);
+		const { result, sent } = await runAction(service, spec, parameters);
+		expect(result.error?.message).toBeUndefined();
+		const path = stub.requests.map((request) => decodeURIComponent(request.path)).join(' ');
+		for (const param of spec.params) {
+			if (param.showWhen && !param.showWhen.in.includes(String(choice))) continue;
+			const note = notes.get(param.name);
+			if (note === EMPTY_NOTES.notSent) expect(sent.has(param.name), param.name).toBe(false);
+			if (note === EMPTY_NOTES.emptyList)
+				expect(sent.get(param.name) ?? [], param.name).toEqual([]);
+			if (note === EMPTY_NOTES.generated) {
+				const id = sent.get(param.name) ?? new RegExp(`/(${APPWRITE_ID_PATTERN})`).exec(path)?.[1];
+				expect(id, param.name).toMatch(new RegExp(`^${APPWRITE_ID_PATTERN}$`));
+			}
+		}
+	});
+
+	const valueOrNull = actions.flatMap(([title, service, action, choice]) =>
+		[...emptyNotesOf(service, action)]
+			.filter(([, note]) => note === EMPTY_NOTES.valueOrNull)
+			.map(([name]) => [`${title}: ${name}`, service, action, choice, name] as const),
+	);
+
+	it.each(valueOrNull)(
+		'%s, which Appwrite needs a value or null for, stops before any request when empty',
+		async (_, service, action, choice, name) => {
+			const spec = actionSpec(service, action, sdk);
+			const defaults = Object.fromEntries(
+				action.params.map((param) => [param.name, param.default]),
+			);
+			const parameters = fillParameters(
+				spec,
+				{ resource: action.resource, operation: action.operation },
+				(param, index) => {
+					if (action.params.find((entry) => entry.name === param.name)?.selector) return choice;
+					return param.name === name ? '' : distinctValue(param, index, defaults).input;
+				},
+			);
+			const { result } = await runAction(service, spec, parameters);
+			const label = spec.params.find((param) => param.name === name)?.label;
+			expect(result.error?.message).toBe(
+				`The field "${label}" is empty: Appwrite needs a value, or null with "${label} (Set to Null)" turned on [item 0]`,
+			);
+			expect(stub.requests).toEqual([]);
+		},
+	);
 });

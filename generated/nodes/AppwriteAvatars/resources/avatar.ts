@@ -90,7 +90,8 @@ export const avatarFields: INodeProperties[] = [
 			{ name: 'Safari', value: 'sf' },
 		],
 		default: 'aa',
-		description: 'The browser, by the code Appwrite uses in session data',
+		description:
+			'The browser, by the code Appwrite uses in session data. Allowed values: aa, an, ch, ci, cm, cr, ff, sf, mf, ps, oi, om, op, on.',
 	},
 	{
 		displayName: 'Put Output File in Field',
@@ -158,7 +159,8 @@ export const avatarFields: INodeProperties[] = [
 			{ name: 'Visa', value: 'visa' },
 		],
 		default: 'amex',
-		description: 'The credit card brand',
+		description:
+			'The credit card brand. Allowed values: amex, argencard, cabal, cencosud, diners, discover, elo, hipercard, jcb, mastercard, naranja, targeta-shopping, unionpay, visa, mir, maestro, rupay.',
 	},
 	{
 		displayName: 'Put Output File in Field',
@@ -423,7 +425,8 @@ export const avatarFields: INodeProperties[] = [
 			{ name: 'Zimbabwe', value: 'zw' },
 		],
 		default: 'af',
-		description: 'The country (ISO 3166-1 alpha-2 code)',
+		description:
+			'The country (ISO 3166-1 alpha-2 code). Allowed values: one of the 195 in the list, e.g. af, ao, al.',
 	},
 	{
 		displayName: 'Put Output File in Field',
@@ -514,7 +517,8 @@ export const avatarFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['avatar'], operation: ['getInitials'], '@version': [2] } },
 		default: '',
-		description: 'Full name to take the initials from, up to 128 characters',
+		description:
+			'Full name to take the initials from, up to 128 characters. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Put Output File in Field',
@@ -540,7 +544,7 @@ export const avatarFields: INodeProperties[] = [
 				default: '',
 				placeholder: 'f02e65',
 				description:
-					'Background color as a hex code without #; by default a color derived from the name',
+					'Background color as a hex code without #; by default a color derived from the name. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Height',
@@ -554,7 +558,8 @@ export const avatarFields: INodeProperties[] = [
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: 'Full name to take the initials from, up to 128 characters',
+				description:
+					'Full name to take the initials from, up to 128 characters. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Width',
@@ -580,7 +585,7 @@ export const avatarFields: INodeProperties[] = [
 				default: '',
 				placeholder: 'f02e65',
 				description:
-					'Background color as a hex code without #; by default a color derived from the name',
+					'Background color as a hex code without #; by default a color derived from the name. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Height',
@@ -711,7 +716,8 @@ export const avatarFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'en-US',
-				description: 'Browser locale, e.g. en-US or fr-FR; by default that of the browser',
+				description:
+					'Browser locale, e.g. en-US or fr-FR; by default that of the browser. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Longitude',
@@ -734,7 +740,8 @@ export const avatarFields: INodeProperties[] = [
 					{ name: 'WebP', value: 'webp' },
 				],
 				default: 'jpg',
-				description: 'Image format of the screenshot',
+				description:
+					'Image format of the screenshot. Allowed values: jpg, jpeg, png, webp, heic, avif, gif.',
 			},
 			{
 				displayName: 'Permissions',
@@ -764,7 +771,7 @@ export const avatarFields: INodeProperties[] = [
 				],
 				default: [],
 				description:
-					'Browser permissions to grant the page, e.g. geolocation when you set a location',
+					'Browser permissions to grant the page, e.g. geolocation when you set a location. Allowed values, any of them as a list: geolocation, camera, microphone, notifications, midi, push, clipboard-read, clipboard-write, payment-handler, usb, bluetooth, accelerometer, gyroscope, magnetometer, ambient-light-sensor, background-sync, persistent-storage, screen-wake-lock, web-share, xr-spatial-tracking. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Quality',
@@ -789,7 +796,8 @@ export const avatarFields: INodeProperties[] = [
 					{ name: 'Light', value: 'light' },
 				],
 				default: 'light',
-				description: 'Color scheme the browser prefers (light by default)',
+				description:
+					'Color scheme the browser prefers (light by default). Allowed values: light, dark.',
 			},
 			{
 				displayName: 'Time Zone',
@@ -1217,7 +1225,8 @@ export const avatarFields: INodeProperties[] = [
 					{ name: 'UTC', value: 'utc' },
 				],
 				default: 'africa/abidjan',
-				description: 'IANA time zone of the browser; by default that of the browser',
+				description:
+					'IANA time zone of the browser; by default that of the browser. Allowed values: one of the 419 in the list, e.g. africa/abidjan, africa/accra, africa/addis_ababa.',
 			},
 			{
 				displayName: 'Touch Support',
@@ -1231,7 +1240,8 @@ export const avatarFields: INodeProperties[] = [
 				name: 'userAgent',
 				type: 'string',
 				default: '',
-				description: 'User agent string the browser sends; by default that of the browser',
+				description:
+					'User agent string the browser sends; by default that of the browser. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Viewport Height',

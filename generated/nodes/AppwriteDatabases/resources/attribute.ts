@@ -414,6 +414,8 @@ export const attributeFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -1073,7 +1075,7 @@ export const attributeFields: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether the default value is true; documents created without a value get it (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null.',
+					'Whether the default value is true; documents created without a value get it (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null. Left empty, the item fails before any request unless Set to Null is on.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -1088,7 +1090,7 @@ export const attributeFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the attribute to',
+				description: 'New key to rename the attribute to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -1244,7 +1246,7 @@ export const attributeFields: INodeProperties[] = [
 				type: 'dateTime',
 				default: '',
 				description:
-					'Date and time for documents created without one (not allowed on a required attribute)',
+					'Date and time for documents created without one (not allowed on a required attribute). An ISO 8601 date and time, e.g. 2026-12-31T09:30:00.000+00:00. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -1419,7 +1421,7 @@ export const attributeFields: INodeProperties[] = [
 				type: 'dateTime',
 				default: '',
 				description:
-					'Date and time for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null.',
+					'Date and time for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null. An ISO 8601 date and time, e.g. 2026-12-31T09:30:00.000+00:00. Left empty, the item fails before any request unless Set to Null is on.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -1434,7 +1436,7 @@ export const attributeFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the attribute to',
+				description: 'New key to rename the attribute to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -1591,7 +1593,7 @@ export const attributeFields: INodeProperties[] = [
 				default: '',
 				placeholder: 'name@email.com',
 				description:
-					'Email address for documents created without one (not allowed on a required attribute)',
+					'Email address for documents created without one (not allowed on a required attribute). Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -1767,7 +1769,7 @@ export const attributeFields: INodeProperties[] = [
 				default: '',
 				placeholder: 'name@email.com',
 				description:
-					'Email address for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null.',
+					'Email address for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null. Left empty, the item fails before any request unless Set to Null is on.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -1782,7 +1784,7 @@ export const attributeFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the attribute to',
+				description: 'New key to rename the attribute to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -1948,7 +1950,7 @@ export const attributeFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Element for documents created without one; must be one of the elements (not allowed on a required attribute)',
+					'Element for documents created without one; must be one of the elements (not allowed on a required attribute). Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -2133,7 +2135,7 @@ export const attributeFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Element for documents created without one; must be one of the elements (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null.',
+					'Element for documents created without one; must be one of the elements (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null. Left empty, the item fails before any request unless Set to Null is on.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -2148,7 +2150,7 @@ export const attributeFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the attribute to',
+				description: 'New key to rename the attribute to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -2493,7 +2495,7 @@ export const attributeFields: INodeProperties[] = [
 				type: 'number',
 				default: 0,
 				description:
-					'Number for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null.',
+					'Number for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null. Left empty, the item fails before any request unless Set to Null is on.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -2522,7 +2524,7 @@ export const attributeFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the attribute to',
+				description: 'New key to rename the attribute to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -2869,7 +2871,7 @@ export const attributeFields: INodeProperties[] = [
 				type: 'number',
 				default: 0,
 				description:
-					'Number for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null. A whole number; beyond 2^53, give it as text from an expression to keep every digit.',
+					'Number for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null. A whole number; beyond 2^53, give it as text from an expression to keep every digit. Left empty, the item fails before any request unless Set to Null is on.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -2900,7 +2902,7 @@ export const attributeFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the attribute to',
+				description: 'New key to rename the attribute to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -3057,7 +3059,7 @@ export const attributeFields: INodeProperties[] = [
 				default: '',
 				placeholder: '192.168.0.1',
 				description:
-					'IP address for documents created without one (not allowed on a required attribute)',
+					'IP address for documents created without one (not allowed on a required attribute). Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -3233,7 +3235,7 @@ export const attributeFields: INodeProperties[] = [
 				default: '',
 				placeholder: '192.168.0.1',
 				description:
-					'IP address for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null.',
+					'IP address for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null. Left empty, the item fails before any request unless Set to Null is on.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -3248,7 +3250,7 @@ export const attributeFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the attribute to',
+				description: 'New key to rename the attribute to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -3398,7 +3400,7 @@ export const attributeFields: INodeProperties[] = [
 				default: '[]',
 				placeholder: '[[1, 2], [3, 4]]',
 				description:
-					'Line for documents created without one: a JSON array of [longitude, latitude] pairs in order, e.g. [[1, 2], [3, 4]] (not allowed on a required attribute)',
+					'Line for documents created without one: a JSON array of [longitude, latitude] pairs in order, e.g. [[1, 2], [3, 4]] (not allowed on a required attribute). Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -3574,7 +3576,7 @@ export const attributeFields: INodeProperties[] = [
 				default: '[]',
 				placeholder: '[[1, 2], [3, 4]]',
 				description:
-					'Line for documents created without one: a JSON array of [longitude, latitude] pairs in order, e.g. [[1, 2], [3, 4]] (not allowed on a required attribute, which takes null: Set to Null)',
+					'Line for documents created without one: a JSON array of [longitude, latitude] pairs in order, e.g. [[1, 2], [3, 4]] (not allowed on a required attribute, which takes null: Set to Null). Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -3589,7 +3591,7 @@ export const attributeFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the attribute to',
+				description: 'New key to rename the attribute to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -3744,7 +3746,8 @@ export const attributeFields: INodeProperties[] = [
 				name: 'xdefault',
 				type: 'string',
 				default: '',
-				description: 'Text for documents created without one (not allowed on a required attribute)',
+				description:
+					'Text for documents created without one (not allowed on a required attribute). Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Encrypt',
@@ -3927,7 +3930,7 @@ export const attributeFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Text for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null.',
+					'Text for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null. Left empty, the item fails before any request unless Set to Null is on.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -3942,7 +3945,7 @@ export const attributeFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the attribute to',
+				description: 'New key to rename the attribute to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -4097,7 +4100,8 @@ export const attributeFields: INodeProperties[] = [
 				name: 'xdefault',
 				type: 'string',
 				default: '',
-				description: 'Text for documents created without one (not allowed on a required attribute)',
+				description:
+					'Text for documents created without one (not allowed on a required attribute). Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Encrypt',
@@ -4280,7 +4284,7 @@ export const attributeFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Text for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null.',
+					'Text for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null. Left empty, the item fails before any request unless Set to Null is on.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -4295,7 +4299,7 @@ export const attributeFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the attribute to',
+				description: 'New key to rename the attribute to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -4445,7 +4449,7 @@ export const attributeFields: INodeProperties[] = [
 				default: '[]',
 				placeholder: '[1, 2]',
 				description:
-					'Point for documents created without one: a JSON array [longitude, latitude], e.g. [1, 2] (not allowed on a required attribute)',
+					'Point for documents created without one: a JSON array [longitude, latitude], e.g. [1, 2] (not allowed on a required attribute). Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -4621,7 +4625,7 @@ export const attributeFields: INodeProperties[] = [
 				default: '[]',
 				placeholder: '[1, 2]',
 				description:
-					'Point for documents created without one: a JSON array [longitude, latitude], e.g. [1, 2] (not allowed on a required attribute, which takes null: Set to Null)',
+					'Point for documents created without one: a JSON array [longitude, latitude], e.g. [1, 2] (not allowed on a required attribute, which takes null: Set to Null). Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -4636,7 +4640,7 @@ export const attributeFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the attribute to',
+				description: 'New key to rename the attribute to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -4786,7 +4790,7 @@ export const attributeFields: INodeProperties[] = [
 				default: '[]',
 				placeholder: '[[[1, 2], [3, 4], [5, 6], [1, 2]]]',
 				description:
-					'Polygon for documents created without one: a JSON array of rings, each a closed list of [longitude, latitude] pairs, e.g. [[[1, 2], [3, 4], [5, 6], [1, 2]]] (not allowed on a required attribute)',
+					'Polygon for documents created without one: a JSON array of rings, each a closed list of [longitude, latitude] pairs, e.g. [[[1, 2], [3, 4], [5, 6], [1, 2]]] (not allowed on a required attribute). Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -4962,7 +4966,7 @@ export const attributeFields: INodeProperties[] = [
 				default: '[]',
 				placeholder: '[[[1, 2], [3, 4], [5, 6], [1, 2]]]',
 				description:
-					'Polygon for documents created without one: a JSON array of rings, each a closed list of [longitude, latitude] pairs, e.g. [[[1, 2], [3, 4], [5, 6], [1, 2]]] (not allowed on a required attribute, which takes null: Set to Null)',
+					'Polygon for documents created without one: a JSON array of rings, each a closed list of [longitude, latitude] pairs, e.g. [[[1, 2], [3, 4], [5, 6], [1, 2]]] (not allowed on a required attribute, which takes null: Set to Null). Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -4977,7 +4981,7 @@ export const attributeFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the attribute to',
+				description: 'New key to rename the attribute to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -5141,7 +5145,8 @@ export const attributeFields: INodeProperties[] = [
 				name: 'xdefault',
 				type: 'string',
 				default: '',
-				description: 'Text for documents created without one (not allowed on a required attribute)',
+				description:
+					'Text for documents created without one (not allowed on a required attribute). Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Encrypt',
@@ -5324,7 +5329,7 @@ export const attributeFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Text for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null.',
+					'Text for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null. Left empty, the item fails before any request unless Set to Null is on.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -5339,7 +5344,7 @@ export const attributeFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the attribute to',
+				description: 'New key to rename the attribute to. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Size',
@@ -5501,7 +5506,8 @@ export const attributeFields: INodeProperties[] = [
 				name: 'xdefault',
 				type: 'string',
 				default: '',
-				description: 'Text for documents created without one (not allowed on a required attribute)',
+				description:
+					'Text for documents created without one (not allowed on a required attribute). Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Encrypt',
@@ -5684,7 +5690,7 @@ export const attributeFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Text for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null.',
+					'Text for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null. Left empty, the item fails before any request unless Set to Null is on.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -5699,7 +5705,7 @@ export const attributeFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the attribute to',
+				description: 'New key to rename the attribute to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -5855,7 +5861,8 @@ export const attributeFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'https://example.com',
-				description: 'URL for documents created without one (not allowed on a required attribute)',
+				description:
+					'URL for documents created without one (not allowed on a required attribute). Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -6031,7 +6038,7 @@ export const attributeFields: INodeProperties[] = [
 				default: '',
 				placeholder: 'https://example.com',
 				description:
-					'URL for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null.',
+					'URL for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null. Left empty, the item fails before any request unless Set to Null is on.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -6046,7 +6053,7 @@ export const attributeFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the attribute to',
+				description: 'New key to rename the attribute to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -6210,7 +6217,8 @@ export const attributeFields: INodeProperties[] = [
 				name: 'xdefault',
 				type: 'string',
 				default: '',
-				description: 'Text for documents created without one (not allowed on a required attribute)',
+				description:
+					'Text for documents created without one (not allowed on a required attribute). Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Encrypt',
@@ -6393,7 +6401,7 @@ export const attributeFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Text for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null.',
+					'Text for documents created without one (not allowed on a required attribute). node-appwrite needs this field or its Set to Null switch on every update (the current default keeps it unchanged); a required attribute takes null. Left empty, the item fails before any request unless Set to Null is on.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -6408,7 +6416,7 @@ export const attributeFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the attribute to',
+				description: 'New key to rename the attribute to. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Size',
@@ -6607,7 +6615,8 @@ export const attributeFields: INodeProperties[] = [
 			{ name: 'One to One', value: 'oneToOne' },
 		],
 		default: 'oneToOne',
-		description: 'How many documents on each side may be linked',
+		description:
+			'How many documents on each side may be linked. Allowed values: oneToOne, manyToOne, manyToMany, oneToMany.',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -6624,7 +6633,8 @@ export const attributeFields: INodeProperties[] = [
 				name: 'key',
 				type: 'string',
 				default: '',
-				description: 'Key for the new attribute; by default the related collection ID',
+				description:
+					'Key for the new attribute; by default the related collection ID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'On Delete',
@@ -6637,7 +6647,7 @@ export const attributeFields: INodeProperties[] = [
 				],
 				default: 'restrict',
 				description:
-					'What happens to related documents when a document is deleted: delete them too, refuse the delete, or clear the link',
+					'What happens to related documents when a document is deleted: delete them too, refuse the delete, or clear the link. Allowed values: cascade, restrict, setNull.',
 			},
 			{
 				displayName: 'Two Way',
@@ -6652,7 +6662,7 @@ export const attributeFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Key of the attribute in the related collection that links back (two-way only)',
+					'Key of the attribute in the related collection that links back (two-way only). Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -6845,6 +6855,7 @@ export const attributeActions: ActionTable = {
 				location: 'additionalFields',
 				required: false,
 				nullable: true,
+				valueOrNull: true,
 			},
 			{
 				name: 'newKey',
@@ -6944,6 +6955,7 @@ export const attributeActions: ActionTable = {
 				location: 'additionalFields',
 				required: false,
 				nullable: true,
+				valueOrNull: true,
 			},
 			{
 				name: 'newKey',
@@ -7043,6 +7055,7 @@ export const attributeActions: ActionTable = {
 				location: 'additionalFields',
 				required: false,
 				nullable: true,
+				valueOrNull: true,
 			},
 			{
 				name: 'newKey',
@@ -7144,6 +7157,7 @@ export const attributeActions: ActionTable = {
 				location: 'additionalFields',
 				required: false,
 				nullable: true,
+				valueOrNull: true,
 			},
 			{
 				name: 'newKey',
@@ -7271,6 +7285,7 @@ export const attributeActions: ActionTable = {
 				location: 'additionalFields',
 				required: false,
 				nullable: true,
+				valueOrNull: true,
 			},
 			{
 				name: 'newKey',
@@ -7403,6 +7418,7 @@ export const attributeActions: ActionTable = {
 				location: 'additionalFields',
 				required: false,
 				nullable: true,
+				valueOrNull: true,
 				integer: true,
 			},
 			{
@@ -7503,6 +7519,7 @@ export const attributeActions: ActionTable = {
 				location: 'additionalFields',
 				required: false,
 				nullable: true,
+				valueOrNull: true,
 			},
 			{
 				name: 'newKey',
@@ -7701,6 +7718,7 @@ export const attributeActions: ActionTable = {
 				location: 'additionalFields',
 				required: false,
 				nullable: true,
+				valueOrNull: true,
 			},
 			{
 				name: 'newKey',
@@ -7807,6 +7825,7 @@ export const attributeActions: ActionTable = {
 				location: 'additionalFields',
 				required: false,
 				nullable: true,
+				valueOrNull: true,
 			},
 			{
 				name: 'newKey',
@@ -8107,6 +8126,7 @@ export const attributeActions: ActionTable = {
 				location: 'additionalFields',
 				required: false,
 				nullable: true,
+				valueOrNull: true,
 			},
 			{
 				name: 'size',
@@ -8220,6 +8240,7 @@ export const attributeActions: ActionTable = {
 				location: 'additionalFields',
 				required: false,
 				nullable: true,
+				valueOrNull: true,
 			},
 			{
 				name: 'newKey',
@@ -8319,6 +8340,7 @@ export const attributeActions: ActionTable = {
 				location: 'additionalFields',
 				required: false,
 				nullable: true,
+				valueOrNull: true,
 			},
 			{
 				name: 'newKey',
@@ -8435,6 +8457,7 @@ export const attributeActions: ActionTable = {
 				location: 'additionalFields',
 				required: false,
 				nullable: true,
+				valueOrNull: true,
 			},
 			{
 				name: 'size',

@@ -143,6 +143,8 @@ export const collectionFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -184,7 +186,8 @@ export const collectionFields: INodeProperties[] = [
 				name: 'search',
 				type: 'string',
 				default: '',
-				description: 'Search term to filter results by, up to 256 characters',
+				description:
+					'Search term to filter results by, up to 256 characters. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -250,7 +253,7 @@ export const collectionFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['collection'], operation: ['create'] } },
 		default: '',
 		description:
-			'ID for the new collection (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character)',
+			'ID for the new collection (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character). Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -277,7 +280,7 @@ export const collectionFields: INodeProperties[] = [
 				default: '[]',
 				placeholder: '[{"key": "title", "type": "string", "size": 255, "required": true}]',
 				description:
-					'Attributes to create with the collection, as a JSON array of objects, each with key, type (string, integer, float, boolean, datetime), size (for strings), and optionally required, default and array',
+					'Attributes to create with the collection, as a JSON array of objects, each with key, type (string, integer, float, boolean, datetime), size (for strings), and optionally required, default and array. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Document Security',
@@ -302,7 +305,7 @@ export const collectionFields: INodeProperties[] = [
 				default: '[]',
 				placeholder: '[{"key": "title_idx", "type": "key", "attributes": ["title"]}]',
 				description:
-					'Indexes to create with the collection, as a JSON array of objects, each with key, type (key, fulltext, unique, spatial), attributes (list of attribute keys), and optionally orders and lengths',
+					'Indexes to create with the collection, as a JSON array of objects, each with key, type (key, fulltext, unique, spatial), attributes (list of attribute keys), and optionally orders and lengths. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Permissions',
@@ -310,7 +313,7 @@ export const collectionFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Permission strings, e.g. read("any"), update("user:USER_ID"), delete("team:TEAM_ID"). See https://appwrite.io/docs/advanced/platform/permissions. By default no user has any permission. A comma-separated list, or an array from an expression.',
+					'Permission strings, e.g. read("any"), update("user:USER_ID"), delete("team:TEAM_ID"). See https://appwrite.io/docs/advanced/platform/permissions. By default no user has any permission. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 		],
 	},
@@ -565,7 +568,8 @@ export const collectionFields: INodeProperties[] = [
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: 'New name of the collection, up to 128 characters',
+				description:
+					'New name of the collection, up to 128 characters. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Permissions',
@@ -573,7 +577,7 @@ export const collectionFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Permission strings, e.g. read("any"), update("user:USER_ID"), delete("team:TEAM_ID"). See https://appwrite.io/docs/advanced/platform/permissions. Left out, the current permissions stay. A comma-separated list, or an array from an expression.',
+					'Permission strings, e.g. read("any"), update("user:USER_ID"), delete("team:TEAM_ID"). See https://appwrite.io/docs/advanced/platform/permissions. Left out, the current permissions stay. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Purge Cache',

@@ -217,7 +217,7 @@ export const documentFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['document'], operation: ['create'] } },
 		default: '',
-		description: 'ID for the new document',
+		description: 'ID for the new document. Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -288,7 +288,7 @@ export const documentFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Permission strings, e.g. read("any"), update("user:USER_ID"); by default only the creator gets all permissions. A comma-separated list, or an array from an expression.',
+					'Permission strings, e.g. read("any"), update("user:USER_ID"); by default only the creator gets all permissions. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Transaction ID',
@@ -296,7 +296,7 @@ export const documentFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',
@@ -506,7 +506,7 @@ export const documentFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',
@@ -735,7 +735,7 @@ export const documentFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',
@@ -906,6 +906,8 @@ export const documentFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -965,7 +967,7 @@ export const documentFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',
@@ -1186,7 +1188,8 @@ export const documentFields: INodeProperties[] = [
 			show: { resource: ['document'], operation: ['update'], dataInput: ['json'], '@version': [2] },
 		},
 		default: '',
-		description: 'The attributes to change, as a JSON object',
+		description:
+			'The attributes to change, as a JSON object. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Attributes',
@@ -1228,7 +1231,8 @@ export const documentFields: INodeProperties[] = [
 				type: 'json',
 				displayOptions: { show: { '/dataInput': ['json'] } },
 				default: '{}',
-				description: 'The attributes to change, as a JSON object',
+				description:
+					'The attributes to change, as a JSON object. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Permissions',
@@ -1236,7 +1240,7 @@ export const documentFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Permission strings, e.g. read("any"), update("user:USER_ID"); by default only the creator gets all permissions. A comma-separated list, or an array from an expression.',
+					'Permission strings, e.g. read("any"), update("user:USER_ID"); by default only the creator gets all permissions. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Transaction ID',
@@ -1244,7 +1248,7 @@ export const documentFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',
@@ -1287,7 +1291,7 @@ export const documentFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Permission strings, e.g. read("any"), update("user:USER_ID"); by default only the creator gets all permissions. A comma-separated list, or an array from an expression.',
+					'Permission strings, e.g. read("any"), update("user:USER_ID"); by default only the creator gets all permissions. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Transaction ID',
@@ -1295,7 +1299,7 @@ export const documentFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',
@@ -1506,7 +1510,7 @@ export const documentFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',
@@ -1733,7 +1737,7 @@ export const documentFields: INodeProperties[] = [
 		},
 		default: '',
 		description:
-			"The document's attributes, as a JSON object; for a new document include every required attribute",
+			"The document's attributes, as a JSON object; for a new document include every required attribute. Left empty, it is not sent to Appwrite.",
 	},
 	{
 		displayName: 'Attributes',
@@ -1780,7 +1784,7 @@ export const documentFields: INodeProperties[] = [
 				displayOptions: { show: { '/dataInput': ['json'] } },
 				default: '{}',
 				description:
-					"The document's attributes, as a JSON object; for a new document include every required attribute",
+					"The document's attributes, as a JSON object; for a new document include every required attribute. Left empty, it is not sent to Appwrite.",
 			},
 			{
 				displayName: 'Permissions',
@@ -1788,7 +1792,7 @@ export const documentFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Permission strings, e.g. read("any"), update("user:USER_ID"); left out, the current permissions stay. A comma-separated list, or an array from an expression.',
+					'Permission strings, e.g. read("any"), update("user:USER_ID"); left out, the current permissions stay. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Transaction ID',
@@ -1796,7 +1800,7 @@ export const documentFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',
@@ -1841,7 +1845,7 @@ export const documentFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Permission strings, e.g. read("any"), update("user:USER_ID"); left out, the current permissions stay. A comma-separated list, or an array from an expression.',
+					'Permission strings, e.g. read("any"), update("user:USER_ID"); left out, the current permissions stay. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Transaction ID',
@@ -1849,7 +1853,7 @@ export const documentFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',
@@ -2060,7 +2064,7 @@ export const documentFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',
@@ -2230,7 +2234,8 @@ export const documentFields: INodeProperties[] = [
 			},
 		},
 		default: '',
-		description: 'The attributes to change, as a JSON object',
+		description:
+			'The attributes to change, as a JSON object. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Attributes',
@@ -2276,7 +2281,8 @@ export const documentFields: INodeProperties[] = [
 				type: 'json',
 				displayOptions: { show: { '/dataInput': ['json'] } },
 				default: '{}',
-				description: 'The attributes to change, as a JSON object',
+				description:
+					'The attributes to change, as a JSON object. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Queries',
@@ -2294,7 +2300,7 @@ export const documentFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',
@@ -2349,7 +2355,7 @@ export const documentFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',
@@ -2513,7 +2519,7 @@ export const documentFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',
@@ -2739,7 +2745,7 @@ export const documentFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',
@@ -2972,7 +2978,7 @@ export const documentFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',

@@ -188,6 +188,8 @@ export const indexFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -360,7 +362,7 @@ export const indexFields: INodeProperties[] = [
 			{ name: 'Unique', value: 'unique' },
 		],
 		default: 'key',
-		description: 'Kind of index',
+		description: 'Kind of index. Allowed values: key, fulltext, unique, spatial.',
 	},
 	{
 		displayName: 'Attributes',
@@ -387,7 +389,7 @@ export const indexFields: INodeProperties[] = [
 				default: '[]',
 				placeholder: '[255]',
 				description:
-					'Index length per attribute, as a JSON array of numbers in the same order as the attributes, e.g. [255]',
+					'Index length per attribute, as a JSON array of numbers in the same order as the attributes, e.g. [255]. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Orders',
@@ -399,7 +401,7 @@ export const indexFields: INodeProperties[] = [
 				],
 				default: [],
 				description:
-					'Sort order per attribute, in the same order as the attributes; for several attributes use an expression such as {{ ["asc", "desc"] }}',
+					'Sort order per attribute, in the same order as the attributes; for several attributes use an expression such as {{ ["asc", "desc"] }}. Allowed values, any of them as a list: asc, desc. Left empty, an empty list is sent.',
 			},
 		],
 	},

@@ -91,6 +91,8 @@ export const transactionFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -319,7 +321,7 @@ export const transactionFields: INodeProperties[] = [
 				placeholder:
 					'[{"action": "create", "databaseId": "db", "collectionId": "col", "documentId": "doc1", "data": {"title": "Hello"}}]',
 				description:
-					'The operations, as a JSON array of objects, each with action (such as create, update, upsert or delete), databaseId, collectionId, documentId and data as needed',
+					'The operations, as a JSON array of objects, each with action (such as create, update, upsert or delete), databaseId, collectionId, documentId and data as needed. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},

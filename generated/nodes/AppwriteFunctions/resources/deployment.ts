@@ -183,7 +183,7 @@ export const deploymentFields: INodeProperties[] = [
 				default: '',
 				placeholder: 'npm install',
 				description:
-					"Shell commands that build the code; by default the function's own build commands",
+					"Shell commands that build the code; by default the function's own build commands. Left empty, it is not sent to Appwrite.",
 			},
 			{
 				displayName: 'Entrypoint',
@@ -192,7 +192,7 @@ export const deploymentFields: INodeProperties[] = [
 				default: '',
 				placeholder: 'src/main.js',
 				description:
-					"File the runtime runs, relative to the archive's root; by default the function's own entrypoint",
+					"File the runtime runs, relative to the archive's root; by default the function's own entrypoint. Left empty, it is not sent to Appwrite.",
 			},
 		],
 	},
@@ -263,7 +263,8 @@ export const deploymentFields: INodeProperties[] = [
 			{ name: 'Tag', value: 'tag' },
 		],
 		default: 'branch',
-		description: 'Whether the reference is a branch, a commit or a tag',
+		description:
+			'Whether the reference is a branch, a commit or a tag. Allowed values: branch, commit, tag.',
 	},
 	{
 		displayName: 'Reference',
@@ -389,7 +390,8 @@ export const deploymentFields: INodeProperties[] = [
 			{ name: 'Tag', value: 'tag' },
 		],
 		default: 'branch',
-		description: 'Whether the reference is a branch, a commit or a tag',
+		description:
+			'Whether the reference is a branch, a commit or a tag. Allowed values: branch, commit, tag.',
 	},
 	{
 		displayName: 'Reference',
@@ -542,7 +544,8 @@ export const deploymentFields: INodeProperties[] = [
 				name: 'buildId',
 				type: 'string',
 				default: '',
-				description: 'ID of a build of the deployment to reuse',
+				description:
+					'ID of a build of the deployment to reuse. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -756,6 +759,8 @@ export const deploymentFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -806,7 +811,8 @@ export const deploymentFields: INodeProperties[] = [
 				name: 'search',
 				type: 'string',
 				default: '',
-				description: 'Search term to filter deployments by, up to 256 characters',
+				description:
+					'Search term to filter deployments by, up to 256 characters. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -1169,7 +1175,8 @@ export const deploymentFields: INodeProperties[] = [
 					{ name: 'Source Code', value: 'source' },
 				],
 				default: 'source',
-				description: 'Whether to download the uploaded source code or the built output',
+				description:
+					'Whether to download the uploaded source code or the built output. Allowed values: source, output.',
 			},
 		],
 	},

@@ -114,14 +114,16 @@ export const executionFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { rows: 4 },
 				default: '',
-				description: 'Request body passed to the function, e.g. JSON text',
+				description:
+					'Request body passed to the function, e.g. JSON text. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Headers',
 				name: 'headers',
 				type: 'json',
 				default: '{}',
-				description: 'HTTP headers passed to the function, as a JSON object',
+				description:
+					'HTTP headers passed to the function, as a JSON object. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'HTTP Method',
@@ -137,7 +139,8 @@ export const executionFields: INodeProperties[] = [
 					{ name: 'PUT', value: 'PUT' },
 				],
 				default: 'POST',
-				description: 'HTTP method passed to the function',
+				description:
+					'HTTP method passed to the function. Allowed values: DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT.',
 			},
 			{
 				displayName: 'Path',
@@ -145,7 +148,7 @@ export const executionFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: '/',
-				description: 'HTTP path passed to the function',
+				description: 'HTTP path passed to the function. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Run in Background',
@@ -161,7 +164,7 @@ export const executionFields: INodeProperties[] = [
 				type: 'dateTime',
 				default: '',
 				description:
-					'When to run the function, at least a minute ahead; requires Run in Background',
+					'When to run the function, at least a minute ahead; requires Run in Background. An ISO 8601 date and time, e.g. 2026-12-31T09:30:00.000+00:00. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -172,7 +175,8 @@ export const executionFields: INodeProperties[] = [
 		typeOptions: { rows: 4 },
 		displayOptions: { show: { resource: ['execution'], operation: ['create'], '@version': [2] } },
 		default: '',
-		description: 'Request body passed to the function, e.g. JSON text',
+		description:
+			'Request body passed to the function, e.g. JSON text. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -187,7 +191,8 @@ export const executionFields: INodeProperties[] = [
 				name: 'headers',
 				type: 'json',
 				default: '{}',
-				description: 'HTTP headers passed to the function, as a JSON object',
+				description:
+					'HTTP headers passed to the function, as a JSON object. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'HTTP Method',
@@ -203,7 +208,8 @@ export const executionFields: INodeProperties[] = [
 					{ name: 'PUT', value: 'PUT' },
 				],
 				default: 'POST',
-				description: 'HTTP method passed to the function',
+				description:
+					'HTTP method passed to the function. Allowed values: DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT.',
 			},
 			{
 				displayName: 'Path',
@@ -211,7 +217,7 @@ export const executionFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: '/',
-				description: 'HTTP path passed to the function',
+				description: 'HTTP path passed to the function. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Run in Background',
@@ -227,7 +233,7 @@ export const executionFields: INodeProperties[] = [
 				type: 'dateTime',
 				default: '',
 				description:
-					'When to run the function, at least a minute ahead; requires Run in Background',
+					'When to run the function, at least a minute ahead; requires Run in Background. An ISO 8601 date and time, e.g. 2026-12-31T09:30:00.000+00:00. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -419,6 +425,8 @@ export const executionFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{

@@ -150,6 +150,8 @@ export const functionFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -191,7 +193,7 @@ export const functionFields: INodeProperties[] = [
 				name: 'search',
 				type: 'string',
 				default: '',
-				description: 'Search term to filter functions by',
+				description: 'Search term to filter functions by. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -202,7 +204,7 @@ export const functionFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['function'], operation: ['create'] } },
 		default: '',
 		description:
-			'ID for the new function (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character)',
+			'ID for the new function (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character). Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -314,7 +316,8 @@ export const functionFields: INodeProperties[] = [
 			{ name: 'Swift 6.2', value: 'swift-6.2' },
 		],
 		default: 'node-22',
-		description: 'Runtime the function runs on; the server must have it enabled (see Get Runtimes)',
+		description:
+			'Runtime the function runs on; the server must have it enabled (see Get Runtimes). Allowed values: one of the 91 in the list, e.g. node-14.5, node-16.0, node-18.0.',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -330,7 +333,8 @@ export const functionFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'npm install',
-				description: 'Shell commands that build the code, e.g. npm install',
+				description:
+					'Shell commands that build the code, e.g. npm install. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Build Specification',
@@ -339,7 +343,7 @@ export const functionFields: INodeProperties[] = [
 				default: '',
 				placeholder: 's-1vcpu-512mb',
 				description:
-					'CPU and memory specification for builds (see Get Specifications; Appwrite 1.9 and later)',
+					'CPU and memory specification for builds (see Get Specifications; Appwrite 1.9 and later). Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Deploy Branches',
@@ -347,7 +351,7 @@ export const functionFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Branch name patterns (wildcards allowed) whose pushes deploy automatically; empty deploys every branch (Appwrite 1.9 and later). A comma-separated list, or an array from an expression.',
+					'Branch name patterns (wildcards allowed) whose pushes deploy automatically; empty deploys every branch (Appwrite 1.9 and later). A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Deploy Paths',
@@ -355,7 +359,7 @@ export const functionFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'File path patterns (wildcards allowed) whose changes deploy automatically; empty deploys on any change (Appwrite 1.9 and later). A comma-separated list, or an array from an expression.',
+					'File path patterns (wildcards allowed) whose changes deploy automatically; empty deploys on any change (Appwrite 1.9 and later). A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Deployment Retention',
@@ -379,7 +383,8 @@ export const functionFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'src/main.js',
-				description: "File the runtime runs, relative to the code's root directory",
+				description:
+					"File the runtime runs, relative to the code's root directory. Left empty, it is not sent to Appwrite.",
 			},
 			{
 				displayName: 'Events',
@@ -387,7 +392,7 @@ export const functionFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Appwrite events that trigger the function, e.g. users.*.create, databases.*.tables.*.rows.*.update; up to 100. A comma-separated list, or an array from an expression.',
+					'Appwrite events that trigger the function, e.g. users.*.create, databases.*.tables.*.rows.*.update; up to 100. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Execute Access',
@@ -395,14 +400,15 @@ export const functionFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Roles allowed to execute the function, e.g. any, users, user:USER_ID, team:TEAM_ID; up to 100. Empty allows only API keys. A comma-separated list, or an array from an expression.',
+					'Roles allowed to execute the function, e.g. any, users, user:USER_ID, team:TEAM_ID; up to 100. Empty allows only API keys. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Git Installation ID',
 				name: 'installationId',
 				type: 'string',
 				default: '',
-				description: 'ID of the Appwrite Git (VCS) installation the repository belongs to',
+				description:
+					'ID of the Appwrite Git (VCS) installation the repository belongs to. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Logging',
@@ -418,21 +424,24 @@ export const functionFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'main',
-				description: 'Branch of the connected repository that deploys to production',
+				description:
+					'Branch of the connected repository that deploys to production. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Repository ID',
 				name: 'providerRepositoryId',
 				type: 'string',
 				default: '',
-				description: 'ID of the Git repository to connect to the function',
+				description:
+					'ID of the Git repository to connect to the function. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Root Directory',
 				name: 'providerRootDirectory',
 				type: 'string',
 				default: '',
-				description: "Folder of the function's code in the connected repository",
+				description:
+					"Folder of the function's code in the connected repository. Left empty, it is not sent to Appwrite.",
 			},
 			{
 				displayName: 'Runtime Specification',
@@ -441,7 +450,7 @@ export const functionFields: INodeProperties[] = [
 				default: '',
 				placeholder: 's-1vcpu-512mb',
 				description:
-					'CPU and memory specification for executions (see Get Specifications; Appwrite 1.9 and later)',
+					'CPU and memory specification for executions (see Get Specifications; Appwrite 1.9 and later). Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Schedule',
@@ -450,7 +459,7 @@ export const functionFields: INodeProperties[] = [
 				default: '',
 				placeholder: '0 * * * *',
 				description:
-					'Cron expression to run the function on a schedule, e.g. 0 * * * * for every hour',
+					'Cron expression to run the function on a schedule, e.g. 0 * * * * for every hour. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Scopes',
@@ -557,7 +566,7 @@ export const functionFields: INodeProperties[] = [
 				],
 				default: [],
 				description:
-					'Permissions of the API key Appwrite generates for each execution (passed to the function in the x-appwrite-key header)',
+					'Permissions of the API key Appwrite generates for each execution (passed to the function in the x-appwrite-key header). Allowed values, any of them as a list: one of the 97 in the list, e.g. users.read, users.write, sessions.read. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Silent Mode',
@@ -654,7 +663,8 @@ export const functionFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'npm install',
-				description: 'Shell commands that build the code, e.g. npm install',
+				description:
+					'Shell commands that build the code, e.g. npm install. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Build Specification',
@@ -663,7 +673,7 @@ export const functionFields: INodeProperties[] = [
 				default: '',
 				placeholder: 's-1vcpu-512mb',
 				description:
-					'CPU and memory specification for builds (see Get Specifications; Appwrite 1.9 and later)',
+					'CPU and memory specification for builds (see Get Specifications; Appwrite 1.9 and later). Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Deploy Branches',
@@ -671,7 +681,7 @@ export const functionFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Branch name patterns (wildcards allowed) whose pushes deploy automatically; empty deploys every branch (Appwrite 1.9 and later). A comma-separated list, or an array from an expression.',
+					'Branch name patterns (wildcards allowed) whose pushes deploy automatically; empty deploys every branch (Appwrite 1.9 and later). A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Deploy Paths',
@@ -679,7 +689,7 @@ export const functionFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'File path patterns (wildcards allowed) whose changes deploy automatically; empty deploys on any change (Appwrite 1.9 and later). A comma-separated list, or an array from an expression.',
+					'File path patterns (wildcards allowed) whose changes deploy automatically; empty deploys on any change (Appwrite 1.9 and later). A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Deployment Retention',
@@ -703,7 +713,8 @@ export const functionFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'src/main.js',
-				description: "File the runtime runs, relative to the code's root directory",
+				description:
+					"File the runtime runs, relative to the code's root directory. Left empty, it is not sent to Appwrite.",
 			},
 			{
 				displayName: 'Events',
@@ -711,7 +722,7 @@ export const functionFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Appwrite events that trigger the function, e.g. users.*.create, databases.*.tables.*.rows.*.update; up to 100. A comma-separated list, or an array from an expression.',
+					'Appwrite events that trigger the function, e.g. users.*.create, databases.*.tables.*.rows.*.update; up to 100. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Execute Access',
@@ -719,14 +730,15 @@ export const functionFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Roles allowed to execute the function, e.g. any, users, user:USER_ID, team:TEAM_ID; up to 100. Empty allows only API keys. A comma-separated list, or an array from an expression.',
+					'Roles allowed to execute the function, e.g. any, users, user:USER_ID, team:TEAM_ID; up to 100. Empty allows only API keys. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Git Installation ID',
 				name: 'installationId',
 				type: 'string',
 				default: '',
-				description: 'ID of the Appwrite Git (VCS) installation the repository belongs to',
+				description:
+					'ID of the Appwrite Git (VCS) installation the repository belongs to. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Logging',
@@ -742,21 +754,24 @@ export const functionFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'main',
-				description: 'Branch of the connected repository that deploys to production',
+				description:
+					'Branch of the connected repository that deploys to production. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Repository ID',
 				name: 'providerRepositoryId',
 				type: 'string',
 				default: '',
-				description: 'ID of the Git repository to connect to the function',
+				description:
+					'ID of the Git repository to connect to the function. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Root Directory',
 				name: 'providerRootDirectory',
 				type: 'string',
 				default: '',
-				description: "Folder of the function's code in the connected repository",
+				description:
+					"Folder of the function's code in the connected repository. Left empty, it is not sent to Appwrite.",
 			},
 			{
 				displayName: 'Runtime',
@@ -857,7 +872,7 @@ export const functionFields: INodeProperties[] = [
 				],
 				default: 'node-22',
 				description:
-					'Runtime the function runs on; the server must have it enabled (see Get Runtimes)',
+					'Runtime the function runs on; the server must have it enabled (see Get Runtimes). Allowed values: one of the 91 in the list, e.g. node-14.5, node-16.0, node-18.0.',
 			},
 			{
 				displayName: 'Runtime Specification',
@@ -866,7 +881,7 @@ export const functionFields: INodeProperties[] = [
 				default: '',
 				placeholder: 's-1vcpu-512mb',
 				description:
-					'CPU and memory specification for executions (see Get Specifications; Appwrite 1.9 and later)',
+					'CPU and memory specification for executions (see Get Specifications; Appwrite 1.9 and later). Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Schedule',
@@ -875,7 +890,7 @@ export const functionFields: INodeProperties[] = [
 				default: '',
 				placeholder: '0 * * * *',
 				description:
-					'Cron expression to run the function on a schedule, e.g. 0 * * * * for every hour',
+					'Cron expression to run the function on a schedule, e.g. 0 * * * * for every hour. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Scopes',
@@ -982,7 +997,7 @@ export const functionFields: INodeProperties[] = [
 				],
 				default: [],
 				description:
-					'Permissions of the API key Appwrite generates for each execution (passed to the function in the x-appwrite-key header)',
+					'Permissions of the API key Appwrite generates for each execution (passed to the function in the x-appwrite-key header). Allowed values, any of them as a list: one of the 97 in the list, e.g. users.read, users.write, sessions.read. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Silent Mode',
@@ -1091,6 +1106,8 @@ export const functionFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -1137,6 +1154,8 @@ export const functionFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{

@@ -130,6 +130,8 @@ export const healthFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -176,6 +178,8 @@ export const healthFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -222,6 +226,8 @@ export const healthFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -247,7 +253,8 @@ export const healthFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'example.com',
-				description: "The domain whose certificate to read; by default the server's own",
+				description:
+					"The domain whose certificate to read; by default the server's own. Left empty, it is not sent to Appwrite.",
 			},
 		],
 	},
@@ -319,7 +326,8 @@ export const healthFields: INodeProperties[] = [
 				displayOptions: { show: { '/queue': ['databases'] } },
 				default: '',
 				placeholder: 'database_db_main',
-				description: 'Name of the database queue to check; by default database_db_main',
+				description:
+					'Name of the database queue to check; by default database_db_main. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Threshold',
@@ -353,7 +361,8 @@ export const healthFields: INodeProperties[] = [
 			{ name: 'Webhooks', value: 'v1-webhooks' },
 		],
 		default: 'v1-audits',
-		description: 'The queue whose failed jobs to count',
+		description:
+			'The queue whose failed jobs to count. Allowed values: v1-audits, v1-builds, v1-certificates, v1-database, v1-deletes, v1-functions, v1-mails, v1-messaging, v1-migrations, v1-screenshots, v1-stats-resources, v1-stats-usage, v1-webhooks.',
 	},
 	{
 		displayName: 'Additional Fields',

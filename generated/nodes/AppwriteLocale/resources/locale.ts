@@ -99,6 +99,8 @@ export const localeFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -145,6 +147,8 @@ export const localeFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -191,6 +195,8 @@ export const localeFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -237,6 +243,8 @@ export const localeFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -283,6 +291,8 @@ export const localeFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -329,6 +339,8 @@ export const localeFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -375,6 +387,8 @@ export const localeFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{

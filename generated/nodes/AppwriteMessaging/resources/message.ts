@@ -112,6 +112,8 @@ export const messageFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -153,7 +155,8 @@ export const messageFields: INodeProperties[] = [
 				name: 'search',
 				type: 'string',
 				default: '',
-				description: 'Search term to filter results by, up to 256 characters',
+				description:
+					'Search term to filter results by, up to 256 characters. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -163,7 +166,7 @@ export const messageFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['message'], operation: ['createEmail'] } },
 		default: '',
-		description: 'ID for the new message',
+		description: 'ID for the new message. Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -201,7 +204,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Files to attach, each as BUCKET_ID:FILE_ID of a file in Appwrite Storage. A comma-separated list, or an array from an expression.',
+					'Files to attach, each as BUCKET_ID:FILE_ID of a file in Appwrite Storage. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'BCC Target IDs',
@@ -209,7 +212,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the targets to blind-copy in. A comma-separated list, or an array from an expression.',
+					'IDs of the targets to blind-copy in. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'CC Target IDs',
@@ -217,7 +220,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the targets to copy in. A comma-separated list, or an array from an expression.',
+					'IDs of the targets to copy in. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Draft',
@@ -238,7 +241,8 @@ export const messageFields: INodeProperties[] = [
 				name: 'scheduledAt',
 				type: 'dateTime',
 				default: '',
-				description: 'When to send the message (must be in the future); leave out to send at once',
+				description:
+					'When to send the message (must be in the future); leave out to send at once. An ISO 8601 date and time, e.g. 2026-12-31T09:30:00.000+00:00. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Target IDs',
@@ -246,7 +250,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the individual targets (an email address, phone or device of a user) that receive the message. A comma-separated list, or an array from an expression.',
+					'IDs of the individual targets (an email address, phone or device of a user) that receive the message. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Topic IDs',
@@ -254,7 +258,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the topics whose subscribers receive the message. A comma-separated list, or an array from an expression.',
+					'IDs of the topics whose subscribers receive the message. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'User IDs',
@@ -262,7 +266,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the users who receive the message (on all their targets of this channel). A comma-separated list, or an array from an expression.',
+					'IDs of the users who receive the message (on all their targets of this channel). A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 		],
 	},
@@ -275,7 +279,7 @@ export const messageFields: INodeProperties[] = [
 		},
 		default: '',
 		description:
-			'IDs of the topics whose subscribers receive the message. A comma-separated list, or an array from an expression.',
+			'IDs of the topics whose subscribers receive the message. A comma-separated list, or an array from an expression. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'User IDs',
@@ -286,7 +290,7 @@ export const messageFields: INodeProperties[] = [
 		},
 		default: '',
 		description:
-			'IDs of the users who receive the message (on all their targets of this channel). A comma-separated list, or an array from an expression.',
+			'IDs of the users who receive the message (on all their targets of this channel). A comma-separated list, or an array from an expression. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Target IDs',
@@ -297,7 +301,7 @@ export const messageFields: INodeProperties[] = [
 		},
 		default: '',
 		description:
-			'IDs of the individual targets (an email address, phone or device of a user) that receive the message. A comma-separated list, or an array from an expression.',
+			'IDs of the individual targets (an email address, phone or device of a user) that receive the message. A comma-separated list, or an array from an expression. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -315,7 +319,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Files to attach, each as BUCKET_ID:FILE_ID of a file in Appwrite Storage. A comma-separated list, or an array from an expression.',
+					'Files to attach, each as BUCKET_ID:FILE_ID of a file in Appwrite Storage. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'BCC Target IDs',
@@ -323,7 +327,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the targets to blind-copy in. A comma-separated list, or an array from an expression.',
+					'IDs of the targets to blind-copy in. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'CC Target IDs',
@@ -331,7 +335,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the targets to copy in. A comma-separated list, or an array from an expression.',
+					'IDs of the targets to copy in. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Draft',
@@ -352,7 +356,8 @@ export const messageFields: INodeProperties[] = [
 				name: 'scheduledAt',
 				type: 'dateTime',
 				default: '',
-				description: 'When to send the message (must be in the future); leave out to send at once',
+				description:
+					'When to send the message (must be in the future); leave out to send at once. An ISO 8601 date and time, e.g. 2026-12-31T09:30:00.000+00:00. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -424,7 +429,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Files to attach, each as BUCKET_ID:FILE_ID of a file in Appwrite Storage. A comma-separated list, or an array from an expression.',
+					'Files to attach, each as BUCKET_ID:FILE_ID of a file in Appwrite Storage. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'BCC Target IDs',
@@ -432,7 +437,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the targets to blind-copy in. A comma-separated list, or an array from an expression.',
+					'IDs of the targets to blind-copy in. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'CC Target IDs',
@@ -440,7 +445,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the targets to copy in. A comma-separated list, or an array from an expression.',
+					'IDs of the targets to copy in. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Content',
@@ -448,7 +453,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { rows: 4 },
 				default: '',
-				description: 'Body of the email, as text or HTML',
+				description: 'Body of the email, as text or HTML. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Draft',
@@ -469,14 +474,15 @@ export const messageFields: INodeProperties[] = [
 				name: 'scheduledAt',
 				type: 'dateTime',
 				default: '',
-				description: 'When to send the message (must be in the future); leave out to send at once',
+				description:
+					'When to send the message (must be in the future); leave out to send at once. An ISO 8601 date and time, e.g. 2026-12-31T09:30:00.000+00:00. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Subject',
 				name: 'subject',
 				type: 'string',
 				default: '',
-				description: 'Subject of the email',
+				description: 'Subject of the email. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Target IDs',
@@ -484,7 +490,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the individual targets (an email address, phone or device of a user) that receive the message. A comma-separated list, or an array from an expression.',
+					'IDs of the individual targets (an email address, phone or device of a user) that receive the message. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Topic IDs',
@@ -492,7 +498,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the topics whose subscribers receive the message. A comma-separated list, or an array from an expression.',
+					'IDs of the topics whose subscribers receive the message. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'User IDs',
@@ -500,7 +506,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the users who receive the message (on all their targets of this channel). A comma-separated list, or an array from an expression.',
+					'IDs of the users who receive the message (on all their targets of this channel). A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 		],
 	},
@@ -510,7 +516,7 @@ export const messageFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['message'], operation: ['createPush'] } },
 		default: '',
-		description: 'ID for the new message',
+		description: 'ID for the new message. Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -526,7 +532,8 @@ export const messageFields: INodeProperties[] = [
 				name: 'action',
 				type: 'string',
 				default: '',
-				description: 'Action the app performs when the notification is tapped',
+				description:
+					'Action the app performs when the notification is tapped. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Badge',
@@ -540,14 +547,15 @@ export const messageFields: INodeProperties[] = [
 				name: 'body',
 				type: 'string',
 				default: '',
-				description: 'Text of the notification',
+				description: 'Text of the notification. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Color',
 				name: 'color',
 				type: 'color',
 				default: '',
-				description: 'Icon color (Android only)',
+				description:
+					'Icon color (Android only). A hex color, e.g. #FD366E. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Content Available',
@@ -569,7 +577,8 @@ export const messageFields: INodeProperties[] = [
 				name: 'data',
 				type: 'json',
 				default: '{}',
-				description: 'Custom key-value data delivered with the notification, as a JSON object',
+				description:
+					'Custom key-value data delivered with the notification, as a JSON object. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Draft',
@@ -583,7 +592,8 @@ export const messageFields: INodeProperties[] = [
 				name: 'icon',
 				type: 'string',
 				default: '',
-				description: 'Icon of the notification (Android and web only)',
+				description:
+					'Icon of the notification (Android and web only). Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Image',
@@ -591,7 +601,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Image to show, as BUCKET_ID:FILE_ID of a JPEG, PNG or BMP file in Appwrite Storage',
+					'Image to show, as BUCKET_ID:FILE_ID of a JPEG, PNG or BMP file in Appwrite Storage. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Priority',
@@ -603,21 +613,23 @@ export const messageFields: INodeProperties[] = [
 				],
 				default: 'normal',
 				description:
-					"Delivery priority: Normal respects the device's battery state; High delivers at once",
+					"Delivery priority: Normal respects the device's battery state; High delivers at once. Allowed values: normal, high.",
 			},
 			{
 				displayName: 'Scheduled At',
 				name: 'scheduledAt',
 				type: 'dateTime',
 				default: '',
-				description: 'When to send the message (must be in the future); leave out to send at once',
+				description:
+					'When to send the message (must be in the future); leave out to send at once. An ISO 8601 date and time, e.g. 2026-12-31T09:30:00.000+00:00. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Sound',
 				name: 'sound',
 				type: 'string',
 				default: '',
-				description: 'Sound to play (Android and iOS only)',
+				description:
+					'Sound to play (Android and iOS only). Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Tag',
@@ -625,7 +637,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Tag that groups notifications, replacing an earlier one with the same tag (Android only)',
+					'Tag that groups notifications, replacing an earlier one with the same tag (Android only). Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Target IDs',
@@ -633,14 +645,14 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the individual targets (an email address, phone or device of a user) that receive the message. A comma-separated list, or an array from an expression.',
+					'IDs of the individual targets (an email address, phone or device of a user) that receive the message. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Title',
 				name: 'title',
 				type: 'string',
 				default: '',
-				description: 'Title of the notification',
+				description: 'Title of the notification. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Topic IDs',
@@ -648,7 +660,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the topics whose subscribers receive the message. A comma-separated list, or an array from an expression.',
+					'IDs of the topics whose subscribers receive the message. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'User IDs',
@@ -656,7 +668,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the users who receive the message (on all their targets of this channel). A comma-separated list, or an array from an expression.',
+					'IDs of the users who receive the message (on all their targets of this channel). A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 		],
 	},
@@ -666,7 +678,7 @@ export const messageFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['message'], operation: ['createPush'], '@version': [2] } },
 		default: '',
-		description: 'Title of the notification',
+		description: 'Title of the notification. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Body',
@@ -674,7 +686,7 @@ export const messageFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['message'], operation: ['createPush'], '@version': [2] } },
 		default: '',
-		description: 'Text of the notification',
+		description: 'Text of the notification. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Topic IDs',
@@ -683,7 +695,7 @@ export const messageFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['message'], operation: ['createPush'], '@version': [2] } },
 		default: '',
 		description:
-			'IDs of the topics whose subscribers receive the message. A comma-separated list, or an array from an expression.',
+			'IDs of the topics whose subscribers receive the message. A comma-separated list, or an array from an expression. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'User IDs',
@@ -692,7 +704,7 @@ export const messageFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['message'], operation: ['createPush'], '@version': [2] } },
 		default: '',
 		description:
-			'IDs of the users who receive the message (on all their targets of this channel). A comma-separated list, or an array from an expression.',
+			'IDs of the users who receive the message (on all their targets of this channel). A comma-separated list, or an array from an expression. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Target IDs',
@@ -701,7 +713,7 @@ export const messageFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['message'], operation: ['createPush'], '@version': [2] } },
 		default: '',
 		description:
-			'IDs of the individual targets (an email address, phone or device of a user) that receive the message. A comma-separated list, or an array from an expression.',
+			'IDs of the individual targets (an email address, phone or device of a user) that receive the message. A comma-separated list, or an array from an expression. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -716,7 +728,8 @@ export const messageFields: INodeProperties[] = [
 				name: 'action',
 				type: 'string',
 				default: '',
-				description: 'Action the app performs when the notification is tapped',
+				description:
+					'Action the app performs when the notification is tapped. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Badge',
@@ -730,7 +743,8 @@ export const messageFields: INodeProperties[] = [
 				name: 'color',
 				type: 'color',
 				default: '',
-				description: 'Icon color (Android only)',
+				description:
+					'Icon color (Android only). A hex color, e.g. #FD366E. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Content Available',
@@ -752,7 +766,8 @@ export const messageFields: INodeProperties[] = [
 				name: 'data',
 				type: 'json',
 				default: '{}',
-				description: 'Custom key-value data delivered with the notification, as a JSON object',
+				description:
+					'Custom key-value data delivered with the notification, as a JSON object. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Draft',
@@ -766,7 +781,8 @@ export const messageFields: INodeProperties[] = [
 				name: 'icon',
 				type: 'string',
 				default: '',
-				description: 'Icon of the notification (Android and web only)',
+				description:
+					'Icon of the notification (Android and web only). Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Image',
@@ -774,7 +790,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Image to show, as BUCKET_ID:FILE_ID of a JPEG, PNG or BMP file in Appwrite Storage',
+					'Image to show, as BUCKET_ID:FILE_ID of a JPEG, PNG or BMP file in Appwrite Storage. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Priority',
@@ -786,21 +802,23 @@ export const messageFields: INodeProperties[] = [
 				],
 				default: 'normal',
 				description:
-					"Delivery priority: Normal respects the device's battery state; High delivers at once",
+					"Delivery priority: Normal respects the device's battery state; High delivers at once. Allowed values: normal, high.",
 			},
 			{
 				displayName: 'Scheduled At',
 				name: 'scheduledAt',
 				type: 'dateTime',
 				default: '',
-				description: 'When to send the message (must be in the future); leave out to send at once',
+				description:
+					'When to send the message (must be in the future); leave out to send at once. An ISO 8601 date and time, e.g. 2026-12-31T09:30:00.000+00:00. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Sound',
 				name: 'sound',
 				type: 'string',
 				default: '',
-				description: 'Sound to play (Android and iOS only)',
+				description:
+					'Sound to play (Android and iOS only). Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Tag',
@@ -808,7 +826,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Tag that groups notifications, replacing an earlier one with the same tag (Android only)',
+					'Tag that groups notifications, replacing an earlier one with the same tag (Android only). Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -879,7 +897,8 @@ export const messageFields: INodeProperties[] = [
 				name: 'action',
 				type: 'string',
 				default: '',
-				description: 'Action the app performs when the notification is tapped',
+				description:
+					'Action the app performs when the notification is tapped. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Badge',
@@ -893,14 +912,15 @@ export const messageFields: INodeProperties[] = [
 				name: 'body',
 				type: 'string',
 				default: '',
-				description: 'Text of the notification',
+				description: 'Text of the notification. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Color',
 				name: 'color',
 				type: 'color',
 				default: '',
-				description: 'Icon color (Android only)',
+				description:
+					'Icon color (Android only). A hex color, e.g. #FD366E. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Content Available',
@@ -922,7 +942,8 @@ export const messageFields: INodeProperties[] = [
 				name: 'data',
 				type: 'json',
 				default: '{}',
-				description: 'Custom key-value data delivered with the notification, as a JSON object',
+				description:
+					'Custom key-value data delivered with the notification, as a JSON object. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Draft',
@@ -936,7 +957,8 @@ export const messageFields: INodeProperties[] = [
 				name: 'icon',
 				type: 'string',
 				default: '',
-				description: 'Icon of the notification (Android and web only)',
+				description:
+					'Icon of the notification (Android and web only). Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Image',
@@ -944,7 +966,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Image to show, as BUCKET_ID:FILE_ID of a JPEG, PNG or BMP file in Appwrite Storage',
+					'Image to show, as BUCKET_ID:FILE_ID of a JPEG, PNG or BMP file in Appwrite Storage. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Priority',
@@ -956,21 +978,23 @@ export const messageFields: INodeProperties[] = [
 				],
 				default: 'normal',
 				description:
-					"Delivery priority: Normal respects the device's battery state; High delivers at once",
+					"Delivery priority: Normal respects the device's battery state; High delivers at once. Allowed values: normal, high.",
 			},
 			{
 				displayName: 'Scheduled At',
 				name: 'scheduledAt',
 				type: 'dateTime',
 				default: '',
-				description: 'When to send the message (must be in the future); leave out to send at once',
+				description:
+					'When to send the message (must be in the future); leave out to send at once. An ISO 8601 date and time, e.g. 2026-12-31T09:30:00.000+00:00. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Sound',
 				name: 'sound',
 				type: 'string',
 				default: '',
-				description: 'Sound to play (Android and iOS only)',
+				description:
+					'Sound to play (Android and iOS only). Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Tag',
@@ -978,7 +1002,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Tag that groups notifications, replacing an earlier one with the same tag (Android only)',
+					'Tag that groups notifications, replacing an earlier one with the same tag (Android only). Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Target IDs',
@@ -986,14 +1010,14 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the individual targets (an email address, phone or device of a user) that receive the message. A comma-separated list, or an array from an expression.',
+					'IDs of the individual targets (an email address, phone or device of a user) that receive the message. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Title',
 				name: 'title',
 				type: 'string',
 				default: '',
-				description: 'Title of the notification',
+				description: 'Title of the notification. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Topic IDs',
@@ -1001,7 +1025,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the topics whose subscribers receive the message. A comma-separated list, or an array from an expression.',
+					'IDs of the topics whose subscribers receive the message. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'User IDs',
@@ -1009,7 +1033,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the users who receive the message (on all their targets of this channel). A comma-separated list, or an array from an expression.',
+					'IDs of the users who receive the message (on all their targets of this channel). A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 		],
 	},
@@ -1019,7 +1043,7 @@ export const messageFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['message'], operation: ['createSms'] } },
 		default: '',
-		description: 'ID for the new message',
+		description: 'ID for the new message. Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -1052,7 +1076,8 @@ export const messageFields: INodeProperties[] = [
 				name: 'scheduledAt',
 				type: 'dateTime',
 				default: '',
-				description: 'When to send the message (must be in the future); leave out to send at once',
+				description:
+					'When to send the message (must be in the future); leave out to send at once. An ISO 8601 date and time, e.g. 2026-12-31T09:30:00.000+00:00. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Target IDs',
@@ -1060,7 +1085,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the individual targets (an email address, phone or device of a user) that receive the message. A comma-separated list, or an array from an expression.',
+					'IDs of the individual targets (an email address, phone or device of a user) that receive the message. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Topic IDs',
@@ -1068,7 +1093,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the topics whose subscribers receive the message. A comma-separated list, or an array from an expression.',
+					'IDs of the topics whose subscribers receive the message. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'User IDs',
@@ -1076,7 +1101,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the users who receive the message (on all their targets of this channel). A comma-separated list, or an array from an expression.',
+					'IDs of the users who receive the message (on all their targets of this channel). A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 		],
 	},
@@ -1087,7 +1112,7 @@ export const messageFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['message'], operation: ['createSms'], '@version': [2] } },
 		default: '',
 		description:
-			'IDs of the topics whose subscribers receive the message. A comma-separated list, or an array from an expression.',
+			'IDs of the topics whose subscribers receive the message. A comma-separated list, or an array from an expression. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'User IDs',
@@ -1096,7 +1121,7 @@ export const messageFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['message'], operation: ['createSms'], '@version': [2] } },
 		default: '',
 		description:
-			'IDs of the users who receive the message (on all their targets of this channel). A comma-separated list, or an array from an expression.',
+			'IDs of the users who receive the message (on all their targets of this channel). A comma-separated list, or an array from an expression. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Target IDs',
@@ -1105,7 +1130,7 @@ export const messageFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['message'], operation: ['createSms'], '@version': [2] } },
 		default: '',
 		description:
-			'IDs of the individual targets (an email address, phone or device of a user) that receive the message. A comma-separated list, or an array from an expression.',
+			'IDs of the individual targets (an email address, phone or device of a user) that receive the message. A comma-separated list, or an array from an expression. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -1127,7 +1152,8 @@ export const messageFields: INodeProperties[] = [
 				name: 'scheduledAt',
 				type: 'dateTime',
 				default: '',
-				description: 'When to send the message (must be in the future); leave out to send at once',
+				description:
+					'When to send the message (must be in the future); leave out to send at once. An ISO 8601 date and time, e.g. 2026-12-31T09:30:00.000+00:00. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -1199,7 +1225,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { rows: 4 },
 				default: '',
-				description: 'Text of the SMS',
+				description: 'Text of the SMS. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Draft',
@@ -1213,7 +1239,8 @@ export const messageFields: INodeProperties[] = [
 				name: 'scheduledAt',
 				type: 'dateTime',
 				default: '',
-				description: 'When to send the message (must be in the future); leave out to send at once',
+				description:
+					'When to send the message (must be in the future); leave out to send at once. An ISO 8601 date and time, e.g. 2026-12-31T09:30:00.000+00:00. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Target IDs',
@@ -1221,7 +1248,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the individual targets (an email address, phone or device of a user) that receive the message. A comma-separated list, or an array from an expression.',
+					'IDs of the individual targets (an email address, phone or device of a user) that receive the message. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Topic IDs',
@@ -1229,7 +1256,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the topics whose subscribers receive the message. A comma-separated list, or an array from an expression.',
+					'IDs of the topics whose subscribers receive the message. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'User IDs',
@@ -1237,7 +1264,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the users who receive the message (on all their targets of this channel). A comma-separated list, or an array from an expression.',
+					'IDs of the users who receive the message (on all their targets of this channel). A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 		],
 	},
@@ -1434,6 +1461,8 @@ export const messageFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -1561,6 +1590,8 @@ export const messageFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{

@@ -224,6 +224,8 @@ export const providerFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -265,7 +267,8 @@ export const providerFields: INodeProperties[] = [
 				name: 'search',
 				type: 'string',
 				default: '',
-				description: 'Search term to filter results by, up to 256 characters',
+				description:
+					'Search term to filter results by, up to 256 characters. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -275,7 +278,7 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createApns'] } },
 		default: '',
-		description: 'ID for the new provider',
+		description: 'ID for the new provider. Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -303,7 +306,8 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: "APNs authentication key (the .p8 file's content)",
+				description:
+					"APNs authentication key (the .p8 file's content). Left empty, it is not sent to Appwrite.",
 			},
 			{
 				displayName: 'Auth Key ID',
@@ -311,14 +315,14 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'APNs authentication key ID',
+				description: 'APNs authentication key ID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Bundle ID',
 				name: 'bundleId',
 				type: 'string',
 				default: '',
-				description: 'Bundle ID of the iOS app',
+				description: 'Bundle ID of the iOS app. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Enabled',
@@ -339,7 +343,7 @@ export const providerFields: INodeProperties[] = [
 				name: 'teamId',
 				type: 'string',
 				default: '',
-				description: 'Apple developer team ID',
+				description: 'Apple developer team ID. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -352,7 +356,8 @@ export const providerFields: INodeProperties[] = [
 			show: { resource: ['provider'], operation: ['createApns'], '@version': [2] },
 		},
 		default: '',
-		description: "APNs authentication key (the .p8 file's content)",
+		description:
+			"APNs authentication key (the .p8 file's content). Left empty, it is not sent to Appwrite.",
 	},
 	{
 		displayName: 'Auth Key ID',
@@ -363,7 +368,7 @@ export const providerFields: INodeProperties[] = [
 			show: { resource: ['provider'], operation: ['createApns'], '@version': [2] },
 		},
 		default: '',
-		description: 'APNs authentication key ID',
+		description: 'APNs authentication key ID. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Team ID',
@@ -373,7 +378,7 @@ export const providerFields: INodeProperties[] = [
 			show: { resource: ['provider'], operation: ['createApns'], '@version': [2] },
 		},
 		default: '',
-		description: 'Apple developer team ID',
+		description: 'Apple developer team ID. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Bundle ID',
@@ -383,7 +388,7 @@ export const providerFields: INodeProperties[] = [
 			show: { resource: ['provider'], operation: ['createApns'], '@version': [2] },
 		},
 		default: '',
-		description: 'Bundle ID of the iOS app',
+		description: 'Bundle ID of the iOS app. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -480,7 +485,8 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: "APNs authentication key (the .p8 file's content)",
+				description:
+					"APNs authentication key (the .p8 file's content). Left empty, it is not sent to Appwrite.",
 			},
 			{
 				displayName: 'Auth Key ID',
@@ -488,14 +494,14 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'APNs authentication key ID',
+				description: 'APNs authentication key ID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Bundle ID',
 				name: 'bundleId',
 				type: 'string',
 				default: '',
-				description: 'Bundle ID of the iOS app',
+				description: 'Bundle ID of the iOS app. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Enabled',
@@ -509,7 +515,7 @@ export const providerFields: INodeProperties[] = [
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: 'Name of the provider',
+				description: 'Name of the provider. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Sandbox',
@@ -523,7 +529,7 @@ export const providerFields: INodeProperties[] = [
 				name: 'teamId',
 				type: 'string',
 				default: '',
-				description: 'Apple developer team ID',
+				description: 'Apple developer team ID. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -533,7 +539,7 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createFcm'] } },
 		default: '',
-		description: 'ID for the new provider',
+		description: 'ID for the new provider. Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -565,7 +571,8 @@ export const providerFields: INodeProperties[] = [
 				name: 'serviceAccountJSON',
 				type: 'json',
 				default: '{}',
-				description: "The Firebase service account key file's content, as a JSON object",
+				description:
+					"The Firebase service account key file's content, as a JSON object. Left empty, it is not sent to Appwrite.",
 			},
 		],
 	},
@@ -575,7 +582,8 @@ export const providerFields: INodeProperties[] = [
 		type: 'json',
 		displayOptions: { show: { resource: ['provider'], operation: ['createFcm'], '@version': [2] } },
 		default: '',
-		description: "The Firebase service account key file's content, as a JSON object",
+		description:
+			"The Firebase service account key file's content, as a JSON object. Left empty, it is not sent to Appwrite.",
 	},
 	{
 		displayName: 'Additional Fields',
@@ -669,14 +677,15 @@ export const providerFields: INodeProperties[] = [
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: 'Name of the provider',
+				description: 'Name of the provider. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Service Account JSON',
 				name: 'serviceAccountJSON',
 				type: 'json',
 				default: '{}',
-				description: "The Firebase service account key file's content, as a JSON object",
+				description:
+					"The Firebase service account key file's content, as a JSON object. Left empty, it is not sent to Appwrite.",
 			},
 		],
 	},
@@ -686,7 +695,7 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createMailgun'] } },
 		default: '',
-		description: 'ID for the new provider',
+		description: 'ID for the new provider. Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -714,14 +723,14 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'Mailgun API key',
+				description: 'Mailgun API key. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Domain',
 				name: 'domain',
 				type: 'string',
 				default: '',
-				description: 'Mailgun sending domain',
+				description: 'Mailgun sending domain. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Enabled',
@@ -743,28 +752,30 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'name@email.com',
-				description: 'Sender email address',
+				description: 'Sender email address. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'From Name',
 				name: 'fromName',
 				type: 'string',
 				default: '',
-				description: 'Sender name',
+				description: 'Sender name. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Reply To Email',
 				name: 'replyToEmail',
 				type: 'string',
 				default: '',
-				description: 'Email address in the Reply-To field; by default the sender email',
+				description:
+					'Email address in the Reply-To field; by default the sender email. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Reply To Name',
 				name: 'replyToName',
 				type: 'string',
 				default: '',
-				description: 'Name in the Reply-To field; by default the sender name',
+				description:
+					'Name in the Reply-To field; by default the sender name. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -777,7 +788,7 @@ export const providerFields: INodeProperties[] = [
 			show: { resource: ['provider'], operation: ['createMailgun'], '@version': [2] },
 		},
 		default: '',
-		description: 'Mailgun API key',
+		description: 'Mailgun API key. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Domain',
@@ -787,7 +798,7 @@ export const providerFields: INodeProperties[] = [
 			show: { resource: ['provider'], operation: ['createMailgun'], '@version': [2] },
 		},
 		default: '',
-		description: 'Mailgun sending domain',
+		description: 'Mailgun sending domain. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'From Email',
@@ -798,7 +809,7 @@ export const providerFields: INodeProperties[] = [
 		},
 		default: '',
 		placeholder: 'name@email.com',
-		description: 'Sender email address',
+		description: 'Sender email address. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -829,21 +840,23 @@ export const providerFields: INodeProperties[] = [
 				name: 'fromName',
 				type: 'string',
 				default: '',
-				description: 'Sender name',
+				description: 'Sender name. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Reply To Email',
 				name: 'replyToEmail',
 				type: 'string',
 				default: '',
-				description: 'Email address in the Reply-To field; by default the sender email',
+				description:
+					'Email address in the Reply-To field; by default the sender email. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Reply To Name',
 				name: 'replyToName',
 				type: 'string',
 				default: '',
-				description: 'Name in the Reply-To field; by default the sender name',
+				description:
+					'Name in the Reply-To field; by default the sender name. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -916,14 +929,14 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'Mailgun API key',
+				description: 'Mailgun API key. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Domain',
 				name: 'domain',
 				type: 'string',
 				default: '',
-				description: 'Mailgun sending domain',
+				description: 'Mailgun sending domain. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Enabled',
@@ -945,35 +958,37 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'name@email.com',
-				description: 'Sender email address',
+				description: 'Sender email address. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'From Name',
 				name: 'fromName',
 				type: 'string',
 				default: '',
-				description: 'Sender name',
+				description: 'Sender name. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Name',
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: 'Name of the provider',
+				description: 'Name of the provider. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Reply To Email',
 				name: 'replyToEmail',
 				type: 'string',
 				default: '',
-				description: 'Email address in the Reply-To field; by default the sender email',
+				description:
+					'Email address in the Reply-To field; by default the sender email. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Reply To Name',
 				name: 'replyToName',
 				type: 'string',
 				default: '',
-				description: 'Name in the Reply-To field; by default the sender name',
+				description:
+					'Name in the Reply-To field; by default the sender name. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -983,7 +998,7 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createMsg91'] } },
 		default: '',
-		description: 'ID for the new provider',
+		description: 'ID for the new provider. Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -1011,7 +1026,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'MSG91 auth key',
+				description: 'MSG91 auth key. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Enabled',
@@ -1025,14 +1040,14 @@ export const providerFields: INodeProperties[] = [
 				name: 'senderId',
 				type: 'string',
 				default: '',
-				description: 'MSG91 sender ID',
+				description: 'MSG91 sender ID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Template ID',
 				name: 'templateId',
 				type: 'string',
 				default: '',
-				description: 'MSG91 template ID',
+				description: 'MSG91 template ID. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -1044,7 +1059,7 @@ export const providerFields: INodeProperties[] = [
 			show: { resource: ['provider'], operation: ['createMsg91'], '@version': [2] },
 		},
 		default: '',
-		description: 'MSG91 template ID',
+		description: 'MSG91 template ID. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Sender ID',
@@ -1054,7 +1069,7 @@ export const providerFields: INodeProperties[] = [
 			show: { resource: ['provider'], operation: ['createMsg91'], '@version': [2] },
 		},
 		default: '',
-		description: 'MSG91 sender ID',
+		description: 'MSG91 sender ID. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Auth Key',
@@ -1065,7 +1080,7 @@ export const providerFields: INodeProperties[] = [
 			show: { resource: ['provider'], operation: ['createMsg91'], '@version': [2] },
 		},
 		default: '',
-		description: 'MSG91 auth key',
+		description: 'MSG91 auth key. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -1155,7 +1170,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'MSG91 auth key',
+				description: 'MSG91 auth key. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Enabled',
@@ -1169,21 +1184,21 @@ export const providerFields: INodeProperties[] = [
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: 'Name of the provider',
+				description: 'Name of the provider. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Sender ID',
 				name: 'senderId',
 				type: 'string',
 				default: '',
-				description: 'MSG91 sender ID',
+				description: 'MSG91 sender ID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Template ID',
 				name: 'templateId',
 				type: 'string',
 				default: '',
-				description: 'MSG91 template ID',
+				description: 'MSG91 template ID. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -1193,7 +1208,7 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createResend'] } },
 		default: '',
-		description: 'ID for the new provider',
+		description: 'ID for the new provider. Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -1221,7 +1236,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'Resend API key',
+				description: 'Resend API key. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Enabled',
@@ -1236,28 +1251,30 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'name@email.com',
-				description: 'Sender email address',
+				description: 'Sender email address. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'From Name',
 				name: 'fromName',
 				type: 'string',
 				default: '',
-				description: 'Sender name',
+				description: 'Sender name. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Reply To Email',
 				name: 'replyToEmail',
 				type: 'string',
 				default: '',
-				description: 'Email address in the Reply-To field; by default the sender email',
+				description:
+					'Email address in the Reply-To field; by default the sender email. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Reply To Name',
 				name: 'replyToName',
 				type: 'string',
 				default: '',
-				description: 'Name in the Reply-To field; by default the sender name',
+				description:
+					'Name in the Reply-To field; by default the sender name. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -1270,7 +1287,7 @@ export const providerFields: INodeProperties[] = [
 			show: { resource: ['provider'], operation: ['createResend'], '@version': [2] },
 		},
 		default: '',
-		description: 'Resend API key',
+		description: 'Resend API key. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'From Email',
@@ -1281,7 +1298,7 @@ export const providerFields: INodeProperties[] = [
 		},
 		default: '',
 		placeholder: 'name@email.com',
-		description: 'Sender email address',
+		description: 'Sender email address. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -1305,21 +1322,23 @@ export const providerFields: INodeProperties[] = [
 				name: 'fromName',
 				type: 'string',
 				default: '',
-				description: 'Sender name',
+				description: 'Sender name. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Reply To Email',
 				name: 'replyToEmail',
 				type: 'string',
 				default: '',
-				description: 'Email address in the Reply-To field; by default the sender email',
+				description:
+					'Email address in the Reply-To field; by default the sender email. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Reply To Name',
 				name: 'replyToName',
 				type: 'string',
 				default: '',
-				description: 'Name in the Reply-To field; by default the sender name',
+				description:
+					'Name in the Reply-To field; by default the sender name. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -1392,7 +1411,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'Resend API key',
+				description: 'Resend API key. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Enabled',
@@ -1407,35 +1426,37 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'name@email.com',
-				description: 'Sender email address',
+				description: 'Sender email address. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'From Name',
 				name: 'fromName',
 				type: 'string',
 				default: '',
-				description: 'Sender name',
+				description: 'Sender name. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Name',
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: 'Name of the provider',
+				description: 'Name of the provider. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Reply To Email',
 				name: 'replyToEmail',
 				type: 'string',
 				default: '',
-				description: 'Email address in the Reply-To field; by default the sender email',
+				description:
+					'Email address in the Reply-To field; by default the sender email. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Reply To Name',
 				name: 'replyToName',
 				type: 'string',
 				default: '',
-				description: 'Name in the Reply-To field; by default the sender name',
+				description:
+					'Name in the Reply-To field; by default the sender name. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -1445,7 +1466,7 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createSendgrid'] } },
 		default: '',
-		description: 'ID for the new provider',
+		description: 'ID for the new provider. Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -1473,7 +1494,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'SendGrid API key',
+				description: 'SendGrid API key. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Enabled',
@@ -1488,28 +1509,30 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'name@email.com',
-				description: 'Sender email address',
+				description: 'Sender email address. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'From Name',
 				name: 'fromName',
 				type: 'string',
 				default: '',
-				description: 'Sender name',
+				description: 'Sender name. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Reply To Email',
 				name: 'replyToEmail',
 				type: 'string',
 				default: '',
-				description: 'Email address in the Reply-To field; by default the sender email',
+				description:
+					'Email address in the Reply-To field; by default the sender email. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Reply To Name',
 				name: 'replyToName',
 				type: 'string',
 				default: '',
-				description: 'Name in the Reply-To field; by default the sender name',
+				description:
+					'Name in the Reply-To field; by default the sender name. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -1522,7 +1545,7 @@ export const providerFields: INodeProperties[] = [
 			show: { resource: ['provider'], operation: ['createSendgrid'], '@version': [2] },
 		},
 		default: '',
-		description: 'SendGrid API key',
+		description: 'SendGrid API key. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'From Email',
@@ -1533,7 +1556,7 @@ export const providerFields: INodeProperties[] = [
 		},
 		default: '',
 		placeholder: 'name@email.com',
-		description: 'Sender email address',
+		description: 'Sender email address. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -1557,21 +1580,23 @@ export const providerFields: INodeProperties[] = [
 				name: 'fromName',
 				type: 'string',
 				default: '',
-				description: 'Sender name',
+				description: 'Sender name. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Reply To Email',
 				name: 'replyToEmail',
 				type: 'string',
 				default: '',
-				description: 'Email address in the Reply-To field; by default the sender email',
+				description:
+					'Email address in the Reply-To field; by default the sender email. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Reply To Name',
 				name: 'replyToName',
 				type: 'string',
 				default: '',
-				description: 'Name in the Reply-To field; by default the sender name',
+				description:
+					'Name in the Reply-To field; by default the sender name. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -1644,7 +1669,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'SendGrid API key',
+				description: 'SendGrid API key. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Enabled',
@@ -1659,35 +1684,37 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'name@email.com',
-				description: 'Sender email address',
+				description: 'Sender email address. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'From Name',
 				name: 'fromName',
 				type: 'string',
 				default: '',
-				description: 'Sender name',
+				description: 'Sender name. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Name',
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: 'Name of the provider',
+				description: 'Name of the provider. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Reply To Email',
 				name: 'replyToEmail',
 				type: 'string',
 				default: '',
-				description: 'Email address in the Reply-To field; by default the sender email',
+				description:
+					'Email address in the Reply-To field; by default the sender email. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Reply To Name',
 				name: 'replyToName',
 				type: 'string',
 				default: '',
-				description: 'Name in the Reply-To field; by default the sender name',
+				description:
+					'Name in the Reply-To field; by default the sender name. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -1697,7 +1724,7 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createSmtp'] } },
 		default: '',
-		description: 'ID for the new provider',
+		description: 'ID for the new provider. Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -1753,7 +1780,7 @@ export const providerFields: INodeProperties[] = [
 					{ name: 'TLS', value: 'tls' },
 				],
 				default: 'none',
-				description: 'Encryption of the SMTP connection',
+				description: 'Encryption of the SMTP connection. Allowed values: none, ssl, tls.',
 			},
 			{
 				displayName: 'From Email',
@@ -1761,21 +1788,21 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'name@email.com',
-				description: 'Sender email address',
+				description: 'Sender email address. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'From Name',
 				name: 'fromName',
 				type: 'string',
 				default: '',
-				description: 'Sender name',
+				description: 'Sender name. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Mailer',
 				name: 'mailer',
 				type: 'string',
 				default: '',
-				description: 'Value of the X-Mailer header',
+				description: 'Value of the X-Mailer header. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Password',
@@ -1783,29 +1810,37 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'Password for authentication',
+				description: 'Password for authentication. Left empty, it is not sent to Appwrite.',
 			},
-			{ displayName: 'Port', name: 'port', type: 'number', default: 587, description: 'SMTP port' },
+			{
+				displayName: 'Port',
+				name: 'port',
+				type: 'number',
+				default: 587,
+				description: 'Port of the SMTP server, e.g. 587 for STARTTLS or 465 for TLS',
+			},
 			{
 				displayName: 'Reply To Email',
 				name: 'replyToEmail',
 				type: 'string',
 				default: '',
-				description: 'Email address in the Reply-To field; by default the sender email',
+				description:
+					'Email address in the Reply-To field; by default the sender email. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Reply To Name',
 				name: 'replyToName',
 				type: 'string',
 				default: '',
-				description: 'Name in the Reply-To field; by default the sender name',
+				description:
+					'Name in the Reply-To field; by default the sender name. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Username',
 				name: 'username',
 				type: 'string',
 				default: '',
-				description: 'Username for authentication',
+				description: 'Username for authentication. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -1817,7 +1852,7 @@ export const providerFields: INodeProperties[] = [
 			show: { resource: ['provider'], operation: ['createSmtp'], '@version': [2] },
 		},
 		default: '',
-		description: 'Username for authentication',
+		description: 'Username for authentication. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Password',
@@ -1828,7 +1863,7 @@ export const providerFields: INodeProperties[] = [
 			show: { resource: ['provider'], operation: ['createSmtp'], '@version': [2] },
 		},
 		default: '',
-		description: 'Password for authentication',
+		description: 'Password for authentication. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'From Email',
@@ -1839,7 +1874,7 @@ export const providerFields: INodeProperties[] = [
 		},
 		default: '',
 		placeholder: 'name@email.com',
-		description: 'Sender email address',
+		description: 'Sender email address. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -1875,36 +1910,44 @@ export const providerFields: INodeProperties[] = [
 					{ name: 'TLS', value: 'tls' },
 				],
 				default: 'none',
-				description: 'Encryption of the SMTP connection',
+				description: 'Encryption of the SMTP connection. Allowed values: none, ssl, tls.',
 			},
 			{
 				displayName: 'From Name',
 				name: 'fromName',
 				type: 'string',
 				default: '',
-				description: 'Sender name',
+				description: 'Sender name. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Mailer',
 				name: 'mailer',
 				type: 'string',
 				default: '',
-				description: 'Value of the X-Mailer header',
+				description: 'Value of the X-Mailer header. Left empty, it is not sent to Appwrite.',
 			},
-			{ displayName: 'Port', name: 'port', type: 'number', default: 587, description: 'SMTP port' },
+			{
+				displayName: 'Port',
+				name: 'port',
+				type: 'number',
+				default: 587,
+				description: 'Port of the SMTP server, e.g. 587 for STARTTLS or 465 for TLS',
+			},
 			{
 				displayName: 'Reply To Email',
 				name: 'replyToEmail',
 				type: 'string',
 				default: '',
-				description: 'Email address in the Reply-To field; by default the sender email',
+				description:
+					'Email address in the Reply-To field; by default the sender email. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Reply To Name',
 				name: 'replyToName',
 				type: 'string',
 				default: '',
-				description: 'Name in the Reply-To field; by default the sender name',
+				description:
+					'Name in the Reply-To field; by default the sender name. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -1995,7 +2038,7 @@ export const providerFields: INodeProperties[] = [
 					{ name: 'TLS', value: 'tls' },
 				],
 				default: 'none',
-				description: 'Encryption of the SMTP connection',
+				description: 'Encryption of the SMTP connection. Allowed values: none, ssl, tls.',
 			},
 			{
 				displayName: 'From Email',
@@ -2003,14 +2046,14 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'name@email.com',
-				description: 'Sender email address',
+				description: 'Sender email address. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'From Name',
 				name: 'fromName',
 				type: 'string',
 				default: '',
-				description: 'Sender name',
+				description: 'Sender name. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Host',
@@ -2018,21 +2061,21 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'SMTP host name; several can be given separated by semicolons, each with an optional :port',
+					'SMTP host name; several can be given separated by semicolons, each with an optional :port. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Mailer',
 				name: 'mailer',
 				type: 'string',
 				default: '',
-				description: 'Value of the X-Mailer header',
+				description: 'Value of the X-Mailer header. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Name',
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: 'Name of the provider',
+				description: 'Name of the provider. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Password',
@@ -2040,29 +2083,37 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'Password for authentication',
+				description: 'Password for authentication. Left empty, it is not sent to Appwrite.',
 			},
-			{ displayName: 'Port', name: 'port', type: 'number', default: 587, description: 'SMTP port' },
+			{
+				displayName: 'Port',
+				name: 'port',
+				type: 'number',
+				default: 587,
+				description: 'Port of the SMTP server, e.g. 587 for STARTTLS or 465 for TLS',
+			},
 			{
 				displayName: 'Reply To Email',
 				name: 'replyToEmail',
 				type: 'string',
 				default: '',
-				description: 'Email address in the Reply-To field; by default the sender email',
+				description:
+					'Email address in the Reply-To field; by default the sender email. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Reply To Name',
 				name: 'replyToName',
 				type: 'string',
 				default: '',
-				description: 'Name in the Reply-To field; by default the sender name',
+				description:
+					'Name in the Reply-To field; by default the sender name. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Username',
 				name: 'username',
 				type: 'string',
 				default: '',
-				description: 'Username for authentication',
+				description: 'Username for authentication. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -2072,7 +2123,7 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createTelesign'] } },
 		default: '',
-		description: 'ID for the new provider',
+		description: 'ID for the new provider. Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -2100,14 +2151,14 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'Telesign API key',
+				description: 'Telesign API key. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Customer ID',
 				name: 'customerId',
 				type: 'string',
 				default: '',
-				description: 'Telesign customer ID',
+				description: 'Telesign customer ID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Enabled',
@@ -2123,7 +2174,7 @@ export const providerFields: INodeProperties[] = [
 				default: '',
 				placeholder: '+16175551212',
 				description:
-					'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID',
+					'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -2137,7 +2188,7 @@ export const providerFields: INodeProperties[] = [
 		default: '',
 		placeholder: '+16175551212',
 		description:
-			'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID',
+			'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Customer ID',
@@ -2147,7 +2198,7 @@ export const providerFields: INodeProperties[] = [
 			show: { resource: ['provider'], operation: ['createTelesign'], '@version': [2] },
 		},
 		default: '',
-		description: 'Telesign customer ID',
+		description: 'Telesign customer ID. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'API Key',
@@ -2158,7 +2209,7 @@ export const providerFields: INodeProperties[] = [
 			show: { resource: ['provider'], operation: ['createTelesign'], '@version': [2] },
 		},
 		default: '',
-		description: 'Telesign API key',
+		description: 'Telesign API key. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -2248,14 +2299,14 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'Telesign API key',
+				description: 'Telesign API key. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Customer ID',
 				name: 'customerId',
 				type: 'string',
 				default: '',
-				description: 'Telesign customer ID',
+				description: 'Telesign customer ID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Enabled',
@@ -2271,14 +2322,14 @@ export const providerFields: INodeProperties[] = [
 				default: '',
 				placeholder: '+16175551212',
 				description:
-					'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID',
+					'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Name',
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: 'Name of the provider',
+				description: 'Name of the provider. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -2288,7 +2339,7 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createTextmagic'] } },
 		default: '',
-		description: 'ID for the new provider',
+		description: 'ID for the new provider. Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -2316,7 +2367,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'Textmagic API key',
+				description: 'Textmagic API key. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Enabled',
@@ -2332,14 +2383,14 @@ export const providerFields: INodeProperties[] = [
 				default: '',
 				placeholder: '+16175551212',
 				description:
-					'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID',
+					'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Username',
 				name: 'username',
 				type: 'string',
 				default: '',
-				description: 'Username for authentication',
+				description: 'Username for authentication. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -2353,7 +2404,7 @@ export const providerFields: INodeProperties[] = [
 		default: '',
 		placeholder: '+16175551212',
 		description:
-			'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID',
+			'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Username',
@@ -2363,7 +2414,7 @@ export const providerFields: INodeProperties[] = [
 			show: { resource: ['provider'], operation: ['createTextmagic'], '@version': [2] },
 		},
 		default: '',
-		description: 'Username for authentication',
+		description: 'Username for authentication. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'API Key',
@@ -2374,7 +2425,7 @@ export const providerFields: INodeProperties[] = [
 			show: { resource: ['provider'], operation: ['createTextmagic'], '@version': [2] },
 		},
 		default: '',
-		description: 'Textmagic API key',
+		description: 'Textmagic API key. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -2464,7 +2515,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'Textmagic API key',
+				description: 'Textmagic API key. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Enabled',
@@ -2480,21 +2531,21 @@ export const providerFields: INodeProperties[] = [
 				default: '',
 				placeholder: '+16175551212',
 				description:
-					'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID',
+					'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Name',
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: 'Name of the provider',
+				description: 'Name of the provider. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Username',
 				name: 'username',
 				type: 'string',
 				default: '',
-				description: 'Username for authentication',
+				description: 'Username for authentication. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -2504,7 +2555,7 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createTwilio'] } },
 		default: '',
-		description: 'ID for the new provider',
+		description: 'ID for the new provider. Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -2531,7 +2582,7 @@ export const providerFields: INodeProperties[] = [
 				name: 'accountSid',
 				type: 'string',
 				default: '',
-				description: 'Twilio account SID',
+				description: 'Twilio account SID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Auth Token',
@@ -2539,7 +2590,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'Twilio authentication token',
+				description: 'Twilio authentication token. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Enabled',
@@ -2555,7 +2606,7 @@ export const providerFields: INodeProperties[] = [
 				default: '',
 				placeholder: '+16175551212',
 				description:
-					'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID',
+					'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -2569,7 +2620,7 @@ export const providerFields: INodeProperties[] = [
 		default: '',
 		placeholder: '+16175551212',
 		description:
-			'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID',
+			'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Account SID',
@@ -2579,7 +2630,7 @@ export const providerFields: INodeProperties[] = [
 			show: { resource: ['provider'], operation: ['createTwilio'], '@version': [2] },
 		},
 		default: '',
-		description: 'Twilio account SID',
+		description: 'Twilio account SID. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Auth Token',
@@ -2590,7 +2641,7 @@ export const providerFields: INodeProperties[] = [
 			show: { resource: ['provider'], operation: ['createTwilio'], '@version': [2] },
 		},
 		default: '',
-		description: 'Twilio authentication token',
+		description: 'Twilio authentication token. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -2679,7 +2730,7 @@ export const providerFields: INodeProperties[] = [
 				name: 'accountSid',
 				type: 'string',
 				default: '',
-				description: 'Twilio account SID',
+				description: 'Twilio account SID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Auth Token',
@@ -2687,7 +2738,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'Twilio authentication token',
+				description: 'Twilio authentication token. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Enabled',
@@ -2703,14 +2754,14 @@ export const providerFields: INodeProperties[] = [
 				default: '',
 				placeholder: '+16175551212',
 				description:
-					'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID',
+					'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Name',
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: 'Name of the provider',
+				description: 'Name of the provider. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -2720,7 +2771,7 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['createVonage'] } },
 		default: '',
-		description: 'ID for the new provider',
+		description: 'ID for the new provider. Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -2748,7 +2799,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'Vonage API key',
+				description: 'Vonage API key. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'API Secret',
@@ -2756,7 +2807,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'Vonage API secret',
+				description: 'Vonage API secret. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Enabled',
@@ -2772,7 +2823,7 @@ export const providerFields: INodeProperties[] = [
 				default: '',
 				placeholder: '+16175551212',
 				description:
-					'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID',
+					'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -2786,7 +2837,7 @@ export const providerFields: INodeProperties[] = [
 		default: '',
 		placeholder: '+16175551212',
 		description:
-			'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID',
+			'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'API Key',
@@ -2797,7 +2848,7 @@ export const providerFields: INodeProperties[] = [
 			show: { resource: ['provider'], operation: ['createVonage'], '@version': [2] },
 		},
 		default: '',
-		description: 'Vonage API key',
+		description: 'Vonage API key. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'API Secret',
@@ -2808,7 +2859,7 @@ export const providerFields: INodeProperties[] = [
 			show: { resource: ['provider'], operation: ['createVonage'], '@version': [2] },
 		},
 		default: '',
-		description: 'Vonage API secret',
+		description: 'Vonage API secret. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -2898,7 +2949,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'Vonage API key',
+				description: 'Vonage API key. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'API Secret',
@@ -2906,7 +2957,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'Vonage API secret',
+				description: 'Vonage API secret. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Enabled',
@@ -2922,14 +2973,14 @@ export const providerFields: INodeProperties[] = [
 				default: '',
 				placeholder: '+16175551212',
 				description:
-					'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID',
+					'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Name',
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: 'Name of the provider',
+				description: 'Name of the provider. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -3131,6 +3182,8 @@ export const providerFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -3198,7 +3251,7 @@ export const providerFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['provider'], operation: ['create'] } },
 		default: '',
-		description: 'ID for the new provider',
+		description: 'ID for the new provider. Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -3224,7 +3277,8 @@ export const providerFields: INodeProperties[] = [
 			},
 		},
 		default: '',
-		description: 'Auth key: the APNs authentication key (.p8 content) or the MSG91 auth key',
+		description:
+			'Auth key: the APNs authentication key (.p8 content) or the MSG91 auth key. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Auth Key ID',
@@ -3240,7 +3294,7 @@ export const providerFields: INodeProperties[] = [
 			},
 		},
 		default: '',
-		description: 'APNs authentication key ID',
+		description: 'APNs authentication key ID. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Team ID',
@@ -3255,7 +3309,7 @@ export const providerFields: INodeProperties[] = [
 			},
 		},
 		default: '',
-		description: 'Apple developer team ID',
+		description: 'Apple developer team ID. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Bundle ID',
@@ -3270,7 +3324,7 @@ export const providerFields: INodeProperties[] = [
 			},
 		},
 		default: '',
-		description: 'Bundle ID of the iOS app',
+		description: 'Bundle ID of the iOS app. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Service Account JSON',
@@ -3285,7 +3339,8 @@ export const providerFields: INodeProperties[] = [
 			},
 		},
 		default: '',
-		description: "The Firebase service account key file's content, as a JSON object",
+		description:
+			"The Firebase service account key file's content, as a JSON object. Left empty, it is not sent to Appwrite.",
 	},
 	{
 		displayName: 'API Key',
@@ -3301,7 +3356,7 @@ export const providerFields: INodeProperties[] = [
 			},
 		},
 		default: '',
-		description: 'API key of the provider',
+		description: 'API key of the provider. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Domain',
@@ -3316,7 +3371,7 @@ export const providerFields: INodeProperties[] = [
 			},
 		},
 		default: '',
-		description: 'Mailgun sending domain',
+		description: 'Mailgun sending domain. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'From Email',
@@ -3332,7 +3387,7 @@ export const providerFields: INodeProperties[] = [
 		},
 		default: '',
 		placeholder: 'name@email.com',
-		description: 'Sender email address',
+		description: 'Sender email address. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Template ID',
@@ -3347,7 +3402,7 @@ export const providerFields: INodeProperties[] = [
 			},
 		},
 		default: '',
-		description: 'MSG91 template ID',
+		description: 'MSG91 template ID. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Sender ID',
@@ -3362,7 +3417,7 @@ export const providerFields: INodeProperties[] = [
 			},
 		},
 		default: '',
-		description: 'MSG91 sender ID',
+		description: 'MSG91 sender ID. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Host',
@@ -3390,7 +3445,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['twilio'] } },
 				default: '',
-				description: 'Twilio account SID',
+				description: 'Twilio account SID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'API Key',
@@ -3403,7 +3458,7 @@ export const providerFields: INodeProperties[] = [
 					},
 				},
 				default: '',
-				description: 'API key of the provider',
+				description: 'API key of the provider. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'API Secret',
@@ -3412,7 +3467,7 @@ export const providerFields: INodeProperties[] = [
 				typeOptions: { password: true },
 				displayOptions: { show: { '/providerType': ['vonage'] } },
 				default: '',
-				description: 'Vonage API secret',
+				description: 'Vonage API secret. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Auth Key',
@@ -3421,7 +3476,8 @@ export const providerFields: INodeProperties[] = [
 				typeOptions: { password: true },
 				displayOptions: { show: { '/providerType': ['apns', 'msg91'] } },
 				default: '',
-				description: 'Auth key: the APNs authentication key (.p8 content) or the MSG91 auth key',
+				description:
+					'Auth key: the APNs authentication key (.p8 content) or the MSG91 auth key. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Auth Key ID',
@@ -3430,7 +3486,7 @@ export const providerFields: INodeProperties[] = [
 				typeOptions: { password: true },
 				displayOptions: { show: { '/providerType': ['apns'] } },
 				default: '',
-				description: 'APNs authentication key ID',
+				description: 'APNs authentication key ID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Auth Token',
@@ -3439,7 +3495,7 @@ export const providerFields: INodeProperties[] = [
 				typeOptions: { password: true },
 				displayOptions: { show: { '/providerType': ['twilio'] } },
 				default: '',
-				description: 'Twilio authentication token',
+				description: 'Twilio authentication token. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Auto TLS',
@@ -3455,7 +3511,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['apns'] } },
 				default: '',
-				description: 'Bundle ID of the iOS app',
+				description: 'Bundle ID of the iOS app. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Customer ID',
@@ -3463,7 +3519,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['telesign'] } },
 				default: '',
-				description: 'Telesign customer ID',
+				description: 'Telesign customer ID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Domain',
@@ -3471,7 +3527,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['mailgun'] } },
 				default: '',
-				description: 'Mailgun sending domain',
+				description: 'Mailgun sending domain. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Enabled',
@@ -3491,7 +3547,7 @@ export const providerFields: INodeProperties[] = [
 					{ name: 'TLS', value: 'tls' },
 				],
 				default: 'none',
-				description: 'Encryption of the SMTP connection',
+				description: 'Encryption of the SMTP connection. Allowed values: none, ssl, tls.',
 			},
 			{
 				displayName: 'EU Region',
@@ -3511,7 +3567,7 @@ export const providerFields: INodeProperties[] = [
 				default: '',
 				placeholder: '+16175551212',
 				description:
-					'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID',
+					'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'From Email',
@@ -3520,7 +3576,7 @@ export const providerFields: INodeProperties[] = [
 				displayOptions: { show: { '/providerType': ['mailgun', 'resend', 'sendgrid', 'smtp'] } },
 				default: '',
 				placeholder: 'name@email.com',
-				description: 'Sender email address',
+				description: 'Sender email address. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'From Name',
@@ -3528,7 +3584,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['mailgun', 'resend', 'sendgrid', 'smtp'] } },
 				default: '',
-				description: 'Sender name',
+				description: 'Sender name. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Mailer',
@@ -3536,7 +3592,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['smtp'] } },
 				default: '',
-				description: 'Value of the X-Mailer header',
+				description: 'Value of the X-Mailer header. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Password',
@@ -3545,7 +3601,7 @@ export const providerFields: INodeProperties[] = [
 				typeOptions: { password: true },
 				displayOptions: { show: { '/providerType': ['smtp'] } },
 				default: '',
-				description: 'Password for authentication',
+				description: 'Password for authentication. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Port',
@@ -3553,7 +3609,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'number',
 				displayOptions: { show: { '/providerType': ['smtp'] } },
 				default: 587,
-				description: 'SMTP port',
+				description: 'Port of the SMTP server, e.g. 587 for STARTTLS or 465 for TLS',
 			},
 			{
 				displayName: 'Reply To Email',
@@ -3561,7 +3617,8 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['mailgun', 'resend', 'sendgrid', 'smtp'] } },
 				default: '',
-				description: 'Email address in the Reply-To field; by default the sender email',
+				description:
+					'Email address in the Reply-To field; by default the sender email. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Reply To Name',
@@ -3569,7 +3626,8 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['mailgun', 'resend', 'sendgrid', 'smtp'] } },
 				default: '',
-				description: 'Name in the Reply-To field; by default the sender name',
+				description:
+					'Name in the Reply-To field; by default the sender name. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Sandbox',
@@ -3585,7 +3643,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['msg91'] } },
 				default: '',
-				description: 'MSG91 sender ID',
+				description: 'MSG91 sender ID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Service Account JSON',
@@ -3593,7 +3651,8 @@ export const providerFields: INodeProperties[] = [
 				type: 'json',
 				displayOptions: { show: { '/providerType': ['fcm'] } },
 				default: '{}',
-				description: "The Firebase service account key file's content, as a JSON object",
+				description:
+					"The Firebase service account key file's content, as a JSON object. Left empty, it is not sent to Appwrite.",
 			},
 			{
 				displayName: 'Team ID',
@@ -3601,7 +3660,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['apns'] } },
 				default: '',
-				description: 'Apple developer team ID',
+				description: 'Apple developer team ID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Template ID',
@@ -3609,7 +3668,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['msg91'] } },
 				default: '',
-				description: 'MSG91 template ID',
+				description: 'MSG91 template ID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Username',
@@ -3617,7 +3676,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['smtp', 'textmagic'] } },
 				default: '',
-				description: 'Username for authentication',
+				description: 'Username for authentication. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -3634,7 +3693,7 @@ export const providerFields: INodeProperties[] = [
 			},
 		},
 		default: '',
-		description: 'Username for authentication',
+		description: 'Username for authentication. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Password',
@@ -3650,7 +3709,7 @@ export const providerFields: INodeProperties[] = [
 			},
 		},
 		default: '',
-		description: 'Password for authentication',
+		description: 'Password for authentication. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'From',
@@ -3667,7 +3726,7 @@ export const providerFields: INodeProperties[] = [
 		default: '',
 		placeholder: '+16175551212',
 		description:
-			'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID',
+			'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Customer ID',
@@ -3682,7 +3741,7 @@ export const providerFields: INodeProperties[] = [
 			},
 		},
 		default: '',
-		description: 'Telesign customer ID',
+		description: 'Telesign customer ID. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Account SID',
@@ -3697,7 +3756,7 @@ export const providerFields: INodeProperties[] = [
 			},
 		},
 		default: '',
-		description: 'Twilio account SID',
+		description: 'Twilio account SID. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Auth Token',
@@ -3713,7 +3772,7 @@ export const providerFields: INodeProperties[] = [
 			},
 		},
 		default: '',
-		description: 'Twilio authentication token',
+		description: 'Twilio authentication token. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'API Secret',
@@ -3729,7 +3788,7 @@ export const providerFields: INodeProperties[] = [
 			},
 		},
 		default: '',
-		description: 'Vonage API secret',
+		description: 'Vonage API secret. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -3765,7 +3824,7 @@ export const providerFields: INodeProperties[] = [
 					{ name: 'TLS', value: 'tls' },
 				],
 				default: 'none',
-				description: 'Encryption of the SMTP connection',
+				description: 'Encryption of the SMTP connection. Allowed values: none, ssl, tls.',
 			},
 			{
 				displayName: 'EU Region',
@@ -3781,7 +3840,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['mailgun', 'resend', 'sendgrid', 'smtp'] } },
 				default: '',
-				description: 'Sender name',
+				description: 'Sender name. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Mailer',
@@ -3789,7 +3848,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['smtp'] } },
 				default: '',
-				description: 'Value of the X-Mailer header',
+				description: 'Value of the X-Mailer header. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Port',
@@ -3797,7 +3856,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'number',
 				displayOptions: { show: { '/providerType': ['smtp'] } },
 				default: 587,
-				description: 'SMTP port',
+				description: 'Port of the SMTP server, e.g. 587 for STARTTLS or 465 for TLS',
 			},
 			{
 				displayName: 'Reply To Email',
@@ -3805,7 +3864,8 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['mailgun', 'resend', 'sendgrid', 'smtp'] } },
 				default: '',
-				description: 'Email address in the Reply-To field; by default the sender email',
+				description:
+					'Email address in the Reply-To field; by default the sender email. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Reply To Name',
@@ -3813,7 +3873,8 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['mailgun', 'resend', 'sendgrid', 'smtp'] } },
 				default: '',
-				description: 'Name in the Reply-To field; by default the sender name',
+				description:
+					'Name in the Reply-To field; by default the sender name. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Sandbox',
@@ -3917,7 +3978,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['twilio'] } },
 				default: '',
-				description: 'Twilio account SID',
+				description: 'Twilio account SID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'API Key',
@@ -3930,7 +3991,7 @@ export const providerFields: INodeProperties[] = [
 					},
 				},
 				default: '',
-				description: 'API key of the provider',
+				description: 'API key of the provider. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'API Secret',
@@ -3939,7 +4000,7 @@ export const providerFields: INodeProperties[] = [
 				typeOptions: { password: true },
 				displayOptions: { show: { '/providerType': ['vonage'] } },
 				default: '',
-				description: 'Vonage API secret',
+				description: 'Vonage API secret. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Auth Key',
@@ -3948,7 +4009,8 @@ export const providerFields: INodeProperties[] = [
 				typeOptions: { password: true },
 				displayOptions: { show: { '/providerType': ['apns', 'msg91'] } },
 				default: '',
-				description: 'Auth key: the APNs authentication key (.p8 content) or the MSG91 auth key',
+				description:
+					'Auth key: the APNs authentication key (.p8 content) or the MSG91 auth key. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Auth Key ID',
@@ -3957,7 +4019,7 @@ export const providerFields: INodeProperties[] = [
 				typeOptions: { password: true },
 				displayOptions: { show: { '/providerType': ['apns'] } },
 				default: '',
-				description: 'APNs authentication key ID',
+				description: 'APNs authentication key ID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Auth Token',
@@ -3966,7 +4028,7 @@ export const providerFields: INodeProperties[] = [
 				typeOptions: { password: true },
 				displayOptions: { show: { '/providerType': ['twilio'] } },
 				default: '',
-				description: 'Twilio authentication token',
+				description: 'Twilio authentication token. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Auto TLS',
@@ -3982,7 +4044,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['apns'] } },
 				default: '',
-				description: 'Bundle ID of the iOS app',
+				description: 'Bundle ID of the iOS app. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Customer ID',
@@ -3990,7 +4052,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['telesign'] } },
 				default: '',
-				description: 'Telesign customer ID',
+				description: 'Telesign customer ID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Domain',
@@ -3998,7 +4060,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['mailgun'] } },
 				default: '',
-				description: 'Mailgun sending domain',
+				description: 'Mailgun sending domain. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Enabled',
@@ -4018,7 +4080,7 @@ export const providerFields: INodeProperties[] = [
 					{ name: 'TLS', value: 'tls' },
 				],
 				default: 'none',
-				description: 'Encryption of the SMTP connection',
+				description: 'Encryption of the SMTP connection. Allowed values: none, ssl, tls.',
 			},
 			{
 				displayName: 'EU Region',
@@ -4038,7 +4100,7 @@ export const providerFields: INodeProperties[] = [
 				default: '',
 				placeholder: '+16175551212',
 				description:
-					'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID',
+					'Sender phone number, with a leading + and the country code, or an alphanumeric sender ID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'From Email',
@@ -4047,7 +4109,7 @@ export const providerFields: INodeProperties[] = [
 				displayOptions: { show: { '/providerType': ['mailgun', 'resend', 'sendgrid', 'smtp'] } },
 				default: '',
 				placeholder: 'name@email.com',
-				description: 'Sender email address',
+				description: 'Sender email address. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'From Name',
@@ -4055,7 +4117,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['mailgun', 'resend', 'sendgrid', 'smtp'] } },
 				default: '',
-				description: 'Sender name',
+				description: 'Sender name. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Host',
@@ -4064,7 +4126,7 @@ export const providerFields: INodeProperties[] = [
 				displayOptions: { show: { '/providerType': ['smtp'] } },
 				default: '',
 				description:
-					'SMTP host name; several can be given separated by semicolons, each with an optional :port',
+					'SMTP host name; several can be given separated by semicolons, each with an optional :port. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Mailer',
@@ -4072,14 +4134,14 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['smtp'] } },
 				default: '',
-				description: 'Value of the X-Mailer header',
+				description: 'Value of the X-Mailer header. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Name',
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: 'Name of the provider',
+				description: 'Name of the provider. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Password',
@@ -4088,7 +4150,7 @@ export const providerFields: INodeProperties[] = [
 				typeOptions: { password: true },
 				displayOptions: { show: { '/providerType': ['smtp'] } },
 				default: '',
-				description: 'Password for authentication',
+				description: 'Password for authentication. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Port',
@@ -4096,7 +4158,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'number',
 				displayOptions: { show: { '/providerType': ['smtp'] } },
 				default: 587,
-				description: 'SMTP port',
+				description: 'Port of the SMTP server, e.g. 587 for STARTTLS or 465 for TLS',
 			},
 			{
 				displayName: 'Reply To Email',
@@ -4104,7 +4166,8 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['mailgun', 'resend', 'sendgrid', 'smtp'] } },
 				default: '',
-				description: 'Email address in the Reply-To field; by default the sender email',
+				description:
+					'Email address in the Reply-To field; by default the sender email. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Reply To Name',
@@ -4112,7 +4175,8 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['mailgun', 'resend', 'sendgrid', 'smtp'] } },
 				default: '',
-				description: 'Name in the Reply-To field; by default the sender name',
+				description:
+					'Name in the Reply-To field; by default the sender name. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Sandbox',
@@ -4128,7 +4192,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['msg91'] } },
 				default: '',
-				description: 'MSG91 sender ID',
+				description: 'MSG91 sender ID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Service Account JSON',
@@ -4136,7 +4200,8 @@ export const providerFields: INodeProperties[] = [
 				type: 'json',
 				displayOptions: { show: { '/providerType': ['fcm'] } },
 				default: '{}',
-				description: "The Firebase service account key file's content, as a JSON object",
+				description:
+					"The Firebase service account key file's content, as a JSON object. Left empty, it is not sent to Appwrite.",
 			},
 			{
 				displayName: 'Team ID',
@@ -4144,7 +4209,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['apns'] } },
 				default: '',
-				description: 'Apple developer team ID',
+				description: 'Apple developer team ID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Template ID',
@@ -4152,7 +4217,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['msg91'] } },
 				default: '',
-				description: 'MSG91 template ID',
+				description: 'MSG91 template ID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Username',
@@ -4160,7 +4225,7 @@ export const providerFields: INodeProperties[] = [
 				type: 'string',
 				displayOptions: { show: { '/providerType': ['smtp', 'textmagic'] } },
 				default: '',
-				description: 'Username for authentication',
+				description: 'Username for authentication. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},

@@ -92,6 +92,8 @@ export const subscriberFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -219,6 +221,8 @@ export const subscriberFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -260,7 +264,8 @@ export const subscriberFields: INodeProperties[] = [
 				name: 'search',
 				type: 'string',
 				default: '',
-				description: 'Search term to filter results by, up to 256 characters',
+				description:
+					'Search term to filter results by, up to 256 characters. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -324,7 +329,7 @@ export const subscriberFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['subscriber'], operation: ['create'] } },
 		default: '',
-		description: 'ID for the new subscriber',
+		description: 'ID for the new subscriber. Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{

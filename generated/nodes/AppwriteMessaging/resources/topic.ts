@@ -85,6 +85,8 @@ export const topicFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -126,7 +128,8 @@ export const topicFields: INodeProperties[] = [
 				name: 'search',
 				type: 'string',
 				default: '',
-				description: 'Search term to filter results by, up to 256 characters',
+				description:
+					'Search term to filter results by, up to 256 characters. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -136,7 +139,7 @@ export const topicFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['topic'], operation: ['create'] } },
 		default: '',
-		description: 'ID for the new topic',
+		description: 'ID for the new topic. Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -162,7 +165,7 @@ export const topicFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Roles allowed to subscribe to the topic, e.g. users or team:TEAM_ID; by default anyone can. A comma-separated list, or an array from an expression.',
+					'Roles allowed to subscribe to the topic, e.g. users or team:TEAM_ID; by default anyone can. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 		],
 	},
@@ -287,7 +290,8 @@ export const topicFields: INodeProperties[] = [
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: 'Name of the topic, up to 128 characters',
+				description:
+					'Name of the topic, up to 128 characters. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Subscribe Permissions',
@@ -295,7 +299,7 @@ export const topicFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Roles allowed to subscribe to the topic, e.g. users or team:TEAM_ID; by default anyone can. A comma-separated list, or an array from an expression.',
+					'Roles allowed to subscribe to the topic, e.g. users or team:TEAM_ID; by default anyone can. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 		],
 	},
@@ -438,6 +442,8 @@ export const topicFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{

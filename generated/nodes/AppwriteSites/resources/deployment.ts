@@ -180,7 +180,8 @@ export const deploymentFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'npm run build',
-				description: "Shell command that builds the site; by default the site's own",
+				description:
+					"Shell command that builds the site; by default the site's own. Left empty, it is not sent to Appwrite.",
 			},
 			{
 				displayName: 'Install Command',
@@ -188,7 +189,8 @@ export const deploymentFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'npm install',
-				description: "Shell command that installs the dependencies; by default the site's own",
+				description:
+					"Shell command that installs the dependencies; by default the site's own. Left empty, it is not sent to Appwrite.",
 			},
 			{
 				displayName: 'Output Directory',
@@ -196,7 +198,8 @@ export const deploymentFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: './dist',
-				description: "Folder the build writes the site to; by default the site's own",
+				description:
+					"Folder the build writes the site to; by default the site's own. Left empty, it is not sent to Appwrite.",
 			},
 		],
 	},
@@ -266,7 +269,8 @@ export const deploymentFields: INodeProperties[] = [
 			{ name: 'Tag', value: 'tag' },
 		],
 		default: 'branch',
-		description: 'Whether the reference is a branch, a commit or a tag',
+		description:
+			'Whether the reference is a branch, a commit or a tag. Allowed values: branch, commit, tag.',
 	},
 	{
 		displayName: 'Reference',
@@ -391,7 +395,8 @@ export const deploymentFields: INodeProperties[] = [
 			{ name: 'Tag', value: 'tag' },
 		],
 		default: 'branch',
-		description: 'Whether the reference is a branch, a commit or a tag',
+		description:
+			'Whether the reference is a branch, a commit or a tag. Allowed values: branch, commit, tag.',
 	},
 	{
 		displayName: 'Reference',
@@ -738,6 +743,8 @@ export const deploymentFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -788,7 +795,8 @@ export const deploymentFields: INodeProperties[] = [
 				name: 'search',
 				type: 'string',
 				default: '',
-				description: 'Search term to filter deployments by, up to 256 characters',
+				description:
+					'Search term to filter deployments by, up to 256 characters. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -1148,7 +1156,8 @@ export const deploymentFields: INodeProperties[] = [
 					{ name: 'Source Code', value: 'source' },
 				],
 				default: 'source',
-				description: 'Whether to download the uploaded source code or the built output',
+				description:
+					'Whether to download the uploaded source code or the built output. Allowed values: source, output.',
 			},
 		],
 	},

@@ -71,7 +71,7 @@ export const siteFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['site'], operation: ['create'] } },
 		default: '',
 		description:
-			'ID for the new site (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character)',
+			'ID for the new site (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character). Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -107,7 +107,8 @@ export const siteFields: INodeProperties[] = [
 			{ name: 'Vue.js', value: 'vue' },
 		],
 		default: 'nextjs',
-		description: 'Framework the site is built with',
+		description:
+			'Framework the site is built with. Allowed values: analog, angular, nextjs, react, nuxt, vue, sveltekit, astro, tanstack-start, remix, lynx, flutter, react-native, vite, other.',
 	},
 	{
 		displayName: 'Build Runtime',
@@ -209,7 +210,8 @@ export const siteFields: INodeProperties[] = [
 			{ name: 'Swift 6.2', value: 'swift-6.2' },
 		],
 		default: 'node-22',
-		description: 'Runtime the site is built with; the server must have it enabled',
+		description:
+			'Runtime the site is built with; the server must have it enabled. Allowed values: one of the 91 in the list, e.g. node-14.5, node-16.0, node-18.0.',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -228,7 +230,8 @@ export const siteFields: INodeProperties[] = [
 					{ name: 'Static', value: 'static' },
 				],
 				default: 'static',
-				description: 'How the site is served, as static files or rendered on the server (SSR)',
+				description:
+					'How the site is served, as static files or rendered on the server (SSR). Allowed values: static, ssr.',
 			},
 			{
 				displayName: 'Build Command',
@@ -236,7 +239,7 @@ export const siteFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'npm run build',
-				description: 'Shell command that builds the site',
+				description: 'Shell command that builds the site. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Build Specification',
@@ -245,7 +248,7 @@ export const siteFields: INodeProperties[] = [
 				default: '',
 				placeholder: 's-1vcpu-512mb',
 				description:
-					'CPU and memory specification for builds (see Get Specifications; Appwrite 1.9 and later)',
+					'CPU and memory specification for builds (see Get Specifications; Appwrite 1.9 and later). Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Deploy Branches',
@@ -253,7 +256,7 @@ export const siteFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Branch name patterns (wildcards allowed) whose pushes deploy automatically; empty deploys every branch (Appwrite 1.9 and later). A comma-separated list, or an array from an expression.',
+					'Branch name patterns (wildcards allowed) whose pushes deploy automatically; empty deploys every branch (Appwrite 1.9 and later). A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Deploy Paths',
@@ -261,7 +264,7 @@ export const siteFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'File path patterns (wildcards allowed) whose changes deploy automatically; empty deploys on any change (Appwrite 1.9 and later). A comma-separated list, or an array from an expression.',
+					'File path patterns (wildcards allowed) whose changes deploy automatically; empty deploys on any change (Appwrite 1.9 and later). A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Deployment Retention',
@@ -285,14 +288,16 @@ export const siteFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'index.html',
-				description: 'File served for paths that match no file, for single-page apps',
+				description:
+					'File served for paths that match no file, for single-page apps. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Git Installation ID',
 				name: 'installationId',
 				type: 'string',
 				default: '',
-				description: 'ID of the Appwrite Git (VCS) installation the repository belongs to',
+				description:
+					'ID of the Appwrite Git (VCS) installation the repository belongs to. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Install Command',
@@ -300,7 +305,8 @@ export const siteFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'npm install',
-				description: 'Shell command that installs the dependencies',
+				description:
+					'Shell command that installs the dependencies. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Logging',
@@ -316,7 +322,7 @@ export const siteFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: './dist',
-				description: 'Folder the build writes the site to',
+				description: 'Folder the build writes the site to. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Production Branch',
@@ -324,21 +330,24 @@ export const siteFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'main',
-				description: 'Branch of the connected repository that deploys to production',
+				description:
+					'Branch of the connected repository that deploys to production. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Repository ID',
 				name: 'providerRepositoryId',
 				type: 'string',
 				default: '',
-				description: 'ID of the Git repository to connect to the site',
+				description:
+					'ID of the Git repository to connect to the site. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Root Directory',
 				name: 'providerRootDirectory',
 				type: 'string',
 				default: '',
-				description: "Folder of the site's code in the connected repository",
+				description:
+					"Folder of the site's code in the connected repository. Left empty, it is not sent to Appwrite.",
 			},
 			{
 				displayName: 'Runtime Specification',
@@ -347,7 +356,7 @@ export const siteFields: INodeProperties[] = [
 				default: '',
 				placeholder: 's-1vcpu-512mb',
 				description:
-					'CPU and memory specification for server-side rendering (see Get Specifications; Appwrite 1.9 and later)',
+					'CPU and memory specification for server-side rendering (see Get Specifications; Appwrite 1.9 and later). Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Silent Mode',
@@ -364,7 +373,7 @@ export const siteFields: INodeProperties[] = [
 				default: '',
 				placeholder: 'npm start',
 				description:
-					"Shell command that starts a server-rendered site; empty uses the framework's default (Appwrite 1.9 and later)",
+					"Shell command that starts a server-rendered site; empty uses the framework's default (Appwrite 1.9 and later). Left empty, it is not sent to Appwrite.",
 			},
 			{
 				displayName: 'Timeout',
@@ -460,6 +469,8 @@ export const siteFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -501,7 +512,8 @@ export const siteFields: INodeProperties[] = [
 				name: 'search',
 				type: 'string',
 				default: '',
-				description: 'Search term to filter sites by, up to 256 characters',
+				description:
+					'Search term to filter sites by, up to 256 characters. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -592,7 +604,8 @@ export const siteFields: INodeProperties[] = [
 			{ name: 'Vue.js', value: 'vue' },
 		],
 		default: 'nextjs',
-		description: 'Framework the site is built with',
+		description:
+			'Framework the site is built with. Allowed values: analog, angular, nextjs, react, nuxt, vue, sveltekit, astro, tanstack-start, remix, lynx, flutter, react-native, vite, other.',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -611,7 +624,8 @@ export const siteFields: INodeProperties[] = [
 					{ name: 'Static', value: 'static' },
 				],
 				default: 'static',
-				description: 'How the site is served, as static files or rendered on the server (SSR)',
+				description:
+					'How the site is served, as static files or rendered on the server (SSR). Allowed values: static, ssr.',
 			},
 			{
 				displayName: 'Build Command',
@@ -619,7 +633,7 @@ export const siteFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'npm run build',
-				description: 'Shell command that builds the site',
+				description: 'Shell command that builds the site. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Build Runtime',
@@ -719,7 +733,8 @@ export const siteFields: INodeProperties[] = [
 					{ name: 'Swift 6.2', value: 'swift-6.2' },
 				],
 				default: 'node-22',
-				description: 'Runtime the site is built with; the server must have it enabled',
+				description:
+					'Runtime the site is built with; the server must have it enabled. Allowed values: one of the 91 in the list, e.g. node-14.5, node-16.0, node-18.0.',
 			},
 			{
 				displayName: 'Build Specification',
@@ -728,7 +743,7 @@ export const siteFields: INodeProperties[] = [
 				default: '',
 				placeholder: 's-1vcpu-512mb',
 				description:
-					'CPU and memory specification for builds (see Get Specifications; Appwrite 1.9 and later)',
+					'CPU and memory specification for builds (see Get Specifications; Appwrite 1.9 and later). Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Deploy Branches',
@@ -736,7 +751,7 @@ export const siteFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Branch name patterns (wildcards allowed) whose pushes deploy automatically; empty deploys every branch (Appwrite 1.9 and later). A comma-separated list, or an array from an expression.',
+					'Branch name patterns (wildcards allowed) whose pushes deploy automatically; empty deploys every branch (Appwrite 1.9 and later). A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Deploy Paths',
@@ -744,7 +759,7 @@ export const siteFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'File path patterns (wildcards allowed) whose changes deploy automatically; empty deploys on any change (Appwrite 1.9 and later). A comma-separated list, or an array from an expression.',
+					'File path patterns (wildcards allowed) whose changes deploy automatically; empty deploys on any change (Appwrite 1.9 and later). A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Deployment Retention',
@@ -768,14 +783,16 @@ export const siteFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'index.html',
-				description: 'File served for paths that match no file, for single-page apps',
+				description:
+					'File served for paths that match no file, for single-page apps. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Git Installation ID',
 				name: 'installationId',
 				type: 'string',
 				default: '',
-				description: 'ID of the Appwrite Git (VCS) installation the repository belongs to',
+				description:
+					'ID of the Appwrite Git (VCS) installation the repository belongs to. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Install Command',
@@ -783,7 +800,8 @@ export const siteFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'npm install',
-				description: 'Shell command that installs the dependencies',
+				description:
+					'Shell command that installs the dependencies. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Logging',
@@ -799,7 +817,7 @@ export const siteFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: './dist',
-				description: 'Folder the build writes the site to',
+				description: 'Folder the build writes the site to. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Production Branch',
@@ -807,21 +825,24 @@ export const siteFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'main',
-				description: 'Branch of the connected repository that deploys to production',
+				description:
+					'Branch of the connected repository that deploys to production. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Repository ID',
 				name: 'providerRepositoryId',
 				type: 'string',
 				default: '',
-				description: 'ID of the Git repository to connect to the site',
+				description:
+					'ID of the Git repository to connect to the site. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Root Directory',
 				name: 'providerRootDirectory',
 				type: 'string',
 				default: '',
-				description: "Folder of the site's code in the connected repository",
+				description:
+					"Folder of the site's code in the connected repository. Left empty, it is not sent to Appwrite.",
 			},
 			{
 				displayName: 'Runtime Specification',
@@ -830,7 +851,7 @@ export const siteFields: INodeProperties[] = [
 				default: '',
 				placeholder: 's-1vcpu-512mb',
 				description:
-					'CPU and memory specification for server-side rendering (see Get Specifications; Appwrite 1.9 and later)',
+					'CPU and memory specification for server-side rendering (see Get Specifications; Appwrite 1.9 and later). Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Silent Mode',
@@ -847,7 +868,7 @@ export const siteFields: INodeProperties[] = [
 				default: '',
 				placeholder: 'npm start',
 				description:
-					"Shell command that starts a server-rendered site; empty uses the framework's default (Appwrite 1.9 and later)",
+					"Shell command that starts a server-rendered site; empty uses the framework's default (Appwrite 1.9 and later). Left empty, it is not sent to Appwrite.",
 			},
 			{
 				displayName: 'Timeout',
@@ -947,6 +968,8 @@ export const siteFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -993,6 +1016,8 @@ export const siteFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{

@@ -111,7 +111,7 @@ export const variableFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['variable'], operation: ['create'] } },
 		default: '',
 		description:
-			'ID for the new variable (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character). Servers before Appwrite 1.9 pick their own.',
+			'ID for the new variable (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character). Servers before Appwrite 1.9 pick their own. Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -326,6 +326,8 @@ export const variableFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -469,7 +471,7 @@ export const variableFields: INodeProperties[] = [
 				default: '',
 				placeholder: 'API_URL',
 				description:
-					'Name of the variable, up to 255 characters (servers before Appwrite 1.9 require it)',
+					'Name of the variable, up to 255 characters (servers before Appwrite 1.9 require it). Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Secret',
@@ -484,7 +486,8 @@ export const variableFields: INodeProperties[] = [
 				name: 'value',
 				type: 'string',
 				default: '',
-				description: 'New value of the variable, up to 8192 characters',
+				description:
+					'New value of the variable, up to 8192 characters. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},

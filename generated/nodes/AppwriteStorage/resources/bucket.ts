@@ -80,6 +80,8 @@ export const bucketFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -121,7 +123,7 @@ export const bucketFields: INodeProperties[] = [
 				name: 'search',
 				type: 'string',
 				default: '',
-				description: 'Search term to filter results by',
+				description: 'Search term to filter results by. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -131,7 +133,7 @@ export const bucketFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['bucket'], operation: ['create'] } },
 		default: '',
-		description: 'ID for the new bucket',
+		description: 'ID for the new bucket. Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -157,7 +159,7 @@ export const bucketFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'File extensions allowed in the bucket, e.g. jpg, png, pdf; empty allows all. A comma-separated list, or an array from an expression.',
+					'File extensions allowed in the bucket, e.g. jpg, png, pdf; empty allows all. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Antivirus',
@@ -177,7 +179,8 @@ export const bucketFields: INodeProperties[] = [
 					{ name: 'Zstd', value: 'zstd' },
 				],
 				default: 'none',
-				description: 'How files are compressed at rest; files over 20 MB are never compressed',
+				description:
+					'How files are compressed at rest; files over 20 MB are never compressed. Allowed values: none, gzip, zstd.',
 			},
 			{
 				displayName: 'Enabled',
@@ -214,7 +217,7 @@ export const bucketFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Permission strings, e.g. read("any"), update("user:USER_ID"), delete("team:TEAM_ID"). See https://appwrite.io/docs/advanced/platform/permissions. A comma-separated list, or an array from an expression.',
+					'Permission strings, e.g. read("any"), update("user:USER_ID"), delete("team:TEAM_ID"). See https://appwrite.io/docs/advanced/platform/permissions. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Transformations',
@@ -356,7 +359,7 @@ export const bucketFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'File extensions allowed in the bucket, e.g. jpg, png, pdf; empty allows all. A comma-separated list, or an array from an expression.',
+					'File extensions allowed in the bucket, e.g. jpg, png, pdf; empty allows all. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Antivirus',
@@ -376,7 +379,8 @@ export const bucketFields: INodeProperties[] = [
 					{ name: 'Zstd', value: 'zstd' },
 				],
 				default: 'none',
-				description: 'How files are compressed at rest; files over 20 MB are never compressed',
+				description:
+					'How files are compressed at rest; files over 20 MB are never compressed. Allowed values: none, gzip, zstd.',
 			},
 			{
 				displayName: 'Enabled',
@@ -413,7 +417,7 @@ export const bucketFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Permission strings, e.g. read("any"), update("user:USER_ID"), delete("team:TEAM_ID"). See https://appwrite.io/docs/advanced/platform/permissions. A comma-separated list, or an array from an expression.',
+					'Permission strings, e.g. read("any"), update("user:USER_ID"), delete("team:TEAM_ID"). See https://appwrite.io/docs/advanced/platform/permissions. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Transformations',

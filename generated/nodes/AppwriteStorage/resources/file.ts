@@ -149,6 +149,8 @@ export const fileFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -199,7 +201,7 @@ export const fileFields: INodeProperties[] = [
 				name: 'search',
 				type: 'string',
 				default: '',
-				description: 'Search term to filter results by',
+				description: 'Search term to filter results by. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -263,7 +265,7 @@ export const fileFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['file'], operation: ['upload'] } },
 		default: '',
-		description: 'ID for the new file',
+		description: 'ID for the new file. Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -300,7 +302,7 @@ export const fileFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Permission strings, e.g. read("any"); without them only the bucket\'s permissions apply. A comma-separated list, or an array from an expression.',
+					'Permission strings, e.g. read("any"); without them only the bucket\'s permissions apply. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 		],
 	},
@@ -544,7 +546,7 @@ export const fileFields: INodeProperties[] = [
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: 'New name of the file',
+				description: 'New name of the file. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Permissions',
@@ -552,7 +554,7 @@ export const fileFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Permission strings, e.g. read("any"), update("user:USER_ID"), delete("team:TEAM_ID"). See https://appwrite.io/docs/advanced/platform/permissions. A comma-separated list, or an array from an expression.',
+					'Permission strings, e.g. read("any"), update("user:USER_ID"), delete("team:TEAM_ID"). See https://appwrite.io/docs/advanced/platform/permissions. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 		],
 	},
@@ -798,7 +800,7 @@ export const fileFields: INodeProperties[] = [
 				typeOptions: { password: true },
 				default: '',
 				description:
-					'A resource token that grants access to the file (from Appwrite Tokens); not needed with an API key',
+					'A resource token that grants access to the file (from Appwrite Tokens); not needed with an API key. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -935,7 +937,7 @@ export const fileFields: INodeProperties[] = [
 				typeOptions: { password: true },
 				default: '',
 				description:
-					'A resource token that grants access to the file (from Appwrite Tokens); not needed with an API key',
+					'A resource token that grants access to the file (from Appwrite Tokens); not needed with an API key. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Background Color',
@@ -943,7 +945,8 @@ export const fileFields: INodeProperties[] = [
 				type: 'color',
 				default: '',
 				placeholder: 'ffffff',
-				description: 'Background color as a hex code without #, for transparent images',
+				description:
+					'Background color as a hex code without #, for transparent images. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Border Color',
@@ -951,7 +954,8 @@ export const fileFields: INodeProperties[] = [
 				type: 'color',
 				default: '',
 				placeholder: 'ff0000',
-				description: 'Border color as a hex code without #',
+				description:
+					'Border color as a hex code without #. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Border Radius',
@@ -983,7 +987,8 @@ export const fileFields: INodeProperties[] = [
 					{ name: 'Topright', value: 'top-right' },
 				],
 				default: 'center',
-				description: 'Which part of the image to keep when cropping',
+				description:
+					'Which part of the image to keep when cropping. Allowed values: center, top-left, top, top-right, left, right, bottom-left, bottom, bottom-right.',
 			},
 			{
 				displayName: 'Height',
@@ -1013,7 +1018,8 @@ export const fileFields: INodeProperties[] = [
 					{ name: 'Webp', value: 'webp' },
 				],
 				default: 'jpg',
-				description: 'Image format of the preview; by default that of the original',
+				description:
+					'Image format of the preview; by default that of the original. Allowed values: jpg, jpeg, png, webp, heic, avif, gif.',
 			},
 			{
 				displayName: 'Quality',
@@ -1171,7 +1177,7 @@ export const fileFields: INodeProperties[] = [
 				typeOptions: { password: true },
 				default: '',
 				description:
-					'A resource token that grants access to the file (from Appwrite Tokens); not needed with an API key',
+					'A resource token that grants access to the file (from Appwrite Tokens); not needed with an API key. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},

@@ -553,7 +553,7 @@ export const columnFields: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether the column is true when a row leaves it out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values.',
+					'Whether the column is true when a row leaves it out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values. Left empty, the item fails before any request unless Set to Null is on.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -568,7 +568,7 @@ export const columnFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the column to',
+				description: 'New key to rename the column to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -722,7 +722,7 @@ export const columnFields: INodeProperties[] = [
 				type: 'dateTime',
 				default: '',
 				description:
-					'Date and time (ISO 8601) used when a row leaves the column out; not allowed for a required column',
+					'Date and time used when a row leaves the column out; not allowed for a required column. An ISO 8601 date and time, e.g. 2026-12-31T09:30:00.000+00:00. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -895,7 +895,7 @@ export const columnFields: INodeProperties[] = [
 				type: 'dateTime',
 				default: '',
 				description:
-					'Date and time (ISO 8601) used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values.',
+					'Date and time used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values. An ISO 8601 date and time, e.g. 2026-12-31T09:30:00.000+00:00. Left empty, the item fails before any request unless Set to Null is on.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -910,7 +910,7 @@ export const columnFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the column to',
+				description: 'New key to rename the column to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -1065,7 +1065,7 @@ export const columnFields: INodeProperties[] = [
 				default: '',
 				placeholder: 'name@email.com',
 				description:
-					'Email address used when a row leaves the column out; not allowed for a required column',
+					'Email address used when a row leaves the column out; not allowed for a required column. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -1239,7 +1239,7 @@ export const columnFields: INodeProperties[] = [
 				default: '',
 				placeholder: 'name@email.com',
 				description:
-					'Email address used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values.',
+					'Email address used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values. Left empty, the item fails before any request unless Set to Null is on.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -1254,7 +1254,7 @@ export const columnFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the column to',
+				description: 'New key to rename the column to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -1409,7 +1409,7 @@ export const columnFields: INodeProperties[] = [
 				default: '',
 				placeholder: '192.168.0.1',
 				description:
-					'IP address used when a row leaves the column out; not allowed for a required column',
+					'IP address used when a row leaves the column out; not allowed for a required column. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -1583,7 +1583,7 @@ export const columnFields: INodeProperties[] = [
 				default: '',
 				placeholder: '192.168.0.1',
 				description:
-					'IP address used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values.',
+					'IP address used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values. Left empty, the item fails before any request unless Set to Null is on.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -1598,7 +1598,7 @@ export const columnFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the column to',
+				description: 'New key to rename the column to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -1752,7 +1752,8 @@ export const columnFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'https://example.com',
-				description: 'URL used when a row leaves the column out; not allowed for a required column',
+				description:
+					'URL used when a row leaves the column out; not allowed for a required column. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -1926,7 +1927,7 @@ export const columnFields: INodeProperties[] = [
 				default: '',
 				placeholder: 'https://example.com',
 				description:
-					'URL used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values.',
+					'URL used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values. Left empty, the item fails before any request unless Set to Null is on.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -1941,7 +1942,7 @@ export const columnFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the column to',
+				description: 'New key to rename the column to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -2095,7 +2096,7 @@ export const columnFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Text used when a row leaves the column out; not allowed for a required column',
+					'Text used when a row leaves the column out; not allowed for a required column. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Encrypt',
@@ -2275,7 +2276,7 @@ export const columnFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Text used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values.',
+					'Text used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values. Left empty, the item fails before any request unless Set to Null is on.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -2290,7 +2291,7 @@ export const columnFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the column to',
+				description: 'New key to rename the column to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -2444,7 +2445,7 @@ export const columnFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Text used when a row leaves the column out; not allowed for a required column',
+					'Text used when a row leaves the column out; not allowed for a required column. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Encrypt',
@@ -2624,7 +2625,7 @@ export const columnFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Text used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values.',
+					'Text used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values. Left empty, the item fails before any request unless Set to Null is on.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -2639,7 +2640,7 @@ export const columnFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the column to',
+				description: 'New key to rename the column to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -2793,7 +2794,7 @@ export const columnFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Text used when a row leaves the column out; not allowed for a required column',
+					'Text used when a row leaves the column out; not allowed for a required column. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Encrypt',
@@ -2973,7 +2974,7 @@ export const columnFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Text used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values.',
+					'Text used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values. Left empty, the item fails before any request unless Set to Null is on.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -2988,7 +2989,7 @@ export const columnFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the column to',
+				description: 'New key to rename the column to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -3151,7 +3152,7 @@ export const columnFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Text used when a row leaves the column out; not allowed for a required column',
+					'Text used when a row leaves the column out; not allowed for a required column. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Encrypt',
@@ -3331,7 +3332,7 @@ export const columnFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Text used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values.',
+					'Text used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values. Left empty, the item fails before any request unless Set to Null is on.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -3346,7 +3347,7 @@ export const columnFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the column to',
+				description: 'New key to rename the column to. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Size',
@@ -3516,7 +3517,7 @@ export const columnFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Value (one of the allowed values) used when a row leaves the column out; not allowed for a required column',
+					'Value (one of the allowed values) used when a row leaves the column out; not allowed for a required column. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -3699,7 +3700,7 @@ export const columnFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Value (one of the allowed values) used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values.',
+					'Value (one of the allowed values) used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values. Left empty, the item fails before any request unless Set to Null is on.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -3714,7 +3715,7 @@ export const columnFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the column to',
+				description: 'New key to rename the column to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -4055,7 +4056,7 @@ export const columnFields: INodeProperties[] = [
 				type: 'number',
 				default: 0,
 				description:
-					'Number used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values.',
+					'Number used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values. Left empty, the item fails before any request unless Set to Null is on.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -4084,7 +4085,7 @@ export const columnFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the column to',
+				description: 'New key to rename the column to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -4427,7 +4428,7 @@ export const columnFields: INodeProperties[] = [
 				type: 'number',
 				default: 0,
 				description:
-					'Number used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values. A whole number; beyond 2^53, give it as text from an expression to keep every digit.',
+					'Number used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values. A whole number; beyond 2^53, give it as text from an expression to keep every digit. Left empty, the item fails before any request unless Set to Null is on.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -4458,7 +4459,7 @@ export const columnFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the column to',
+				description: 'New key to rename the column to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -4605,7 +4606,7 @@ export const columnFields: INodeProperties[] = [
 				type: 'json',
 				default: '[]',
 				description:
-					'Point, as a JSON array [longitude, latitude], used when a row leaves the column out; not allowed for a required column',
+					'Point, as a JSON array [longitude, latitude], used when a row leaves the column out; not allowed for a required column. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -4778,7 +4779,7 @@ export const columnFields: INodeProperties[] = [
 				type: 'json',
 				default: '[]',
 				description:
-					'Point, as a JSON array [longitude, latitude], used when a row leaves the column out; a required column takes null (Set to Null). Existing rows keep their values.',
+					'Point, as a JSON array [longitude, latitude], used when a row leaves the column out; a required column takes null (Set to Null). Existing rows keep their values. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -4793,7 +4794,7 @@ export const columnFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the column to',
+				description: 'New key to rename the column to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -4940,7 +4941,7 @@ export const columnFields: INodeProperties[] = [
 				type: 'json',
 				default: '[]',
 				description:
-					'Line, as a JSON array of [longitude, latitude] pairs, used when a row leaves the column out; not allowed for a required column',
+					'Line, as a JSON array of [longitude, latitude] pairs, used when a row leaves the column out; not allowed for a required column. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -5113,7 +5114,7 @@ export const columnFields: INodeProperties[] = [
 				type: 'json',
 				default: '[]',
 				description:
-					'Line, as a JSON array of [longitude, latitude] pairs, used when a row leaves the column out; a required column takes null (Set to Null). Existing rows keep their values.',
+					'Line, as a JSON array of [longitude, latitude] pairs, used when a row leaves the column out; a required column takes null (Set to Null). Existing rows keep their values. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -5128,7 +5129,7 @@ export const columnFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the column to',
+				description: 'New key to rename the column to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -5275,7 +5276,7 @@ export const columnFields: INodeProperties[] = [
 				type: 'json',
 				default: '[]',
 				description:
-					'Polygon, as a JSON array of rings, each a list of [longitude, latitude] pairs that starts and ends on the same point, used when a row leaves the column out; not allowed for a required column',
+					'Polygon, as a JSON array of rings, each a list of [longitude, latitude] pairs that starts and ends on the same point, used when a row leaves the column out; not allowed for a required column. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -5448,7 +5449,7 @@ export const columnFields: INodeProperties[] = [
 				type: 'json',
 				default: '[]',
 				description:
-					'Polygon, as a JSON array of rings, each a list of [longitude, latitude] pairs that starts and ends on the same point, used when a row leaves the column out; a required column takes null (Set to Null). Existing rows keep their values.',
+					'Polygon, as a JSON array of rings, each a list of [longitude, latitude] pairs that starts and ends on the same point, used when a row leaves the column out; a required column takes null (Set to Null). Existing rows keep their values. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -5463,7 +5464,7 @@ export const columnFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the column to',
+				description: 'New key to rename the column to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -5645,7 +5646,8 @@ export const columnFields: INodeProperties[] = [
 			{ name: 'One to One', value: 'oneToOne' },
 		],
 		default: 'oneToOne',
-		description: 'How many rows on each side may be linked',
+		description:
+			'How many rows on each side may be linked. Allowed values: oneToOne, oneToMany, manyToOne, manyToMany.',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -5660,7 +5662,8 @@ export const columnFields: INodeProperties[] = [
 				name: 'key',
 				type: 'string',
 				default: '',
-				description: 'Key of the new column; by default the related table ID',
+				description:
+					'Key of the new column; by default the related table ID. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'On Delete',
@@ -5680,7 +5683,8 @@ export const columnFields: INodeProperties[] = [
 					},
 				],
 				default: 'restrict',
-				description: 'What happens to related rows when a row is deleted',
+				description:
+					'What happens to related rows when a row is deleted. Allowed values: cascade, restrict, setNull.',
 			},
 			{
 				displayName: 'Two-Way',
@@ -5694,7 +5698,8 @@ export const columnFields: INodeProperties[] = [
 				name: 'twoWayKey',
 				type: 'string',
 				default: '',
-				description: "Key of the related table's column linking back (for two-way relationships)",
+				description:
+					"Key of the related table's column linking back (for two-way relationships). Left empty, it is not sent to Appwrite.",
 			},
 		],
 	},
@@ -5857,7 +5862,7 @@ export const columnFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the column to',
+				description: 'New key to rename the column to. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'On Delete',
@@ -5877,7 +5882,8 @@ export const columnFields: INodeProperties[] = [
 					},
 				],
 				default: 'restrict',
-				description: 'What happens to related rows when a row is deleted',
+				description:
+					'What happens to related rows when a row is deleted. Allowed values: cascade, restrict, setNull.',
 			},
 		],
 	},
@@ -6314,6 +6320,8 @@ export const columnFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -6437,6 +6445,7 @@ export const columnActions: ActionTable = {
 				location: 'additionalFields',
 				required: false,
 				nullable: true,
+				valueOrNull: true,
 			},
 			{
 				name: 'newKey',
@@ -6536,6 +6545,7 @@ export const columnActions: ActionTable = {
 				location: 'additionalFields',
 				required: false,
 				nullable: true,
+				valueOrNull: true,
 			},
 			{
 				name: 'newKey',
@@ -6635,6 +6645,7 @@ export const columnActions: ActionTable = {
 				location: 'additionalFields',
 				required: false,
 				nullable: true,
+				valueOrNull: true,
 			},
 			{
 				name: 'newKey',
@@ -6734,6 +6745,7 @@ export const columnActions: ActionTable = {
 				location: 'additionalFields',
 				required: false,
 				nullable: true,
+				valueOrNull: true,
 			},
 			{
 				name: 'newKey',
@@ -6833,6 +6845,7 @@ export const columnActions: ActionTable = {
 				location: 'additionalFields',
 				required: false,
 				nullable: true,
+				valueOrNull: true,
 			},
 			{
 				name: 'newKey',
@@ -6939,6 +6952,7 @@ export const columnActions: ActionTable = {
 				location: 'additionalFields',
 				required: false,
 				nullable: true,
+				valueOrNull: true,
 			},
 			{
 				name: 'newKey',
@@ -7045,6 +7059,7 @@ export const columnActions: ActionTable = {
 				location: 'additionalFields',
 				required: false,
 				nullable: true,
+				valueOrNull: true,
 			},
 			{
 				name: 'newKey',
@@ -7151,6 +7166,7 @@ export const columnActions: ActionTable = {
 				location: 'additionalFields',
 				required: false,
 				nullable: true,
+				valueOrNull: true,
 			},
 			{
 				name: 'newKey',
@@ -7258,6 +7274,7 @@ export const columnActions: ActionTable = {
 				location: 'additionalFields',
 				required: false,
 				nullable: true,
+				valueOrNull: true,
 			},
 			{
 				name: 'size',
@@ -7378,6 +7395,7 @@ export const columnActions: ActionTable = {
 				location: 'additionalFields',
 				required: false,
 				nullable: true,
+				valueOrNull: true,
 			},
 			{
 				name: 'newKey',
@@ -7491,6 +7509,7 @@ export const columnActions: ActionTable = {
 				location: 'additionalFields',
 				required: false,
 				nullable: true,
+				valueOrNull: true,
 			},
 			{
 				name: 'min',
@@ -7621,6 +7640,7 @@ export const columnActions: ActionTable = {
 				location: 'additionalFields',
 				required: false,
 				nullable: true,
+				valueOrNull: true,
 				integer: true,
 			},
 			{

@@ -175,7 +175,7 @@ export const indexFields: INodeProperties[] = [
 			{ name: 'Unique', value: 'unique', description: 'Also refuses duplicate values' },
 		],
 		default: 'key',
-		description: 'Kind of index',
+		description: 'Kind of index. Allowed values: key, fulltext, unique, spatial.',
 	},
 	{
 		displayName: 'Columns',
@@ -201,7 +201,7 @@ export const indexFields: INodeProperties[] = [
 				type: 'json',
 				default: '[]',
 				description:
-					'Index length of each column, as a JSON array of numbers in the same order as Columns, e.g. [64]',
+					'Index length of each column, as a JSON array of numbers in the same order as Columns, e.g. [64]. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Orders',
@@ -213,7 +213,7 @@ export const indexFields: INodeProperties[] = [
 				],
 				default: [],
 				description:
-					'Sort order of each column, in the same order as Columns; from an expression, a list such as ["asc", "desc"]',
+					'Sort order of each column, in the same order as Columns; from an expression, a list such as ["asc", "desc"]. Allowed values, any of them as a list: asc, desc. Left empty, an empty list is sent.',
 			},
 		],
 	},
@@ -650,6 +650,8 @@ export const indexFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{

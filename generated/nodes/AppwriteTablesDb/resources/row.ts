@@ -200,7 +200,7 @@ export const rowFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['row'], operation: ['create'] } },
 		default: '',
 		description:
-			'ID for the new row (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character)',
+			'ID for the new row (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character). Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -264,7 +264,7 @@ export const rowFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Permission strings, e.g. read("any"), update("user:USER_ID"), delete("team:TEAM_ID"). See https://appwrite.io/docs/advanced/platform/permissions. By default only the creator gets all permissions. A comma-separated list, or an array from an expression.',
+					'Permission strings, e.g. read("any"), update("user:USER_ID"), delete("team:TEAM_ID"). See https://appwrite.io/docs/advanced/platform/permissions. By default only the creator gets all permissions. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Transaction ID',
@@ -272,7 +272,7 @@ export const rowFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',
@@ -473,7 +473,7 @@ export const rowFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',
@@ -678,7 +678,7 @@ export const rowFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',
@@ -841,7 +841,7 @@ export const rowFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',
@@ -1063,7 +1063,7 @@ export const rowFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',
@@ -1294,7 +1294,7 @@ export const rowFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction, to read its uncommitted changes as well. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction, to read its uncommitted changes as well. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',
@@ -1464,6 +1464,8 @@ export const rowFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -1523,7 +1525,7 @@ export const rowFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction, to read its uncommitted changes as well. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction, to read its uncommitted changes as well. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',
@@ -1745,7 +1747,7 @@ export const rowFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',
@@ -1995,7 +1997,8 @@ export const rowFields: INodeProperties[] = [
 				type: 'json',
 				displayOptions: { show: { '/dataInput': ['json'] } },
 				default: '{}',
-				description: 'The values to change, as a JSON object of column keys and values',
+				description:
+					'The values to change, as a JSON object of column keys and values. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Permissions',
@@ -2003,7 +2006,7 @@ export const rowFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Permission strings, e.g. read("any"), update("user:USER_ID"), delete("team:TEAM_ID"). See https://appwrite.io/docs/advanced/platform/permissions. Replaces the current ones; leave out to keep them. A comma-separated list, or an array from an expression.',
+					'Permission strings, e.g. read("any"), update("user:USER_ID"), delete("team:TEAM_ID"). See https://appwrite.io/docs/advanced/platform/permissions. Replaces the current ones; leave out to keep them. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Transaction ID',
@@ -2011,7 +2014,7 @@ export const rowFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',
@@ -2202,7 +2205,8 @@ export const rowFields: INodeProperties[] = [
 				type: 'json',
 				displayOptions: { show: { '/dataInput': ['json'] } },
 				default: '{}',
-				description: 'The values to set, as a JSON object of column keys and values',
+				description:
+					'The values to set, as a JSON object of column keys and values. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Queries',
@@ -2220,7 +2224,7 @@ export const rowFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',
@@ -2464,7 +2468,7 @@ export const rowFields: INodeProperties[] = [
 				displayOptions: { show: { '/dataInput': ['json'] } },
 				default: '{}',
 				description:
-					"The row's values, as a JSON object of column keys and values; include every required column in case the row is created",
+					"The row's values, as a JSON object of column keys and values; include every required column in case the row is created. Left empty, it is not sent to Appwrite.",
 			},
 			{
 				displayName: 'Permissions',
@@ -2472,7 +2476,7 @@ export const rowFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Permission strings, e.g. read("any"), update("user:USER_ID"), delete("team:TEAM_ID"). See https://appwrite.io/docs/advanced/platform/permissions. Replaces the current ones; leave out to keep them. A comma-separated list, or an array from an expression.',
+					'Permission strings, e.g. read("any"), update("user:USER_ID"), delete("team:TEAM_ID"). See https://appwrite.io/docs/advanced/platform/permissions. Replaces the current ones; leave out to keep them. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Transaction ID',
@@ -2480,7 +2484,7 @@ export const rowFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',
@@ -2681,7 +2685,7 @@ export const rowFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. Left empty, it is not sent to Appwrite. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				modes: [
 					{
 						displayName: 'From List',

@@ -110,7 +110,7 @@ export const tableFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['table'], operation: ['create'] } },
 		default: '',
 		description:
-			'ID for the new table (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character)',
+			'ID for the new table (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character). Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -137,7 +137,7 @@ export const tableFields: INodeProperties[] = [
 				typeOptions: { rows: 4 },
 				default: '[]',
 				description:
-					'Columns to create with the table, as a JSON array of objects with key, type (such as string, integer, float, boolean or datetime), size for string columns, and optionally required, default and array',
+					'Columns to create with the table, as a JSON array of objects with key, type (such as string, integer, float, boolean or datetime), size for string columns, and optionally required, default and array. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Enabled',
@@ -154,7 +154,7 @@ export const tableFields: INodeProperties[] = [
 				typeOptions: { rows: 4 },
 				default: '[]',
 				description:
-					'Indexes to create with the table, as a JSON array of objects with key, type (key, fulltext, unique or spatial), attributes (the column keys), and optionally orders and lengths',
+					'Indexes to create with the table, as a JSON array of objects with key, type (key, fulltext, unique or spatial), attributes (the column keys), and optionally orders and lengths. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Permissions',
@@ -162,7 +162,7 @@ export const tableFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Permission strings, e.g. read("any"), update("user:USER_ID"), delete("team:TEAM_ID"). See https://appwrite.io/docs/advanced/platform/permissions. By default no user has any permission. A comma-separated list, or an array from an expression.',
+					'Permission strings, e.g. read("any"), update("user:USER_ID"), delete("team:TEAM_ID"). See https://appwrite.io/docs/advanced/platform/permissions. By default no user has any permission. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Row Security',
@@ -480,6 +480,8 @@ export const tableFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -521,7 +523,8 @@ export const tableFields: INodeProperties[] = [
 				name: 'search',
 				type: 'string',
 				default: '',
-				description: 'Search term to filter results by, up to 256 characters',
+				description:
+					'Search term to filter results by, up to 256 characters. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -656,7 +659,8 @@ export const tableFields: INodeProperties[] = [
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: 'New name of the table, up to 128 characters',
+				description:
+					'New name of the table, up to 128 characters. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Permissions',
@@ -664,7 +668,7 @@ export const tableFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Permission strings, e.g. read("any"), update("user:USER_ID"), delete("team:TEAM_ID"). See https://appwrite.io/docs/advanced/platform/permissions. Replaces the current ones; leave out to keep them. A comma-separated list, or an array from an expression.',
+					'Permission strings, e.g. read("any"), update("user:USER_ID"), delete("team:TEAM_ID"). See https://appwrite.io/docs/advanced/platform/permissions. Replaces the current ones; leave out to keep them. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Purge',

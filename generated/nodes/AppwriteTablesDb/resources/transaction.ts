@@ -106,7 +106,7 @@ export const transactionFields: INodeProperties[] = [
 				typeOptions: { rows: 4 },
 				default: '[]',
 				description:
-					'The operations, as a JSON array of objects with action (create, update, upsert, increment, decrement, delete, bulkCreate, bulkUpdate, bulkUpsert or bulkDelete), databaseId, tableId, rowId and data',
+					'The operations, as a JSON array of objects with action (create, update, upsert, increment, decrement, delete, bulkCreate, bulkUpdate, bulkUpsert or bulkDelete), databaseId, tableId, rowId and data. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -233,6 +233,8 @@ export const transactionFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{

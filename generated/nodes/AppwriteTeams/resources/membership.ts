@@ -127,14 +127,16 @@ export const membershipFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'name@email.com',
-				description: 'Email address of the user to add (takes precedence over phone)',
+				description:
+					'Email address of the user to add (takes precedence over phone). Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Name',
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: 'Name of the new member, up to 128 characters',
+				description:
+					'Name of the new member, up to 128 characters. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Phone',
@@ -142,7 +144,8 @@ export const membershipFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: '+16175551212',
-				description: 'Phone number of the user to add, with a leading + and the country code',
+				description:
+					'Phone number of the user to add, with a leading + and the country code. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Redirect URL',
@@ -150,7 +153,7 @@ export const membershipFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					"URL the invitation email links back to (not needed with an API key); its host must be one of the project's platforms",
+					"URL the invitation email links back to (not needed with an API key); its host must be one of the project's platforms. Left empty, it is not sent to Appwrite.",
 			},
 			{
 				displayName: 'User ID',
@@ -158,7 +161,7 @@ export const membershipFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					"ID of an existing user to add (takes precedence over email and phone). From List shows the users to pick from, By URL reads it from the user's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+					"ID of an existing user to add (takes precedence over email and phone). Left empty, it is not sent to Appwrite. From List shows the users to pick from, By URL reads it from the user's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 				modes: [
 					{
 						displayName: 'From List',
@@ -213,7 +216,7 @@ export const membershipFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['membership'], operation: ['create'], '@version': [2] } },
 		default: { mode: 'list', value: '' },
 		description:
-			"ID of an existing user to add (takes precedence over email and phone). From List shows the users to pick from, By URL reads it from the user's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+			"ID of an existing user to add (takes precedence over email and phone). Left empty, it is not sent to Appwrite. From List shows the users to pick from, By URL reads it from the user's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		modes: [
 			{
 				displayName: 'From List',
@@ -266,7 +269,8 @@ export const membershipFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['membership'], operation: ['create'], '@version': [2] } },
 		default: '',
 		placeholder: 'name@email.com',
-		description: 'Email address of the user to add (takes precedence over phone)',
+		description:
+			'Email address of the user to add (takes precedence over phone). Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -281,7 +285,8 @@ export const membershipFields: INodeProperties[] = [
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: 'Name of the new member, up to 128 characters',
+				description:
+					'Name of the new member, up to 128 characters. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Phone',
@@ -289,7 +294,8 @@ export const membershipFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: '+16175551212',
-				description: 'Phone number of the user to add, with a leading + and the country code',
+				description:
+					'Phone number of the user to add, with a leading + and the country code. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Redirect URL',
@@ -297,7 +303,7 @@ export const membershipFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					"URL the invitation email links back to (not needed with an API key); its host must be one of the project's platforms",
+					"URL the invitation email links back to (not needed with an API key); its host must be one of the project's platforms. Left empty, it is not sent to Appwrite.",
 			},
 		],
 	},
@@ -570,6 +576,8 @@ export const membershipFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -611,7 +619,8 @@ export const membershipFields: INodeProperties[] = [
 				name: 'search',
 				type: 'string',
 				default: '',
-				description: 'Search term to filter memberships by, up to 256 characters',
+				description:
+					'Search term to filter memberships by, up to 256 characters. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},

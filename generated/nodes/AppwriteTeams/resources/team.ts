@@ -45,7 +45,7 @@ export const teamFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['team'], operation: ['create'] } },
 		default: '',
 		description:
-			'ID for the new team (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character)',
+			'ID for the new team (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character). Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -71,7 +71,7 @@ export const teamFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Roles of the user who creates the team (only for a signed-in user, not an API key); by default owner. Up to 100 roles of up to 32 characters. A comma-separated list, or an array from an expression.',
+					'Roles of the user who creates the team (only for a signed-in user, not an API key); by default owner. Up to 100 roles of up to 32 characters. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 		],
 	},
@@ -214,6 +214,8 @@ export const teamFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -256,7 +258,8 @@ export const teamFields: INodeProperties[] = [
 				name: 'search',
 				type: 'string',
 				default: '',
-				description: 'Search term to filter teams by, up to 256 characters',
+				description:
+					'Search term to filter teams by, up to 256 characters. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},

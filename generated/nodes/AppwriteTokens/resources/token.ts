@@ -166,7 +166,8 @@ export const tokenFields: INodeProperties[] = [
 				name: 'expire',
 				type: 'dateTime',
 				default: '',
-				description: 'When the token stops working; leave out for a token that never expires',
+				description:
+					'When the token stops working; leave out for a token that never expires. An ISO 8601 date and time, e.g. 2026-12-31T09:30:00.000+00:00. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -330,6 +331,8 @@ export const tokenFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -391,7 +394,8 @@ export const tokenFields: INodeProperties[] = [
 				name: 'expire',
 				type: 'dateTime',
 				default: '',
-				description: 'When the token stops working; leave out to make it never expire',
+				description:
+					'When the token stops working; leave out to make it never expire. An ISO 8601 date and time, e.g. 2026-12-31T09:30:00.000+00:00. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},

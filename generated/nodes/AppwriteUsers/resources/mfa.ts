@@ -236,7 +236,7 @@ export const mfaFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['mfa'], operation: ['deleteAuthenticator'] } },
 		options: [{ name: 'TOTP (Authenticator App)', value: 'totp' }],
 		default: 'totp',
-		description: 'Type of the authenticator',
+		description: 'Type of the authenticator. Allowed values: totp.',
 	},
 	{
 		displayName: 'User ID',

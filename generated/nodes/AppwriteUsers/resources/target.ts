@@ -109,7 +109,7 @@ export const targetFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['target'], operation: ['create'] } },
 		default: '',
-		description: 'ID for the new target',
+		description: 'ID for the new target. Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -124,7 +124,7 @@ export const targetFields: INodeProperties[] = [
 			{ name: 'SMS', value: 'sms' },
 		],
 		default: 'email',
-		description: 'The kind of messages the target receives',
+		description: 'The kind of messages the target receives. Allowed values: email, sms, push.',
 	},
 	{
 		displayName: 'Identifier',
@@ -149,7 +149,8 @@ export const targetFields: INodeProperties[] = [
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: "Name of the target, up to 128 characters, e.g. Ann's Galaxy S23",
+				description:
+					"Name of the target, up to 128 characters, e.g. Ann's Galaxy S23. Left empty, it is not sent to Appwrite.",
 			},
 			{
 				displayName: 'Provider ID',
@@ -157,7 +158,7 @@ export const targetFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					"ID of the provider that delivers to this target; by default the first provider of its type. From List shows the providers to pick from, By URL reads it from the provider's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+					"ID of the provider that delivers to this target; by default the first provider of its type. Left empty, it is not sent to Appwrite. From List shows the providers to pick from, By URL reads it from the provider's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 				modes: [
 					{
 						displayName: 'From List',
@@ -471,6 +472,8 @@ export const targetFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -613,14 +616,15 @@ export const targetFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'New email address, phone number (with a leading + and the country code) or push device token',
+					'New email address, phone number (with a leading + and the country code) or push device token. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Name',
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: 'New name of the target, up to 128 characters',
+				description:
+					'New name of the target, up to 128 characters. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Provider ID',
@@ -628,7 +632,7 @@ export const targetFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					"ID of the provider that delivers to this target. From List shows the providers to pick from, By URL reads it from the provider's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+					"ID of the provider that delivers to this target. Left empty, it is not sent to Appwrite. From List shows the providers to pick from, By URL reads it from the provider's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 				modes: [
 					{
 						displayName: 'From List',

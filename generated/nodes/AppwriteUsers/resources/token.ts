@@ -185,7 +185,7 @@ export const tokenFields: INodeProperties[] = [
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				description:
-					'ID of the session the JWT belongs to, or recent for the most recent session (the default); the JWT stops working when the session is deleted. From List shows the sessions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+					'ID of the session the JWT belongs to, or recent for the most recent session (the default); the JWT stops working when the session is deleted. Left empty, it is not sent to Appwrite. From List shows the sessions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 				typeOptions: { loadOptionsDependsOn: ['userId.value'] },
 				modes: [
 					{

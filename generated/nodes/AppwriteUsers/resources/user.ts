@@ -90,7 +90,7 @@ export const userFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['user'], operation: ['create'] } },
 		default: '',
 		description:
-			'ID for the new user (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character)',
+			'ID for the new user (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character). Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -107,7 +107,7 @@ export const userFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'name@email.com',
-				description: "The user's email address",
+				description: "The user's email address. Left empty, it is not sent to Appwrite.",
 			},
 			{
 				displayName: 'Email Verified',
@@ -122,14 +122,15 @@ export const userFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Labels to give the user, used in permissions as Role.label(). Alphanumeric, up to 36 characters each. A comma-separated list, or an array from an expression.',
+					'Labels to give the user, used in permissions as Role.label(). Alphanumeric, up to 36 characters each. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Name',
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: "The user's name, up to 128 characters",
+				description:
+					"The user's name, up to 128 characters. Left empty, it is not sent to Appwrite.",
 			},
 			{
 				displayName: 'Password',
@@ -137,7 +138,8 @@ export const userFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'Plain text password, at least 8 characters',
+				description:
+					'Plain text password, at least 8 characters. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Phone',
@@ -145,7 +147,8 @@ export const userFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: '+16175551212',
-				description: "The user's phone number, with a leading + and the country code",
+				description:
+					"The user's phone number, with a leading + and the country code. Left empty, it is not sent to Appwrite.",
 			},
 			{
 				displayName: 'Phone Verified',
@@ -159,7 +162,8 @@ export const userFields: INodeProperties[] = [
 				name: 'prefs',
 				type: 'json',
 				default: '{}',
-				description: 'Preferences to store for the user, as a JSON object',
+				description:
+					'Preferences to store for the user, as a JSON object. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -170,7 +174,7 @@ export const userFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['user'], operation: ['create'], '@version': [2] } },
 		default: '',
 		placeholder: 'name@email.com',
-		description: "The user's email address",
+		description: "The user's email address. Left empty, it is not sent to Appwrite.",
 	},
 	{
 		displayName: 'Password',
@@ -179,7 +183,8 @@ export const userFields: INodeProperties[] = [
 		typeOptions: { password: true },
 		displayOptions: { show: { resource: ['user'], operation: ['create'], '@version': [2] } },
 		default: '',
-		description: 'Plain text password, at least 8 characters',
+		description:
+			'Plain text password, at least 8 characters. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Name',
@@ -187,7 +192,7 @@ export const userFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['user'], operation: ['create'], '@version': [2] } },
 		default: '',
-		description: "The user's name, up to 128 characters",
+		description: "The user's name, up to 128 characters. Left empty, it is not sent to Appwrite.",
 	},
 	{
 		displayName: 'Additional Fields',
@@ -210,7 +215,7 @@ export const userFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Labels to give the user, used in permissions as Role.label(). Alphanumeric, up to 36 characters each. A comma-separated list, or an array from an expression.',
+					'Labels to give the user, used in permissions as Role.label(). Alphanumeric, up to 36 characters each. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 			{
 				displayName: 'Phone',
@@ -218,7 +223,8 @@ export const userFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: '+16175551212',
-				description: "The user's phone number, with a leading + and the country code",
+				description:
+					"The user's phone number, with a leading + and the country code. Left empty, it is not sent to Appwrite.",
 			},
 			{
 				displayName: 'Phone Verified',
@@ -232,7 +238,8 @@ export const userFields: INodeProperties[] = [
 				name: 'prefs',
 				type: 'json',
 				default: '{}',
-				description: 'Preferences to store for the user, as a JSON object',
+				description:
+					'Preferences to store for the user, as a JSON object. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -384,6 +391,8 @@ export const userFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -435,7 +444,8 @@ export const userFields: INodeProperties[] = [
 				name: 'search',
 				type: 'string',
 				default: '',
-				description: 'Search term to filter users by, up to 256 characters',
+				description:
+					'Search term to filter users by, up to 256 characters. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -507,7 +517,7 @@ export const userFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'name@email.com',
-				description: 'New email address',
+				description: 'New email address. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Email Verified',
@@ -529,14 +539,14 @@ export const userFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					"The user's labels; replaces the existing ones (an empty list removes them all). A comma-separated list, or an array from an expression.",
+					"The user's labels; replaces the existing ones (an empty list removes them all). A comma-separated list, or an array from an expression. Left empty, an empty list is sent.",
 			},
 			{
 				displayName: 'Name',
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: 'New name, up to 128 characters',
+				description: 'New name, up to 128 characters. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Password',
@@ -544,7 +554,7 @@ export const userFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'New password, at least 8 characters',
+				description: 'New password, at least 8 characters. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Phone',
@@ -552,7 +562,8 @@ export const userFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: '+16175551212',
-				description: 'New phone number, with a leading + and the country code',
+				description:
+					'New phone number, with a leading + and the country code. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Phone Verified',
@@ -566,7 +577,8 @@ export const userFields: INodeProperties[] = [
 				name: 'prefs',
 				type: 'json',
 				default: '{}',
-				description: "The user's preferences, as a JSON object; replaces the existing ones",
+				description:
+					"The user's preferences, as a JSON object; replaces the existing ones. Left empty, it is not sent to Appwrite.",
 			},
 		],
 	},
@@ -659,6 +671,8 @@ export const userFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -700,7 +714,8 @@ export const userFields: INodeProperties[] = [
 				name: 'search',
 				type: 'string',
 				default: '',
-				description: 'Search term to filter identities by, up to 256 characters',
+				description:
+					'Search term to filter identities by, up to 256 characters. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -789,6 +804,8 @@ export const userFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -916,6 +933,8 @@ export const userFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -957,7 +976,8 @@ export const userFields: INodeProperties[] = [
 				name: 'search',
 				type: 'string',
 				default: '',
-				description: 'Search term to filter memberships by',
+				description:
+					'Search term to filter memberships by. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -991,7 +1011,7 @@ export const userFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['user'], operation: ['createWithHash'] } },
 		default: '',
 		description:
-			'ID for the new user (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character)',
+			'ID for the new user (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character). Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -1122,7 +1142,8 @@ export const userFields: INodeProperties[] = [
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: "The user's name, up to 128 characters",
+				description:
+					"The user's name, up to 128 characters. Left empty, it is not sent to Appwrite.",
 			},
 			{
 				displayName: 'SHA Version',
@@ -1143,7 +1164,8 @@ export const userFields: INodeProperties[] = [
 					{ name: 'SHA3-512', value: 'sha3-512' },
 				],
 				default: 'sha1',
-				description: 'The SHA variant the password was hashed with',
+				description:
+					'The SHA variant the password was hashed with. Allowed values: sha1, sha224, sha256, sha384, sha512/224, sha512/256, sha512, sha3-224, sha3-256, sha3-384, sha3-512.',
 			},
 		],
 	},
@@ -1155,7 +1177,7 @@ export const userFields: INodeProperties[] = [
 			show: { resource: ['user'], operation: ['createWithHash'], '@version': [2] },
 		},
 		default: '',
-		description: "The user's name, up to 128 characters",
+		description: "The user's name, up to 128 characters. Left empty, it is not sent to Appwrite.",
 	},
 	{
 		displayName: 'Additional Fields',
@@ -1186,7 +1208,8 @@ export const userFields: INodeProperties[] = [
 					{ name: 'SHA3-512', value: 'sha3-512' },
 				],
 				default: 'sha1',
-				description: 'The SHA variant the password was hashed with',
+				description:
+					'The SHA variant the password was hashed with. Allowed values: sha1, sha224, sha256, sha384, sha512/224, sha512/256, sha512, sha3-224, sha3-256, sha3-384, sha3-512.',
 			},
 		],
 	},

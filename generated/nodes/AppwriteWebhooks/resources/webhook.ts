@@ -65,7 +65,7 @@ export const webhookFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['webhook'], operation: ['create'] } },
 		default: '',
 		description:
-			'ID for the new webhook (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character)',
+			'ID for the new webhook (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore; not starting with a special character). Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -120,7 +120,8 @@ export const webhookFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'Password Appwrite sends with HTTP basic authentication, up to 256 characters',
+				description:
+					'Password Appwrite sends with HTTP basic authentication, up to 256 characters. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'HTTP Basic Auth User',
@@ -128,7 +129,7 @@ export const webhookFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'User name Appwrite sends with HTTP basic authentication, up to 256 characters',
+					'User name Appwrite sends with HTTP basic authentication, up to 256 characters. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Signing Secret',
@@ -137,7 +138,7 @@ export const webhookFields: INodeProperties[] = [
 				typeOptions: { password: true },
 				default: '',
 				description:
-					'Key that signs each delivery (8 to 256 characters); leave empty to have Appwrite generate one, returned only now',
+					'Key that signs each delivery (8 to 256 characters); leave empty to have Appwrite generate one, returned only now. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Verify TLS Certificate',
@@ -250,6 +251,8 @@ export const webhookFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{
@@ -376,7 +379,8 @@ export const webhookFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'Password Appwrite sends with HTTP basic authentication, up to 256 characters',
+				description:
+					'Password Appwrite sends with HTTP basic authentication, up to 256 characters. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'HTTP Basic Auth User',
@@ -384,7 +388,7 @@ export const webhookFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'User name Appwrite sends with HTTP basic authentication, up to 256 characters',
+					'User name Appwrite sends with HTTP basic authentication, up to 256 characters. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Verify TLS Certificate',
@@ -446,7 +450,7 @@ export const webhookFields: INodeProperties[] = [
 				typeOptions: { password: true },
 				default: '',
 				description:
-					'New signing key (8 to 256 characters); leave empty to have Appwrite generate one',
+					'New signing key (8 to 256 characters); leave empty to have Appwrite generate one. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},

@@ -47,7 +47,7 @@ export const fileFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['file'], operation: ['upload'] } },
 		default: '',
-		description: 'ID for the new file',
+		description: 'ID for the new file. Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -84,7 +84,7 @@ export const fileFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Permission strings, e.g. read("any"); without them only the bucket\'s permissions apply. A comma-separated list, or an array from an expression.',
+					'Permission strings, e.g. read("any"); without them only the bucket\'s permissions apply. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 		],
 	},
@@ -130,7 +130,7 @@ export const fileFields: INodeProperties[] = [
 				typeOptions: { password: true },
 				default: '',
 				description:
-					'A resource token that grants access to the file (from Appwrite Tokens); not needed with an API key',
+					'A resource token that grants access to the file (from Appwrite Tokens); not needed with an API key. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},

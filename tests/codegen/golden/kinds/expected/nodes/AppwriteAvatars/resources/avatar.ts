@@ -48,7 +48,7 @@ export const avatarFields: INodeProperties[] = [
 				default: '',
 				placeholder: 'f02e65',
 				description:
-					'Background color as a hex code without #; by default a color derived from the name',
+					'Background color as a hex code without #; by default a color derived from the name. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Height',
@@ -62,7 +62,8 @@ export const avatarFields: INodeProperties[] = [
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: 'Full name to take the initials from, up to 128 characters',
+				description:
+					'Full name to take the initials from, up to 128 characters. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Width',

@@ -66,7 +66,7 @@ export const indexFields: INodeProperties[] = [
 			{ name: 'Unique', value: 'unique' },
 		],
 		default: 'key',
-		description: 'Kind of index',
+		description: 'Kind of index. Allowed values: key, fulltext, unique, spatial.',
 	},
 	{
 		displayName: 'Attributes',
@@ -93,7 +93,7 @@ export const indexFields: INodeProperties[] = [
 				default: '[]',
 				placeholder: '[255]',
 				description:
-					'Index length per attribute, as a JSON array of numbers in the same order as the attributes, e.g. [255]',
+					'Index length per attribute, as a JSON array of numbers in the same order as the attributes, e.g. [255]. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Orders',
@@ -105,7 +105,7 @@ export const indexFields: INodeProperties[] = [
 				],
 				default: [],
 				description:
-					'Sort order per attribute, in the same order as the attributes; for several attributes use an expression such as {{ ["asc", "desc"] }}',
+					'Sort order per attribute, in the same order as the attributes; for several attributes use an expression such as {{ ["asc", "desc"] }}. Allowed values, any of them as a list: asc, desc. Left empty, an empty list is sent.',
 			},
 		],
 	},

@@ -49,7 +49,7 @@ export const transactionFields: INodeProperties[] = [
 				placeholder:
 					'[{"action": "create", "databaseId": "db", "collectionId": "col", "documentId": "doc1", "data": {"title": "Hello"}}]',
 				description:
-					'The operations, as a JSON array of objects, each with action (such as create, update, upsert or delete), databaseId, collectionId, documentId and data as needed',
+					'The operations, as a JSON array of objects, each with action (such as create, update, upsert or delete), databaseId, collectionId, documentId and data as needed. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},

@@ -31,7 +31,7 @@ export const messageFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['message'], operation: ['createPush'] } },
 		default: '',
-		description: 'ID for the new message',
+		description: 'ID for the new message. Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -54,14 +54,16 @@ export const messageFields: INodeProperties[] = [
 				name: 'color',
 				type: 'color',
 				default: '',
-				description: 'Icon color (Android only)',
+				description:
+					'Icon color (Android only). A hex color, e.g. #FD366E. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Data',
 				name: 'data',
 				type: 'json',
 				default: '{}',
-				description: 'Custom key-value data delivered with the notification, as a JSON object',
+				description:
+					'Custom key-value data delivered with the notification, as a JSON object. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Draft',
@@ -80,21 +82,22 @@ export const messageFields: INodeProperties[] = [
 				],
 				default: 'normal',
 				description:
-					"Delivery priority: Normal respects the device's battery state; High delivers at once",
+					"Delivery priority: Normal respects the device's battery state; High delivers at once. Allowed values: normal, high.",
 			},
 			{
 				displayName: 'Scheduled At',
 				name: 'scheduledAt',
 				type: 'dateTime',
 				default: '',
-				description: 'When to send the message (must be in the future); leave out to send at once',
+				description:
+					'When to send the message (must be in the future); leave out to send at once. An ISO 8601 date and time, e.g. 2026-12-31T09:30:00.000+00:00. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Title',
 				name: 'title',
 				type: 'string',
 				default: '',
-				description: 'Title of the notification',
+				description: 'Title of the notification. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Topic IDs',
@@ -102,7 +105,7 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'IDs of the topics whose subscribers receive the message. A comma-separated list, or an array from an expression.',
+					'IDs of the topics whose subscribers receive the message. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 		],
 	},

@@ -60,7 +60,7 @@ export const rowFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['row'], operation: ['create'] } },
 		default: '',
-		description: 'ID for the new row',
+		description: 'ID for the new row. Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -117,7 +117,7 @@ export const rowFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['row'], operation: ['create'] } },
 		default: '',
 		description:
-			'Permission strings, e.g. read("any"). A comma-separated list, or an array from an expression.',
+			'Permission strings, e.g. read("any"). A comma-separated list, or an array from an expression. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Database ID',
@@ -171,7 +171,8 @@ export const rowFields: INodeProperties[] = [
 			show: { resource: ['row'], operation: ['update'], dataInput: ['json'], '@version': [2] },
 		},
 		default: '',
-		description: 'The columns to change and their new values, as a JSON object',
+		description:
+			'The columns to change and their new values, as a JSON object. Left empty, it is not sent to Appwrite.',
 	},
 	{
 		displayName: 'Columns',
@@ -208,7 +209,8 @@ export const rowFields: INodeProperties[] = [
 				type: 'json',
 				displayOptions: { show: { '/dataInput': ['json'] } },
 				default: '{}',
-				description: 'The columns to change and their new values, as a JSON object',
+				description:
+					'The columns to change and their new values, as a JSON object. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -261,6 +263,8 @@ export const rowFields: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'listOutput',
 		type: 'options',
+		description:
+			'One item per record (records), or one item per page Appwrite returns, with its total (pages)',
 		options: [
 			{ name: 'One Item per Record', value: 'records', description: 'Each record becomes an item' },
 			{

@@ -158,7 +158,7 @@ export const columnFields: INodeProperties[] = [
 				type: 'number',
 				default: 0,
 				description:
-					'Number used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values. A whole number; beyond 2^53, give it as text from an expression to keep every digit.',
+					'Number used when a row leaves the column out. Appwrite needs it, or Set to Null, on every update; a required column takes null. Existing rows keep their values. A whole number; beyond 2^53, give it as text from an expression to keep every digit. Left empty, the item fails before any request unless Set to Null is on.',
 			},
 			{
 				displayName: 'Default Value (Set to Null)',
@@ -189,7 +189,7 @@ export const columnFields: INodeProperties[] = [
 				name: 'newKey',
 				type: 'string',
 				default: '',
-				description: 'New key to rename the column to',
+				description: 'New key to rename the column to. Left empty, it is not sent to Appwrite.',
 			},
 		],
 	},
@@ -283,6 +283,7 @@ export const columnActions: ActionTable = {
 				location: 'additionalFields',
 				required: false,
 				nullable: true,
+				valueOrNull: true,
 				integer: true,
 			},
 			{

@@ -93,7 +93,8 @@ export const healthFields: INodeProperties[] = [
 				displayOptions: { show: { '/queue': ['databases'] } },
 				default: '',
 				placeholder: 'database_db_main',
-				description: 'Name of the database queue to check; by default database_db_main',
+				description:
+					'Name of the database queue to check; by default database_db_main. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Threshold',

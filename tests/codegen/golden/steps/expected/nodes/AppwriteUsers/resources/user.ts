@@ -48,7 +48,7 @@ export const userFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'name@email.com',
-				description: 'New email address',
+				description: 'New email address. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Email Verified',
@@ -70,14 +70,14 @@ export const userFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					"The user's labels; replaces the existing ones (an empty list removes them all). A comma-separated list, or an array from an expression.",
+					"The user's labels; replaces the existing ones (an empty list removes them all). A comma-separated list, or an array from an expression. Left empty, an empty list is sent.",
 			},
 			{
 				displayName: 'Name',
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: 'New name, up to 128 characters',
+				description: 'New name, up to 128 characters. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Password',
@@ -85,7 +85,7 @@ export const userFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'New password, at least 8 characters',
+				description: 'New password, at least 8 characters. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Phone',
@@ -93,7 +93,8 @@ export const userFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: '+16175551212',
-				description: 'New phone number, with a leading + and the country code',
+				description:
+					'New phone number, with a leading + and the country code. Left empty, it is not sent to Appwrite.',
 			},
 			{
 				displayName: 'Phone Verified',
@@ -107,7 +108,8 @@ export const userFields: INodeProperties[] = [
 				name: 'prefs',
 				type: 'json',
 				default: '{}',
-				description: "The user's preferences, as a JSON object; replaces the existing ones",
+				description:
+					"The user's preferences, as a JSON object; replaces the existing ones. Left empty, it is not sent to Appwrite.",
 			},
 		],
 	},

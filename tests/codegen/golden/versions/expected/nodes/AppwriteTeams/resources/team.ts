@@ -26,7 +26,7 @@ export const teamFields: INodeProperties[] = [
 		type: 'string',
 		displayOptions: { show: { resource: ['team'], operation: ['create'] } },
 		default: '',
-		description: 'ID for the new team',
+		description: 'ID for the new team. Leave empty to generate a unique ID.',
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
@@ -52,7 +52,7 @@ export const teamFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Roles of the creator. A comma-separated list, or an array from an expression.',
+					'Roles of the creator. A comma-separated list, or an array from an expression. Left empty, an empty list is sent.',
 			},
 		],
 	},
@@ -67,7 +67,7 @@ export const teamFields: INodeProperties[] = [
 			{ name: 'Owner', value: 'owner' },
 		],
 		default: ['owner'],
-		description: 'Roles of the creator',
+		description: 'Roles of the creator. Allowed values, any of them as a list: owner, developer.',
 	},
 	{
 		displayName: 'Team ID',
