@@ -4,7 +4,7 @@ import type { Client } from 'node-appwrite';
 import { AppwriteException } from 'node-appwrite';
 
 import { createAppwriteClient } from './client';
-import { MAX_PAGE_SIZE, NODE_FIELDS } from './descriptions';
+import { NODE_FIELDS } from './descriptions';
 import {
 	errorItemJson,
 	maybeApplied,
@@ -14,9 +14,9 @@ import {
 } from './errors';
 import type { RunMemory } from './ids';
 import { runMemoryOf } from './ids';
-import { readInputs } from './inputs';
+import { readInputs, readPaging } from './inputs';
 import { binaryFileName, binaryItem, fillFileName, jsonItem } from './outputs';
-import { collectPages, recordItems, recordsOfPages } from './pagination';
+import { collectPages, recordItems, recordsOf } from './pagination';
 import { simplifyRecord } from './simplify';
 import type { AppwriteTransport } from './transport';
 import type {
@@ -166,21 +166,8 @@ async function runAction(
 	const shape = (record: unknown) => (simplify ? simplifyRecord(simplify, record) : record);
 
 	if (output.kind === 'list') {
-		const returnAll = context.getNodeParameter(NODE_FIELDS.returnAll, itemIndex, false) as boolean;
-		const limit = returnAll
-			? Infinity
-			: (context.getNodeParameter(NODE_FIELDS.limit, itemIndex, 50) as number);
+		const { returnAll, limit, pageSize } = readPaging(context, itemIndex);
 		const userQueries = (values.queries as string[] | undefined) ?? [];
-		const pageSize = returnAll
-			? (context.getNodeParameter(NODE_FIELDS.pageSize, itemIndex, MAX_PAGE_SIZE) as number)
-			: MAX_PAGE_SIZE;
-		if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-			throw new NodeOperationError(
-				context.getNode(),
-				`The field "Page Size" must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${JSON.stringify(pageSize)} [item ${itemIndex}]`,
-				{ itemIndex },
-			);
-		}
 		const pages = await collectPages(output, {
 			returnAll,
 			limit,
@@ -194,7 +181,7 @@ async function runAction(
 		if (context.getNodeParameter(NODE_FIELDS.listOutput, itemIndex, 'records') === 'pages') {
 			return pages.map((page) =>
 				jsonItem(
-					simplify ? { ...page, [output.key]: recordsOfPages([page], output).map(shape) } : page,
+					simplify ? { ...page, [output.key]: recordsOf(page, output).map(shape) } : page,
 					itemIndex,
 				),
 			);

@@ -8,6 +8,7 @@ import {
 	APPWRITE_ID_PATTERN,
 	DEFAULT_CHUNKS_IN_FLIGHT,
 	MAX_CHUNKS_IN_FLIGHT,
+	MAX_PAGE_SIZE,
 	NODE_FIELDS,
 	nullFieldLabel,
 	nullFieldName,
@@ -273,26 +274,61 @@ function readRaw(
 /** n8n's binary-data modes that keep a file on local disk, as the prefix of its binary ID. */
 const ON_DISK_MODES = new Set(['filesystem', 'filesystem-v2']);
 
+/**
+ * A node-level number field (not one of the action's parameters), whole and within its bounds;
+ * an expression can give it any value, which n8n's own bounds do not check.
+ */
+function wholeNumberField(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field: { name: string; label: string; min: number; max?: number; fallback: number },
+): number {
+	const { name, label, min, max = Number.MAX_SAFE_INTEGER, fallback } = field;
+	const value = context.getNodeParameter(name, itemIndex, fallback);
+	if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max)
+		return value;
+	const bounds = field.max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
+	throw new NodeOperationError(
+		context.getNode(),
+		`The field "${label}" must be a whole number ${bounds}, got ${JSON.stringify(value)} [item ${itemIndex}]`,
+		{ itemIndex },
+	);
+}
+
 /** How many chunks of an upload may be in flight at once: 1 to 8. */
 function chunksInFlight(context: IExecuteFunctions, itemIndex: number): number {
-	const value = context.getNodeParameter(
-		NODE_FIELDS.uploadChunksInParallel,
-		itemIndex,
-		DEFAULT_CHUNKS_IN_FLIGHT,
-	);
-	if (
-		typeof value !== 'number' ||
-		!Number.isInteger(value) ||
-		value < 1 ||
-		value > MAX_CHUNKS_IN_FLIGHT
-	) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`The field "Upload Chunks in Parallel" must be a whole number from 1 to ${MAX_CHUNKS_IN_FLIGHT}, got ${JSON.stringify(value)} [item ${itemIndex}]`,
-			{ itemIndex },
-		);
+	return wholeNumberField(context, itemIndex, {
+		name: NODE_FIELDS.uploadChunksInParallel,
+		label: 'Upload Chunks in Parallel',
+		min: 1,
+		max: MAX_CHUNKS_IN_FLIGHT,
+		fallback: DEFAULT_CHUNKS_IN_FLIGHT,
+	});
+}
+
+/** How a list action pages: every record in pages of Page Size (1 to 5,000), or up to Limit. */
+export function readPaging(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): { returnAll: boolean; limit: number; pageSize: number } {
+	const returnAll = context.getNodeParameter(NODE_FIELDS.returnAll, itemIndex, false) === true;
+	if (!returnAll) {
+		const limit = wholeNumberField(context, itemIndex, {
+			name: NODE_FIELDS.limit,
+			label: 'Limit',
+			min: 1,
+			fallback: 50,
+		});
+		return { returnAll, limit, pageSize: MAX_PAGE_SIZE };
 	}
-	return value;
+	const pageSize = wholeNumberField(context, itemIndex, {
+		name: NODE_FIELDS.pageSize,
+		label: 'Page Size',
+		min: 1,
+		max: MAX_PAGE_SIZE,
+		fallback: MAX_PAGE_SIZE,
+	});
+	return { returnAll, limit: Infinity, pageSize };
 }
 
 /**

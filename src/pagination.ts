@@ -20,7 +20,7 @@ export interface ListRequest {
 	pageSize?: number;
 }
 
-function recordsOf(page: Page, output: ListOutput): Array<Record<string, unknown>> {
+export function recordsOf(page: Page, output: ListOutput): Array<Record<string, unknown>> {
 	const records = page[output.key];
 	if (!Array.isArray(records)) {
 		throw new Error(`Appwrite answered without a "${output.key}" list`);

@@ -363,6 +363,28 @@ describe('input conversion and bad input', () => {
 		expect(stub.requests.filter((request) => request.method === 'PATCH')).toHaveLength(1);
 	});
 
+	it('Limit and Page Size from an expression are checked per item before any request', async () => {
+		stub.on('GET', '/v1/users', { json: { total: 1, users: [user('ann')] } });
+		const run = (paging: Record<string, unknown>) =>
+			users(
+				{ resource: 'user', operation: 'getAll', ...paging },
+				[{ json: { n: 0 } }, { json: { n: 1 } }],
+				true,
+			);
+		const limited = (await run({ returnAll: false, limit: '={{ $json.n }}' })).output();
+		expect(limited.map((item) => item.json.error ?? item.json.$id)).toEqual([
+			'The field "Limit" must be a whole number of at least 1, got 0 [item 0]',
+			'ann',
+		]);
+		const paged = (await run({ returnAll: true, pageSize: '={{ $json.n * 6000 }}' })).output();
+		expect(paged.map((item) => item.json.error)).toEqual([
+			'The field "Page Size" must be a whole number from 1 to 5000, got 0 [item 0]',
+			'The field "Page Size" must be a whole number from 1 to 5000, got 6000 [item 1]',
+		]);
+		expect(paged.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(stub.requests).toHaveLength(1);
+	});
+
 	it('stops the workflow on bad input without Continue On Fail, with no request sent', async () => {
 		const result = await users({ resource: 'user', operation: 'get', userId: '={{ $json.id }}' }, [
 			{ json: { id: '' } },
