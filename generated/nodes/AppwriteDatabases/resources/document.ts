@@ -2,7 +2,11 @@
 // Do not edit by hand.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { type ActionTable, attributePickerQueryBuilderOptions } from '../../../../src';
+import {
+	type ActionTable,
+	attributePickerQueryBuilderOptions,
+	locatorModes,
+} from '../../../../src';
 
 export const documentOperations: INodeProperties[] = [
 	{
@@ -109,51 +113,7 @@ export const documentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchLegacyDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchLegacyDatabase', 'database'),
 	},
 	{
 		displayName: 'Collection ID',
@@ -165,51 +125,7 @@ export const documentFields: INodeProperties[] = [
 		description:
 			"ID of the collection. From List shows the collections to pick from, By URL reads it from the collection's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a collection...',
-				typeOptions: { searchListMethod: 'searchCollection', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../collection-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/collection-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a collection: it has .../collection-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/collection-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'collection-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('collection', 'searchCollection', 'collection'),
 	},
 	{
 		displayName: 'Document ID',
@@ -297,31 +213,7 @@ export const documentFields: INodeProperties[] = [
 				default: { mode: 'list', value: '' },
 				description:
 					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
-				modes: [
-					{
-						displayName: 'From List',
-						name: 'list',
-						type: 'list',
-						placeholder: 'Select a transaction...',
-						typeOptions: { searchListMethod: 'searchLegacyTransaction', searchable: true },
-					},
-					{
-						displayName: 'By ID',
-						name: 'id',
-						type: 'string',
-						placeholder: 'transaction-id',
-						validation: [
-							{
-								type: 'regex',
-								properties: {
-									regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-									errorMessage:
-										'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-								},
-							},
-						],
-					},
-				],
+				modes: locatorModes('transaction', 'searchLegacyTransaction'),
 			},
 		],
 	},
@@ -334,51 +226,7 @@ export const documentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchLegacyDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchLegacyDatabase', 'database'),
 	},
 	{
 		displayName: 'Collection ID',
@@ -390,51 +238,7 @@ export const documentFields: INodeProperties[] = [
 		description:
 			"ID of the collection. From List shows the collections to pick from, By URL reads it from the collection's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a collection...',
-				typeOptions: { searchListMethod: 'searchCollection', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../collection-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/collection-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a collection: it has .../collection-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/collection-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'collection-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('collection', 'searchCollection', 'collection'),
 	},
 	{
 		displayName: 'Document ID',
@@ -446,51 +250,7 @@ export const documentFields: INodeProperties[] = [
 		description:
 			"ID of the document. From List shows the documents to pick from, By URL reads it from the document's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value', 'collectionId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a document...',
-				typeOptions: { searchListMethod: 'searchDocument', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../document-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/document-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a document: it has .../document-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/document-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'document-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('document', 'searchDocument', 'document'),
 	},
 	{
 		displayName: 'Additional Fields',
@@ -507,31 +267,7 @@ export const documentFields: INodeProperties[] = [
 				default: { mode: 'list', value: '' },
 				description:
 					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
-				modes: [
-					{
-						displayName: 'From List',
-						name: 'list',
-						type: 'list',
-						placeholder: 'Select a transaction...',
-						typeOptions: { searchListMethod: 'searchLegacyTransaction', searchable: true },
-					},
-					{
-						displayName: 'By ID',
-						name: 'id',
-						type: 'string',
-						placeholder: 'transaction-id',
-						validation: [
-							{
-								type: 'regex',
-								properties: {
-									regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-									errorMessage:
-										'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-								},
-							},
-						],
-					},
-				],
+				modes: locatorModes('transaction', 'searchLegacyTransaction'),
 			},
 		],
 	},
@@ -544,51 +280,7 @@ export const documentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchLegacyDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchLegacyDatabase', 'database'),
 	},
 	{
 		displayName: 'Collection ID',
@@ -600,51 +292,7 @@ export const documentFields: INodeProperties[] = [
 		description:
 			"ID of the collection. From List shows the collections to pick from, By URL reads it from the collection's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a collection...',
-				typeOptions: { searchListMethod: 'searchCollection', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../collection-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/collection-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a collection: it has .../collection-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/collection-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'collection-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('collection', 'searchCollection', 'collection'),
 	},
 	{
 		displayName: 'Document ID',
@@ -656,51 +304,7 @@ export const documentFields: INodeProperties[] = [
 		description:
 			"ID of the document. From List shows the documents to pick from, By URL reads it from the document's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value', 'collectionId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a document...',
-				typeOptions: { searchListMethod: 'searchDocument', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../document-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/document-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a document: it has .../document-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/document-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'document-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('document', 'searchDocument', 'document'),
 	},
 	{
 		displayName: 'Simplify',
@@ -736,31 +340,7 @@ export const documentFields: INodeProperties[] = [
 				default: { mode: 'list', value: '' },
 				description:
 					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
-				modes: [
-					{
-						displayName: 'From List',
-						name: 'list',
-						type: 'list',
-						placeholder: 'Select a transaction...',
-						typeOptions: { searchListMethod: 'searchLegacyTransaction', searchable: true },
-					},
-					{
-						displayName: 'By ID',
-						name: 'id',
-						type: 'string',
-						placeholder: 'transaction-id',
-						validation: [
-							{
-								type: 'regex',
-								properties: {
-									regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-									errorMessage:
-										'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-								},
-							},
-						],
-					},
-				],
+				modes: locatorModes('transaction', 'searchLegacyTransaction'),
 			},
 		],
 	},
@@ -773,51 +353,7 @@ export const documentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchLegacyDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchLegacyDatabase', 'database'),
 	},
 	{
 		displayName: 'Collection ID',
@@ -829,51 +365,7 @@ export const documentFields: INodeProperties[] = [
 		description:
 			"ID of the collection. From List shows the collections to pick from, By URL reads it from the collection's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a collection...',
-				typeOptions: { searchListMethod: 'searchCollection', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../collection-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/collection-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a collection: it has .../collection-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/collection-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'collection-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('collection', 'searchCollection', 'collection'),
 	},
 	{
 		displayName: 'Return All',
@@ -966,31 +458,7 @@ export const documentFields: INodeProperties[] = [
 				default: { mode: 'list', value: '' },
 				description:
 					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
-				modes: [
-					{
-						displayName: 'From List',
-						name: 'list',
-						type: 'list',
-						placeholder: 'Select a transaction...',
-						typeOptions: { searchListMethod: 'searchLegacyTransaction', searchable: true },
-					},
-					{
-						displayName: 'By ID',
-						name: 'id',
-						type: 'string',
-						placeholder: 'transaction-id',
-						validation: [
-							{
-								type: 'regex',
-								properties: {
-									regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-									errorMessage:
-										'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-								},
-							},
-						],
-					},
-				],
+				modes: locatorModes('transaction', 'searchLegacyTransaction'),
 			},
 		],
 	},
@@ -1003,51 +471,7 @@ export const documentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchLegacyDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchLegacyDatabase', 'database'),
 	},
 	{
 		displayName: 'Collection ID',
@@ -1059,51 +483,7 @@ export const documentFields: INodeProperties[] = [
 		description:
 			"ID of the collection. From List shows the collections to pick from, By URL reads it from the collection's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a collection...',
-				typeOptions: { searchListMethod: 'searchCollection', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../collection-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/collection-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a collection: it has .../collection-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/collection-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'collection-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('collection', 'searchCollection', 'collection'),
 	},
 	{
 		displayName: 'Document ID',
@@ -1115,51 +495,7 @@ export const documentFields: INodeProperties[] = [
 		description:
 			"ID of the document. From List shows the documents to pick from, By URL reads it from the document's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value', 'collectionId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a document...',
-				typeOptions: { searchListMethod: 'searchDocument', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../document-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/document-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a document: it has .../document-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/document-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'document-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('document', 'searchDocument', 'document'),
 	},
 	{
 		displayName: 'Data Input',
@@ -1245,31 +581,7 @@ export const documentFields: INodeProperties[] = [
 				default: { mode: 'list', value: '' },
 				description:
 					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
-				modes: [
-					{
-						displayName: 'From List',
-						name: 'list',
-						type: 'list',
-						placeholder: 'Select a transaction...',
-						typeOptions: { searchListMethod: 'searchLegacyTransaction', searchable: true },
-					},
-					{
-						displayName: 'By ID',
-						name: 'id',
-						type: 'string',
-						placeholder: 'transaction-id',
-						validation: [
-							{
-								type: 'regex',
-								properties: {
-									regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-									errorMessage:
-										'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-								},
-							},
-						],
-					},
-				],
+				modes: locatorModes('transaction', 'searchLegacyTransaction'),
 			},
 		],
 	},
@@ -1296,31 +608,7 @@ export const documentFields: INodeProperties[] = [
 				default: { mode: 'list', value: '' },
 				description:
 					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
-				modes: [
-					{
-						displayName: 'From List',
-						name: 'list',
-						type: 'list',
-						placeholder: 'Select a transaction...',
-						typeOptions: { searchListMethod: 'searchLegacyTransaction', searchable: true },
-					},
-					{
-						displayName: 'By ID',
-						name: 'id',
-						type: 'string',
-						placeholder: 'transaction-id',
-						validation: [
-							{
-								type: 'regex',
-								properties: {
-									regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-									errorMessage:
-										'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-								},
-							},
-						],
-					},
-				],
+				modes: locatorModes('transaction', 'searchLegacyTransaction'),
 			},
 		],
 	},
@@ -1333,51 +621,7 @@ export const documentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchLegacyDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchLegacyDatabase', 'database'),
 	},
 	{
 		displayName: 'Collection ID',
@@ -1389,51 +633,7 @@ export const documentFields: INodeProperties[] = [
 		description:
 			"ID of the collection. From List shows the collections to pick from, By URL reads it from the collection's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a collection...',
-				typeOptions: { searchListMethod: 'searchCollection', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../collection-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/collection-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a collection: it has .../collection-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/collection-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'collection-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('collection', 'searchCollection', 'collection'),
 	},
 	{
 		displayName: 'Documents Input',
@@ -1507,31 +707,7 @@ export const documentFields: INodeProperties[] = [
 				default: { mode: 'list', value: '' },
 				description:
 					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
-				modes: [
-					{
-						displayName: 'From List',
-						name: 'list',
-						type: 'list',
-						placeholder: 'Select a transaction...',
-						typeOptions: { searchListMethod: 'searchLegacyTransaction', searchable: true },
-					},
-					{
-						displayName: 'By ID',
-						name: 'id',
-						type: 'string',
-						placeholder: 'transaction-id',
-						validation: [
-							{
-								type: 'regex',
-								properties: {
-									regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-									errorMessage:
-										'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-								},
-							},
-						],
-					},
-				],
+				modes: locatorModes('transaction', 'searchLegacyTransaction'),
 			},
 		],
 	},
@@ -1544,51 +720,7 @@ export const documentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchLegacyDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchLegacyDatabase', 'database'),
 	},
 	{
 		displayName: 'Collection ID',
@@ -1600,51 +732,7 @@ export const documentFields: INodeProperties[] = [
 		description:
 			"ID of the collection. From List shows the collections to pick from, By URL reads it from the collection's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a collection...',
-				typeOptions: { searchListMethod: 'searchCollection', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../collection-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/collection-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a collection: it has .../collection-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/collection-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'collection-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('collection', 'searchCollection', 'collection'),
 	},
 	{
 		displayName: 'Document ID',
@@ -1656,51 +744,7 @@ export const documentFields: INodeProperties[] = [
 		description:
 			"ID of the document to create or update. From List shows the documents to pick from, By URL reads it from the document's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value', 'collectionId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a document...',
-				typeOptions: { searchListMethod: 'searchDocument', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../document-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/document-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a document: it has .../document-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/document-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'document-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('document', 'searchDocument', 'document'),
 	},
 	{
 		displayName: 'Data Input',
@@ -1797,31 +841,7 @@ export const documentFields: INodeProperties[] = [
 				default: { mode: 'list', value: '' },
 				description:
 					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
-				modes: [
-					{
-						displayName: 'From List',
-						name: 'list',
-						type: 'list',
-						placeholder: 'Select a transaction...',
-						typeOptions: { searchListMethod: 'searchLegacyTransaction', searchable: true },
-					},
-					{
-						displayName: 'By ID',
-						name: 'id',
-						type: 'string',
-						placeholder: 'transaction-id',
-						validation: [
-							{
-								type: 'regex',
-								properties: {
-									regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-									errorMessage:
-										'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-								},
-							},
-						],
-					},
-				],
+				modes: locatorModes('transaction', 'searchLegacyTransaction'),
 			},
 		],
 	},
@@ -1850,31 +870,7 @@ export const documentFields: INodeProperties[] = [
 				default: { mode: 'list', value: '' },
 				description:
 					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
-				modes: [
-					{
-						displayName: 'From List',
-						name: 'list',
-						type: 'list',
-						placeholder: 'Select a transaction...',
-						typeOptions: { searchListMethod: 'searchLegacyTransaction', searchable: true },
-					},
-					{
-						displayName: 'By ID',
-						name: 'id',
-						type: 'string',
-						placeholder: 'transaction-id',
-						validation: [
-							{
-								type: 'regex',
-								properties: {
-									regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-									errorMessage:
-										'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-								},
-							},
-						],
-					},
-				],
+				modes: locatorModes('transaction', 'searchLegacyTransaction'),
 			},
 		],
 	},
@@ -1887,51 +883,7 @@ export const documentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchLegacyDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchLegacyDatabase', 'database'),
 	},
 	{
 		displayName: 'Collection ID',
@@ -1943,51 +895,7 @@ export const documentFields: INodeProperties[] = [
 		description:
 			"ID of the collection. From List shows the collections to pick from, By URL reads it from the collection's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a collection...',
-				typeOptions: { searchListMethod: 'searchCollection', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../collection-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/collection-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a collection: it has .../collection-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/collection-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'collection-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('collection', 'searchCollection', 'collection'),
 	},
 	{
 		displayName: 'Documents Input',
@@ -2061,31 +969,7 @@ export const documentFields: INodeProperties[] = [
 				default: { mode: 'list', value: '' },
 				description:
 					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
-				modes: [
-					{
-						displayName: 'From List',
-						name: 'list',
-						type: 'list',
-						placeholder: 'Select a transaction...',
-						typeOptions: { searchListMethod: 'searchLegacyTransaction', searchable: true },
-					},
-					{
-						displayName: 'By ID',
-						name: 'id',
-						type: 'string',
-						placeholder: 'transaction-id',
-						validation: [
-							{
-								type: 'regex',
-								properties: {
-									regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-									errorMessage:
-										'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-								},
-							},
-						],
-					},
-				],
+				modes: locatorModes('transaction', 'searchLegacyTransaction'),
 			},
 		],
 	},
@@ -2098,51 +982,7 @@ export const documentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchLegacyDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchLegacyDatabase', 'database'),
 	},
 	{
 		displayName: 'Collection ID',
@@ -2154,51 +994,7 @@ export const documentFields: INodeProperties[] = [
 		description:
 			"ID of the collection. From List shows the collections to pick from, By URL reads it from the collection's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a collection...',
-				typeOptions: { searchListMethod: 'searchCollection', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../collection-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/collection-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a collection: it has .../collection-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/collection-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'collection-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('collection', 'searchCollection', 'collection'),
 	},
 	{
 		displayName: 'Data Input',
@@ -2295,31 +1091,7 @@ export const documentFields: INodeProperties[] = [
 				default: { mode: 'list', value: '' },
 				description:
 					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
-				modes: [
-					{
-						displayName: 'From List',
-						name: 'list',
-						type: 'list',
-						placeholder: 'Select a transaction...',
-						typeOptions: { searchListMethod: 'searchLegacyTransaction', searchable: true },
-					},
-					{
-						displayName: 'By ID',
-						name: 'id',
-						type: 'string',
-						placeholder: 'transaction-id',
-						validation: [
-							{
-								type: 'regex',
-								properties: {
-									regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-									errorMessage:
-										'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-								},
-							},
-						],
-					},
-				],
+				modes: locatorModes('transaction', 'searchLegacyTransaction'),
 			},
 		],
 	},
@@ -2350,31 +1122,7 @@ export const documentFields: INodeProperties[] = [
 				default: { mode: 'list', value: '' },
 				description:
 					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
-				modes: [
-					{
-						displayName: 'From List',
-						name: 'list',
-						type: 'list',
-						placeholder: 'Select a transaction...',
-						typeOptions: { searchListMethod: 'searchLegacyTransaction', searchable: true },
-					},
-					{
-						displayName: 'By ID',
-						name: 'id',
-						type: 'string',
-						placeholder: 'transaction-id',
-						validation: [
-							{
-								type: 'regex',
-								properties: {
-									regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-									errorMessage:
-										'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-								},
-							},
-						],
-					},
-				],
+				modes: locatorModes('transaction', 'searchLegacyTransaction'),
 			},
 		],
 	},
@@ -2387,51 +1135,7 @@ export const documentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchLegacyDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchLegacyDatabase', 'database'),
 	},
 	{
 		displayName: 'Collection ID',
@@ -2443,51 +1147,7 @@ export const documentFields: INodeProperties[] = [
 		description:
 			"ID of the collection. From List shows the collections to pick from, By URL reads it from the collection's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a collection...',
-				typeOptions: { searchListMethod: 'searchCollection', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../collection-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/collection-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a collection: it has .../collection-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/collection-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'collection-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('collection', 'searchCollection', 'collection'),
 	},
 	{
 		displayName: 'Additional Fields',
@@ -2514,31 +1174,7 @@ export const documentFields: INodeProperties[] = [
 				default: { mode: 'list', value: '' },
 				description:
 					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
-				modes: [
-					{
-						displayName: 'From List',
-						name: 'list',
-						type: 'list',
-						placeholder: 'Select a transaction...',
-						typeOptions: { searchListMethod: 'searchLegacyTransaction', searchable: true },
-					},
-					{
-						displayName: 'By ID',
-						name: 'id',
-						type: 'string',
-						placeholder: 'transaction-id',
-						validation: [
-							{
-								type: 'regex',
-								properties: {
-									regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-									errorMessage:
-										'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-								},
-							},
-						],
-					},
-				],
+				modes: locatorModes('transaction', 'searchLegacyTransaction'),
 			},
 		],
 	},
@@ -2551,51 +1187,7 @@ export const documentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchLegacyDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchLegacyDatabase', 'database'),
 	},
 	{
 		displayName: 'Collection ID',
@@ -2607,51 +1199,7 @@ export const documentFields: INodeProperties[] = [
 		description:
 			"ID of the collection. From List shows the collections to pick from, By URL reads it from the collection's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a collection...',
-				typeOptions: { searchListMethod: 'searchCollection', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../collection-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/collection-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a collection: it has .../collection-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/collection-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'collection-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('collection', 'searchCollection', 'collection'),
 	},
 	{
 		displayName: 'Document ID',
@@ -2663,51 +1211,7 @@ export const documentFields: INodeProperties[] = [
 		description:
 			"ID of the document. From List shows the documents to pick from, By URL reads it from the document's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value', 'collectionId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a document...',
-				typeOptions: { searchListMethod: 'searchDocument', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../document-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/document-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a document: it has .../document-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/document-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'document-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('document', 'searchDocument', 'document'),
 	},
 	{
 		displayName: 'Attribute',
@@ -2740,31 +1244,7 @@ export const documentFields: INodeProperties[] = [
 				default: { mode: 'list', value: '' },
 				description:
 					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
-				modes: [
-					{
-						displayName: 'From List',
-						name: 'list',
-						type: 'list',
-						placeholder: 'Select a transaction...',
-						typeOptions: { searchListMethod: 'searchLegacyTransaction', searchable: true },
-					},
-					{
-						displayName: 'By ID',
-						name: 'id',
-						type: 'string',
-						placeholder: 'transaction-id',
-						validation: [
-							{
-								type: 'regex',
-								properties: {
-									regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-									errorMessage:
-										'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-								},
-							},
-						],
-					},
-				],
+				modes: locatorModes('transaction', 'searchLegacyTransaction'),
 			},
 			{
 				displayName: 'Value',
@@ -2784,51 +1264,7 @@ export const documentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchLegacyDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchLegacyDatabase', 'database'),
 	},
 	{
 		displayName: 'Collection ID',
@@ -2840,51 +1276,7 @@ export const documentFields: INodeProperties[] = [
 		description:
 			"ID of the collection. From List shows the collections to pick from, By URL reads it from the collection's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a collection...',
-				typeOptions: { searchListMethod: 'searchCollection', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../collection-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/collection-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a collection: it has .../collection-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/collection-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'collection-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('collection', 'searchCollection', 'collection'),
 	},
 	{
 		displayName: 'Document ID',
@@ -2896,51 +1288,7 @@ export const documentFields: INodeProperties[] = [
 		description:
 			"ID of the document. From List shows the documents to pick from, By URL reads it from the document's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value', 'collectionId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a document...',
-				typeOptions: { searchListMethod: 'searchDocument', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../document-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/document-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a document: it has .../document-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/document-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'document-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('document', 'searchDocument', 'document'),
 	},
 	{
 		displayName: 'Attribute',
@@ -2973,31 +1321,7 @@ export const documentFields: INodeProperties[] = [
 				default: { mode: 'list', value: '' },
 				description:
 					'ID of a transaction to stage the operation in; it takes effect when the transaction is committed. From List shows the transactions to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
-				modes: [
-					{
-						displayName: 'From List',
-						name: 'list',
-						type: 'list',
-						placeholder: 'Select a transaction...',
-						typeOptions: { searchListMethod: 'searchLegacyTransaction', searchable: true },
-					},
-					{
-						displayName: 'By ID',
-						name: 'id',
-						type: 'string',
-						placeholder: 'transaction-id',
-						validation: [
-							{
-								type: 'regex',
-								properties: {
-									regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-									errorMessage:
-										'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-								},
-							},
-						],
-					},
-				],
+				modes: locatorModes('transaction', 'searchLegacyTransaction'),
 			},
 			{
 				displayName: 'Value',

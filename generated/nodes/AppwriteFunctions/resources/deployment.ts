@@ -2,7 +2,7 @@
 // Do not edit by hand.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { type ActionTable, queryBuilderOptions } from '../../../../src';
+import { type ActionTable, locatorModes, queryBuilderOptions } from '../../../../src';
 
 export const deploymentOperations: INodeProperties[] = [
 	{
@@ -93,51 +93,7 @@ export const deploymentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the function. From List shows the functions to pick from, By URL reads it from the function's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a function...',
-				typeOptions: { searchListMethod: 'searchFunction', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../function-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/function-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a function: it has .../function-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/function-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'function-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('function', 'searchFunction', 'function'),
 	},
 	{
 		displayName: 'Input Binary Field',
@@ -205,51 +161,7 @@ export const deploymentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the function, which must be connected to a Git repository. From List shows the functions to pick from, By URL reads it from the function's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a function...',
-				typeOptions: { searchListMethod: 'searchFunction', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../function-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/function-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a function: it has .../function-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/function-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'function-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('function', 'searchFunction', 'function'),
 	},
 	{
 		displayName: 'Reference Type',
@@ -301,51 +213,7 @@ export const deploymentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the function. From List shows the functions to pick from, By URL reads it from the function's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a function...',
-				typeOptions: { searchListMethod: 'searchFunction', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../function-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/function-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a function: it has .../function-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/function-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'function-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('function', 'searchFunction', 'function'),
 	},
 	{
 		displayName: 'Repository',
@@ -427,51 +295,7 @@ export const deploymentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the function. From List shows the functions to pick from, By URL reads it from the function's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a function...',
-				typeOptions: { searchListMethod: 'searchFunction', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../function-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/function-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a function: it has .../function-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/function-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'function-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('function', 'searchFunction', 'function'),
 	},
 	{
 		displayName: 'Deployment ID',
@@ -483,51 +307,7 @@ export const deploymentFields: INodeProperties[] = [
 		description:
 			"ID of the deployment to duplicate. From List shows the deployments to pick from, By URL reads it from the deployment's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['functionId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a deployment...',
-				typeOptions: { searchListMethod: 'searchFunctionDeployment', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../deployment-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a deployment: it has .../deployment-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'deployment-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('deployment', 'searchFunctionDeployment', 'deployment'),
 	},
 	{
 		displayName: 'Additional Fields',
@@ -555,51 +335,7 @@ export const deploymentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the function. From List shows the functions to pick from, By URL reads it from the function's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a function...',
-				typeOptions: { searchListMethod: 'searchFunction', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../function-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/function-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a function: it has .../function-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/function-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'function-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('function', 'searchFunction', 'function'),
 	},
 	{
 		displayName: 'Deployment ID',
@@ -611,51 +347,7 @@ export const deploymentFields: INodeProperties[] = [
 		description:
 			"ID of the deployment. From List shows the deployments to pick from, By URL reads it from the deployment's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['functionId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a deployment...',
-				typeOptions: { searchListMethod: 'searchFunctionDeployment', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../deployment-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a deployment: it has .../deployment-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'deployment-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('deployment', 'searchFunctionDeployment', 'deployment'),
 	},
 	{
 		displayName: 'Simplify',
@@ -675,51 +367,7 @@ export const deploymentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the function. From List shows the functions to pick from, By URL reads it from the function's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a function...',
-				typeOptions: { searchListMethod: 'searchFunction', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../function-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/function-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a function: it has .../function-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/function-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'function-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('function', 'searchFunction', 'function'),
 	},
 	{
 		displayName: 'Return All',
@@ -819,51 +467,7 @@ export const deploymentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the function. From List shows the functions to pick from, By URL reads it from the function's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a function...',
-				typeOptions: { searchListMethod: 'searchFunction', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../function-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/function-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a function: it has .../function-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/function-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'function-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('function', 'searchFunction', 'function'),
 	},
 	{
 		displayName: 'Deployment ID',
@@ -875,51 +479,7 @@ export const deploymentFields: INodeProperties[] = [
 		description:
 			"ID of the deployment to activate. From List shows the deployments to pick from, By URL reads it from the deployment's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['functionId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a deployment...',
-				typeOptions: { searchListMethod: 'searchFunctionDeployment', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../deployment-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a deployment: it has .../deployment-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'deployment-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('deployment', 'searchFunctionDeployment', 'deployment'),
 	},
 	{
 		displayName: 'Function ID',
@@ -930,51 +490,7 @@ export const deploymentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the function. From List shows the functions to pick from, By URL reads it from the function's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a function...',
-				typeOptions: { searchListMethod: 'searchFunction', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../function-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/function-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a function: it has .../function-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/function-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'function-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('function', 'searchFunction', 'function'),
 	},
 	{
 		displayName: 'Deployment ID',
@@ -986,51 +502,7 @@ export const deploymentFields: INodeProperties[] = [
 		description:
 			"ID of the deployment. From List shows the deployments to pick from, By URL reads it from the deployment's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['functionId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a deployment...',
-				typeOptions: { searchListMethod: 'searchFunctionDeployment', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../deployment-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a deployment: it has .../deployment-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'deployment-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('deployment', 'searchFunctionDeployment', 'deployment'),
 	},
 	{
 		displayName: 'Function ID',
@@ -1041,51 +513,7 @@ export const deploymentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the function. From List shows the functions to pick from, By URL reads it from the function's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a function...',
-				typeOptions: { searchListMethod: 'searchFunction', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../function-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/function-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a function: it has .../function-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/function-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'function-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('function', 'searchFunction', 'function'),
 	},
 	{
 		displayName: 'Deployment ID',
@@ -1097,51 +525,7 @@ export const deploymentFields: INodeProperties[] = [
 		description:
 			"ID of the deployment. From List shows the deployments to pick from, By URL reads it from the deployment's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['functionId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a deployment...',
-				typeOptions: { searchListMethod: 'searchFunctionDeployment', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../deployment-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a deployment: it has .../deployment-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'deployment-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('deployment', 'searchFunctionDeployment', 'deployment'),
 	},
 	{
 		displayName: 'Put Output File in Field',
@@ -1182,51 +566,7 @@ export const deploymentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the function. From List shows the functions to pick from, By URL reads it from the function's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a function...',
-				typeOptions: { searchListMethod: 'searchFunction', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../function-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/function-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a function: it has .../function-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/function-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'function-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('function', 'searchFunction', 'function'),
 	},
 	{
 		displayName: 'Deployment ID',
@@ -1238,51 +578,7 @@ export const deploymentFields: INodeProperties[] = [
 		description:
 			"ID of the deployment to delete. From List shows the deployments to pick from, By URL reads it from the deployment's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['functionId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a deployment...',
-				typeOptions: { searchListMethod: 'searchFunctionDeployment', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../deployment-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a deployment: it has .../deployment-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'deployment-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('deployment', 'searchFunctionDeployment', 'deployment'),
 	},
 ];
 

@@ -2,7 +2,7 @@
 // Do not edit by hand.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { type ActionTable, queryBuilderOptions } from '../../../../src';
+import { type ActionTable, locatorModes, queryBuilderOptions } from '../../../../src';
 
 export const deploymentOperations: INodeProperties[] = [
 	{
@@ -93,50 +93,7 @@ export const deploymentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the site. From List shows the sites to pick from, By URL reads it from the site's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a site...',
-				typeOptions: { searchListMethod: 'searchSite', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../site-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a site: it has .../site-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'site-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('site', 'searchSite', 'site'),
 	},
 	{
 		displayName: 'Input Binary Field',
@@ -209,50 +166,7 @@ export const deploymentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the site, which must be connected to a Git repository. From List shows the sites to pick from, By URL reads it from the site's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a site...',
-				typeOptions: { searchListMethod: 'searchSite', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../site-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a site: it has .../site-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'site-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('site', 'searchSite', 'site'),
 	},
 	{
 		displayName: 'Reference Type',
@@ -304,50 +218,7 @@ export const deploymentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the site. From List shows the sites to pick from, By URL reads it from the site's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a site...',
-				typeOptions: { searchListMethod: 'searchSite', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../site-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a site: it has .../site-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'site-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('site', 'searchSite', 'site'),
 	},
 	{
 		displayName: 'Repository',
@@ -429,50 +300,7 @@ export const deploymentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the site. From List shows the sites to pick from, By URL reads it from the site's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a site...',
-				typeOptions: { searchListMethod: 'searchSite', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../site-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a site: it has .../site-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'site-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('site', 'searchSite', 'site'),
 	},
 	{
 		displayName: 'Deployment ID',
@@ -484,51 +312,7 @@ export const deploymentFields: INodeProperties[] = [
 		description:
 			"ID of the deployment to duplicate. From List shows the deployments to pick from, By URL reads it from the deployment's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['siteId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a deployment...',
-				typeOptions: { searchListMethod: 'searchSiteDeployment', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../deployment-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a deployment: it has .../deployment-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'deployment-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('deployment', 'searchSiteDeployment', 'deployment'),
 	},
 	{
 		displayName: 'Site ID',
@@ -539,50 +323,7 @@ export const deploymentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the site. From List shows the sites to pick from, By URL reads it from the site's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a site...',
-				typeOptions: { searchListMethod: 'searchSite', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../site-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a site: it has .../site-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'site-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('site', 'searchSite', 'site'),
 	},
 	{
 		displayName: 'Deployment ID',
@@ -594,51 +335,7 @@ export const deploymentFields: INodeProperties[] = [
 		description:
 			"ID of the deployment. From List shows the deployments to pick from, By URL reads it from the deployment's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['siteId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a deployment...',
-				typeOptions: { searchListMethod: 'searchSiteDeployment', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../deployment-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a deployment: it has .../deployment-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'deployment-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('deployment', 'searchSiteDeployment', 'deployment'),
 	},
 	{
 		displayName: 'Simplify',
@@ -658,50 +355,7 @@ export const deploymentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the site. From List shows the sites to pick from, By URL reads it from the site's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a site...',
-				typeOptions: { searchListMethod: 'searchSite', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../site-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a site: it has .../site-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'site-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('site', 'searchSite', 'site'),
 	},
 	{
 		displayName: 'Return All',
@@ -801,50 +455,7 @@ export const deploymentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the site. From List shows the sites to pick from, By URL reads it from the site's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a site...',
-				typeOptions: { searchListMethod: 'searchSite', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../site-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a site: it has .../site-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'site-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('site', 'searchSite', 'site'),
 	},
 	{
 		displayName: 'Deployment ID',
@@ -856,51 +467,7 @@ export const deploymentFields: INodeProperties[] = [
 		description:
 			"ID of the deployment to activate. From List shows the deployments to pick from, By URL reads it from the deployment's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['siteId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a deployment...',
-				typeOptions: { searchListMethod: 'searchSiteDeployment', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../deployment-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a deployment: it has .../deployment-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'deployment-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('deployment', 'searchSiteDeployment', 'deployment'),
 	},
 	{
 		displayName: 'Site ID',
@@ -911,50 +478,7 @@ export const deploymentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the site. From List shows the sites to pick from, By URL reads it from the site's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a site...',
-				typeOptions: { searchListMethod: 'searchSite', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../site-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a site: it has .../site-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'site-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('site', 'searchSite', 'site'),
 	},
 	{
 		displayName: 'Deployment ID',
@@ -966,51 +490,7 @@ export const deploymentFields: INodeProperties[] = [
 		description:
 			"ID of the deployment. From List shows the deployments to pick from, By URL reads it from the deployment's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['siteId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a deployment...',
-				typeOptions: { searchListMethod: 'searchSiteDeployment', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../deployment-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a deployment: it has .../deployment-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'deployment-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('deployment', 'searchSiteDeployment', 'deployment'),
 	},
 	{
 		displayName: 'Site ID',
@@ -1021,50 +501,7 @@ export const deploymentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the site. From List shows the sites to pick from, By URL reads it from the site's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a site...',
-				typeOptions: { searchListMethod: 'searchSite', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../site-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a site: it has .../site-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'site-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('site', 'searchSite', 'site'),
 	},
 	{
 		displayName: 'Deployment ID',
@@ -1076,51 +513,7 @@ export const deploymentFields: INodeProperties[] = [
 		description:
 			"ID of the deployment. From List shows the deployments to pick from, By URL reads it from the deployment's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['siteId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a deployment...',
-				typeOptions: { searchListMethod: 'searchSiteDeployment', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../deployment-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a deployment: it has .../deployment-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'deployment-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('deployment', 'searchSiteDeployment', 'deployment'),
 	},
 	{
 		displayName: 'Put Output File in Field',
@@ -1161,50 +554,7 @@ export const deploymentFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the site. From List shows the sites to pick from, By URL reads it from the site's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a site...',
-				typeOptions: { searchListMethod: 'searchSite', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../site-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a site: it has .../site-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/site-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'site-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('site', 'searchSite', 'site'),
 	},
 	{
 		displayName: 'Deployment ID',
@@ -1216,51 +566,7 @@ export const deploymentFields: INodeProperties[] = [
 		description:
 			"ID of the deployment to delete. From List shows the deployments to pick from, By URL reads it from the deployment's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['siteId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a deployment...',
-				typeOptions: { searchListMethod: 'searchSiteDeployment', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../deployment-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a deployment: it has .../deployment-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/deployment-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'deployment-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('deployment', 'searchSiteDeployment', 'deployment'),
 	},
 ];
 

@@ -2,7 +2,7 @@
 // Do not edit by hand.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { type ActionTable, queryBuilderOptions } from '../../../../src';
+import { type ActionTable, locatorModes, queryBuilderOptions } from '../../../../src';
 
 export const fileOperations: INodeProperties[] = [
 	{
@@ -73,50 +73,7 @@ export const fileFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the bucket. From List shows the buckets to pick from, By URL reads it from the bucket's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a bucket...',
-				typeOptions: { searchListMethod: 'searchBucket', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../bucket-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/bucket-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a bucket: it has .../bucket-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/bucket-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'bucket-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('bucket', 'searchBucket', 'bucket'),
 	},
 	{
 		displayName: 'Return All',
@@ -212,50 +169,7 @@ export const fileFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the bucket. From List shows the buckets to pick from, By URL reads it from the bucket's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a bucket...',
-				typeOptions: { searchListMethod: 'searchBucket', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../bucket-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/bucket-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a bucket: it has .../bucket-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/bucket-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'bucket-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('bucket', 'searchBucket', 'bucket'),
 	},
 	{
 		displayName: 'File ID',
@@ -313,50 +227,7 @@ export const fileFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the bucket. From List shows the buckets to pick from, By URL reads it from the bucket's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a bucket...',
-				typeOptions: { searchListMethod: 'searchBucket', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../bucket-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/bucket-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a bucket: it has .../bucket-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/bucket-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'bucket-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('bucket', 'searchBucket', 'bucket'),
 	},
 	{
 		displayName: 'File ID',
@@ -368,50 +239,7 @@ export const fileFields: INodeProperties[] = [
 		description:
 			"ID of the file. From List shows the files to pick from, By URL reads it from the file's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['bucketId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a file...',
-				typeOptions: { searchListMethod: 'searchFile', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../file-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/file-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a file: it has .../file-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/file-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'file-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('file', 'searchFile', 'file'),
 	},
 	{
 		displayName: 'Simplify',
@@ -431,50 +259,7 @@ export const fileFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the bucket. From List shows the buckets to pick from, By URL reads it from the bucket's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a bucket...',
-				typeOptions: { searchListMethod: 'searchBucket', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../bucket-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/bucket-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a bucket: it has .../bucket-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/bucket-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'bucket-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('bucket', 'searchBucket', 'bucket'),
 	},
 	{
 		displayName: 'File ID',
@@ -486,50 +271,7 @@ export const fileFields: INodeProperties[] = [
 		description:
 			"ID of the file. From List shows the files to pick from, By URL reads it from the file's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['bucketId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a file...',
-				typeOptions: { searchListMethod: 'searchFile', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../file-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/file-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a file: it has .../file-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/file-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'file-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('file', 'searchFile', 'file'),
 	},
 	{
 		displayName: 'Additional Fields',
@@ -565,50 +307,7 @@ export const fileFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the bucket. From List shows the buckets to pick from, By URL reads it from the bucket's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a bucket...',
-				typeOptions: { searchListMethod: 'searchBucket', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../bucket-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/bucket-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a bucket: it has .../bucket-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/bucket-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'bucket-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('bucket', 'searchBucket', 'bucket'),
 	},
 	{
 		displayName: 'File ID',
@@ -620,50 +319,7 @@ export const fileFields: INodeProperties[] = [
 		description:
 			"ID of the file. From List shows the files to pick from, By URL reads it from the file's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['bucketId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a file...',
-				typeOptions: { searchListMethod: 'searchFile', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../file-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/file-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a file: it has .../file-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/file-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'file-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('file', 'searchFile', 'file'),
 	},
 	{
 		displayName: 'Bucket ID',
@@ -674,50 +330,7 @@ export const fileFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the bucket. From List shows the buckets to pick from, By URL reads it from the bucket's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a bucket...',
-				typeOptions: { searchListMethod: 'searchBucket', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../bucket-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/bucket-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a bucket: it has .../bucket-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/bucket-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'bucket-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('bucket', 'searchBucket', 'bucket'),
 	},
 	{
 		displayName: 'File ID',
@@ -729,50 +342,7 @@ export const fileFields: INodeProperties[] = [
 		description:
 			"ID of the file. From List shows the files to pick from, By URL reads it from the file's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['bucketId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a file...',
-				typeOptions: { searchListMethod: 'searchFile', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../file-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/file-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a file: it has .../file-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/file-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'file-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('file', 'searchFile', 'file'),
 	},
 	{
 		displayName: 'Put Output File in Field',
@@ -811,50 +381,7 @@ export const fileFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the bucket. From List shows the buckets to pick from, By URL reads it from the bucket's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a bucket...',
-				typeOptions: { searchListMethod: 'searchBucket', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../bucket-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/bucket-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a bucket: it has .../bucket-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/bucket-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'bucket-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('bucket', 'searchBucket', 'bucket'),
 	},
 	{
 		displayName: 'File ID',
@@ -866,50 +393,7 @@ export const fileFields: INodeProperties[] = [
 		description:
 			"ID of the image file. From List shows the files to pick from, By URL reads it from the file's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['bucketId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a file...',
-				typeOptions: { searchListMethod: 'searchFile', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../file-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/file-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a file: it has .../file-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/file-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'file-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('file', 'searchFile', 'file'),
 	},
 	{
 		displayName: 'Put Output File in Field',
@@ -1047,50 +531,7 @@ export const fileFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the bucket. From List shows the buckets to pick from, By URL reads it from the bucket's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a bucket...',
-				typeOptions: { searchListMethod: 'searchBucket', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../bucket-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/bucket-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a bucket: it has .../bucket-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/bucket-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'bucket-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('bucket', 'searchBucket', 'bucket'),
 	},
 	{
 		displayName: 'File ID',
@@ -1102,50 +543,7 @@ export const fileFields: INodeProperties[] = [
 		description:
 			"ID of the file. From List shows the files to pick from, By URL reads it from the file's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['bucketId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a file...',
-				typeOptions: { searchListMethod: 'searchFile', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../file-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/file-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a file: it has .../file-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/file-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'file-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('file', 'searchFile', 'file'),
 	},
 	{
 		displayName: 'Put Output File in Field',

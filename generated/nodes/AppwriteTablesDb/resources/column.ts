@@ -2,7 +2,7 @@
 // Do not edit by hand.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { type ActionTable, columnQueryBuilderOptions } from '../../../../src';
+import { type ActionTable, columnQueryBuilderOptions, locatorModes } from '../../../../src';
 
 export const columnOperations: INodeProperties[] = [
 	{
@@ -239,51 +239,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -295,50 +251,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -393,51 +306,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -449,50 +318,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -504,31 +330,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			'Key of the column. From List shows the columns to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value', 'tableId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a column...',
-				typeOptions: { searchListMethod: 'searchColumn', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'column-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('column', 'searchColumn'),
 	},
 	{
 		displayName: 'Required',
@@ -581,51 +383,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -637,50 +395,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -735,51 +450,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -791,50 +462,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -846,31 +474,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			'Key of the column. From List shows the columns to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value', 'tableId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a column...',
-				typeOptions: { searchListMethod: 'searchColumn', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'column-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('column', 'searchColumn'),
 	},
 	{
 		displayName: 'Required',
@@ -923,51 +527,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -979,50 +539,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -1078,51 +595,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -1134,50 +607,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -1189,31 +619,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			'Key of the column. From List shows the columns to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value', 'tableId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a column...',
-				typeOptions: { searchListMethod: 'searchColumn', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'column-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('column', 'searchColumn'),
 	},
 	{
 		displayName: 'Required',
@@ -1267,51 +673,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -1323,50 +685,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -1422,51 +741,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -1478,50 +753,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -1533,31 +765,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			'Key of the column. From List shows the columns to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value', 'tableId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a column...',
-				typeOptions: { searchListMethod: 'searchColumn', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'column-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('column', 'searchColumn'),
 	},
 	{
 		displayName: 'Required',
@@ -1611,51 +819,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -1667,50 +831,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -1765,51 +886,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -1821,50 +898,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -1876,31 +910,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			'Key of the column. From List shows the columns to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value', 'tableId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a column...',
-				typeOptions: { searchListMethod: 'searchColumn', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'column-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('column', 'searchColumn'),
 	},
 	{
 		displayName: 'Required',
@@ -1954,51 +964,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -2010,50 +976,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -2115,51 +1038,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -2171,50 +1050,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -2226,31 +1062,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			'Key of the column. From List shows the columns to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value', 'tableId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a column...',
-				typeOptions: { searchListMethod: 'searchColumn', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'column-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('column', 'searchColumn'),
 	},
 	{
 		displayName: 'Required',
@@ -2303,51 +1115,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -2359,50 +1127,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -2464,51 +1189,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -2520,50 +1201,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -2575,31 +1213,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			'Key of the column. From List shows the columns to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value', 'tableId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a column...',
-				typeOptions: { searchListMethod: 'searchColumn', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'column-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('column', 'searchColumn'),
 	},
 	{
 		displayName: 'Required',
@@ -2652,51 +1266,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -2708,50 +1278,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -2813,51 +1340,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -2869,50 +1352,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -2924,31 +1364,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			'Key of the column. From List shows the columns to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value', 'tableId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a column...',
-				typeOptions: { searchListMethod: 'searchColumn', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'column-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('column', 'searchColumn'),
 	},
 	{
 		displayName: 'Required',
@@ -3001,51 +1417,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -3057,50 +1429,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -3171,51 +1500,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -3227,50 +1512,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -3282,31 +1524,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			'Key of the column. From List shows the columns to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value', 'tableId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a column...',
-				typeOptions: { searchListMethod: 'searchColumn', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'column-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('column', 'searchColumn'),
 	},
 	{
 		displayName: 'Required',
@@ -3366,51 +1584,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -3422,50 +1596,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -3529,51 +1660,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -3585,50 +1672,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -3640,31 +1684,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			'Key of the column. From List shows the columns to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value', 'tableId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a column...',
-				typeOptions: { searchListMethod: 'searchColumn', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'column-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('column', 'searchColumn'),
 	},
 	{
 		displayName: 'Allowed Values',
@@ -3727,51 +1747,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -3783,50 +1759,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -3895,51 +1828,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -3951,50 +1840,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -4006,31 +1852,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			'Key of the column. From List shows the columns to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value', 'tableId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a column...',
-				typeOptions: { searchListMethod: 'searchColumn', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'column-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('column', 'searchColumn'),
 	},
 	{
 		displayName: 'Required',
@@ -4097,51 +1919,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -4153,50 +1931,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -4267,51 +2002,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -4323,50 +2014,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -4378,31 +2026,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			'Key of the column. From List shows the columns to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value', 'tableId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a column...',
-				typeOptions: { searchListMethod: 'searchColumn', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'column-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('column', 'searchColumn'),
 	},
 	{
 		displayName: 'Required',
@@ -4471,51 +2095,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -4527,50 +2107,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -4618,51 +2155,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -4674,50 +2167,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -4729,31 +2179,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			'Key of the column. From List shows the columns to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value', 'tableId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a column...',
-				typeOptions: { searchListMethod: 'searchColumn', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'column-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('column', 'searchColumn'),
 	},
 	{
 		displayName: 'Required',
@@ -4806,51 +2232,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -4862,50 +2244,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -4953,51 +2292,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -5009,50 +2304,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -5064,31 +2316,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			'Key of the column. From List shows the columns to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value', 'tableId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a column...',
-				typeOptions: { searchListMethod: 'searchColumn', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'column-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('column', 'searchColumn'),
 	},
 	{
 		displayName: 'Required',
@@ -5141,51 +2369,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -5197,50 +2381,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -5288,51 +2429,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -5344,50 +2441,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -5399,31 +2453,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			'Key of the column. From List shows the columns to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value', 'tableId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a column...',
-				typeOptions: { searchListMethod: 'searchColumn', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'column-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('column', 'searchColumn'),
 	},
 	{
 		displayName: 'Required',
@@ -5476,51 +2506,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -5532,50 +2518,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Related Table ID',
@@ -5587,50 +2530,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table to link to. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Relationship Type',
@@ -5707,51 +2607,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -5763,50 +2619,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -5818,31 +2631,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			'Key of the column. From List shows the columns to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value', 'tableId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a column...',
-				typeOptions: { searchListMethod: 'searchColumn', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'column-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('column', 'searchColumn'),
 	},
 	{
 		displayName: 'Additional Fields',
@@ -5890,51 +2679,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -5946,50 +2691,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -6001,31 +2703,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			'Key of the column. From List shows the columns to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value', 'tableId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a column...',
-				typeOptions: { searchListMethod: 'searchColumn', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'column-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('column', 'searchColumn'),
 	},
 	{
 		displayName: 'Database ID',
@@ -6036,51 +2714,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -6092,50 +2726,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Key',
@@ -6147,31 +2738,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			'Key of the column. From List shows the columns to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value', 'tableId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a column...',
-				typeOptions: { searchListMethod: 'searchColumn', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'column-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('column', 'searchColumn'),
 	},
 	{
 		displayName: 'Database ID',
@@ -6182,51 +2749,7 @@ export const columnFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description:
 			"ID of the database. From List shows the databases to pick from, By URL reads it from the database's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a database...',
-				typeOptions: { searchListMethod: 'searchDatabase', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../database-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage:
-								'Not the console URL of a database: it has .../database-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/database-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'database-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('database', 'searchDatabase', 'database'),
 	},
 	{
 		displayName: 'Table ID',
@@ -6238,50 +2761,7 @@ export const columnFields: INodeProperties[] = [
 		description:
 			"ID of the table. From List shows the tables to pick from, By URL reads it from the table's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a table...',
-				typeOptions: { searchListMethod: 'searchTable', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://cloud.appwrite.io/console/project-fra-myproject/.../table-...',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: 'https?://.+/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#].*)?',
-							errorMessage: 'Not the console URL of a table: it has .../table-<ID> in its path',
-						},
-					},
-				],
-				extractValue: {
-					type: 'regex',
-					regex: '/table-([A-Za-z0-9][A-Za-z0-9._-]{0,35})(?:[/?#]|$)',
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'table-id',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '[A-Za-z0-9][A-Za-z0-9._-]{0,35}',
-							errorMessage:
-								'Not an Appwrite ID: up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character',
-						},
-					},
-				],
-			},
-		],
+		modes: locatorModes('table', 'searchTable', 'table'),
 	},
 	{
 		displayName: 'Return All',
