@@ -1,10 +1,28 @@
-/** A reference to a runtime export, printed as its name and imported by the generated module. */
+/**
+ * A reference to a runtime export, printed as `code` (its name, or an expression using it) and
+ * imported by the generated module as `importName`.
+ */
 export class Verbatim {
-	/** `value` is what the name stands for, for the generator's own reading (the surface snapshot). */
+	/** `value` is what the code stands for, for the generator's own reading (the surface snapshot). */
 	constructor(
 		readonly code: string,
 		readonly value: unknown,
+		readonly importName = code,
 	) {}
+}
+
+/**
+ * A call of the runtime function `fn`, exported as `name`: printed as the call with `args`, its
+ * value the very result the generated module gets, so the generator never restates what it returns.
+ */
+export function runtimeCall<Args extends unknown[]>(
+	name: string,
+	fn: (...args: Args) => unknown,
+	...args: Args
+): Verbatim {
+	const printed = [...args];
+	while (printed.length && printed[printed.length - 1] === undefined) printed.pop();
+	return new Verbatim(`${name}(${printed.map(literal).join(', ')})`, fn(...args), name);
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -24,7 +42,7 @@ export function literal(value: unknown): string {
 
 /** The runtime exports a printed value refers to. */
 export function referencesIn(value: unknown, found = new Set<string>()): Set<string> {
-	if (value instanceof Verbatim) found.add(value.code);
+	if (value instanceof Verbatim) found.add(value.importName);
 	else if (value !== null && typeof value === 'object')
 		for (const entry of Object.values(value)) referencesIn(entry, found);
 	return found;

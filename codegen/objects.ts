@@ -4,9 +4,9 @@ import path from 'node:path';
 import Ajv from 'ajv';
 import yaml from 'js-yaml';
 
-import { APPWRITE_ID_PATTERN } from '../src/descriptions';
+import { APPWRITE_ID_RULE, locatorModes } from '../src/locators';
 import { CATALOG_DIR, CatalogError, ROOT, SCHEMA_PATH } from './catalog';
-import { Verbatim } from './literal';
+import { runtimeCall, Verbatim } from './literal';
 import type { Property } from './properties';
 import type { SdkDeclarations } from './sdk';
 import { joinSentences } from './text';
@@ -196,32 +196,21 @@ export function locatorOf(
 	};
 }
 
-const ID_RULE =
-	'up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character';
-
 /** What a locator's description adds: the three ways to give the object, and Appwrite's ID rules (for people and AI agents alike). */
 function locatorNote(locator: ResolvedLocator): string {
 	const byUrl = locator.url
 		? `, By URL reads it from the ${locator.noun}'s Appwrite console page`
 		: '';
-	return `From List shows the ${locator.noun}s to pick from${byUrl}; By ID takes the ID itself (${ID_RULE})`;
+	return `From List shows the ${locator.noun}s to pick from${byUrl}; By ID takes the ID itself (${APPWRITE_ID_RULE})`;
 }
 
 /**
- * The n8n resource locator of a parameter naming an existing object, made from its plain field:
- * From list (searchable, paged, following its parent pickers), By URL where the console shows the
- * object on a page of its own, and By ID; each mode checks the ID by Appwrite's rules.
+ * The n8n resource locator of a parameter naming an existing object, made from its plain field.
+ * Its modes are the same for every field naming that kind of object: the field calls the
+ * runtime's `locatorModes` (src/locators.ts) for them.
  */
 export function locatorProperty(field: Property, locator: ResolvedLocator): Property {
 	const { options: _options, hint: _hint, typeOptions: _typeOptions, ...rest } = field;
-	const byId = {
-		type: 'regex',
-		properties: {
-			regex: APPWRITE_ID_PATTERN,
-			errorMessage: `Not an Appwrite ID: ${ID_RULE}`,
-		},
-	};
-	const segment = `/${locator.url}-(${APPWRITE_ID_PATTERN})`;
 	return {
 		...rest,
 		type: 'resourceLocator',
@@ -230,42 +219,13 @@ export function locatorProperty(field: Property, locator: ResolvedLocator): Prop
 			? { loadOptionsDependsOn: locator.parents.map((parent) => `${parent}.value`) }
 			: undefined,
 		description: joinSentences(String(field.description), locatorNote(locator)),
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: `Select a ${locator.noun}...`,
-				typeOptions: { searchListMethod: locator.searchMethod, searchable: true },
-			},
-			...(locator.url
-				? [
-						{
-							displayName: 'By URL',
-							name: 'url',
-							type: 'string',
-							placeholder: `https://cloud.appwrite.io/console/project-fra-myproject/.../${locator.url}-...`,
-							validation: [
-								{
-									type: 'regex',
-									properties: {
-										regex: `https?://.+${segment}(?:[/?#].*)?`,
-										errorMessage: `Not the console URL of a ${locator.noun}: it has .../${locator.url}-<ID> in its path`,
-									},
-								},
-							],
-							extractValue: { type: 'regex', regex: `${segment}(?:[/?#]|$)` },
-						},
-					]
-				: []),
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: `${locator.noun.replace(/ /g, '-')}-id`,
-				validation: [byId],
-			},
-		],
+		modes: runtimeCall(
+			'locatorModes',
+			locatorModes,
+			locator.noun,
+			locator.searchMethod,
+			locator.url,
+		),
 	};
 }
 

@@ -11,6 +11,7 @@ export {
 	columnQueryBuilderOptions,
 	queryBuilderOptions,
 } from './descriptions';
+export { locatorModes } from './locators';
 export { columnMethods } from './resource-mapper';
 export { listSearchMethods } from './list-search';
 export type { ListSource } from './list-search';

@@ -2,17 +2,19 @@
  * The objects file (spec/catalog/_objects.yaml) checked against node-appwrite, and the resolver's
  * choice of which parameters get a picker.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+import type { INodeProperties, INodePropertyModeTypeOptions, INodeType } from 'n8n-workflow';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { CatalogError, parseCatalogFile, ROOT } from '../../codegen/catalog';
 import type { ObjectKind } from '../../codegen/objects';
-import { loadObjects, objectProblems } from '../../codegen/objects';
+import { loadObjects, objectProblems, searchMethodOf } from '../../codegen/objects';
 import type { ResolvedParam } from '../../codegen/resolve';
 import { resolveCatalog } from '../../codegen/resolve';
 import { SdkDeclarations } from '../../codegen/sdk';
+import { locatorModes } from '../../src/locators';
 import { TEAM_GET, TEAMS, teamCreate, useFixture } from './support';
 
 let sdk: SdkDeclarations;
@@ -230,7 +232,48 @@ describe('generated pickers', () => {
 			default: { mode: 'list', value: '' },
 			required: true,
 		});
+		expect(teamId?.modes).toEqual(locatorModes('team', 'searchTeam', 'team'));
 		expect(teamId?.modes?.map((mode) => mode.name)).toEqual(['list', 'url', 'id']);
 		expect(Object.keys(node.methods?.listSearch ?? {})).toEqual(['searchTeam']);
+		// The modes are the runtime's, called by the module rather than printed into it.
+		const module = readFileSync(
+			path.join(ROOT, outDir, 'nodes', 'AppwriteTeams', 'resources', 'team.ts'),
+			'utf8',
+		);
+		expect(module).toContain("modes: locatorModes('team', 'searchTeam', 'team'),");
+		expect(module).toMatch(/^import \{ type ActionTable, locatorModes \} from '[./]+\/src';$/m);
+		expect(module).not.toContain("displayName: 'By URL'");
+	});
+
+	it('in every generated node: each picker gets the modes of the kind it names, from the runtime', async () => {
+		const objects = loadObjects();
+		const nodesDir = path.join(ROOT, 'generated', 'nodes');
+		let pickers = 0;
+		for (const className of readdirSync(nodesDir)) {
+			const file = path.join(nodesDir, className, `${className}.node.ts`);
+			const module = (await import(file)) as Record<string, new () => INodeType>;
+			const { properties } = new module[className]().description;
+			const all = properties.flatMap((property) => [
+				property,
+				...((property.type === 'collection' ? property.options : []) as INodeProperties[]),
+			]);
+			for (const property of all.filter((entry) => entry.type === 'resourceLocator')) {
+				const method = (property.modes?.[0].typeOptions as INodePropertyModeTypeOptions)
+					.searchListMethod;
+				const object = objects.find((kind) => searchMethodOf(kind.kind) === method);
+				expect(object, `${className} ${property.name}`).toBeDefined();
+				expect(property.modes, `${className} ${property.name}`).toEqual(
+					locatorModes(String(object?.noun), String(method), object?.url),
+				);
+				pickers++;
+			}
+			for (const resource of readdirSync(path.join(nodesDir, className, 'resources'))) {
+				const text = readFileSync(path.join(nodesDir, className, 'resources', resource), 'utf8');
+				expect(text.split("type: 'resourceLocator'").length, resource).toBe(
+					text.split('modes: locatorModes(').length,
+				);
+			}
+		}
+		expect(pickers).toBeGreaterThan(400);
 	});
 });
