@@ -403,18 +403,28 @@ export class RestClient {
 		return response;
 	}
 
-	/** Creates the instance owner (first run) or logs in as it (later runs). */
+	/**
+	 * Creates the instance owner (first run) or logs in as it (later runs). A queue-mode main under
+	 * load once answered 404 to both right after its readiness probe passed (stop 18's test:scale),
+	 * so a 404 is waited out for up to 60 s; any other answer is final.
+	 */
 	async ownerLogin(): Promise<void> {
-		const setup = await this.request('POST', '/owner/setup', OWNER);
-		if (setup.status === 200) return;
-		const login = await this.request('POST', '/login', {
-			emailOrLdapLoginId: OWNER.email,
-			password: OWNER.password,
-		});
-		if (login.status !== 200) {
-			throw new Error(
-				`Could not set up or log in the n8n owner: setup ${setup.status} ${JSON.stringify(setup.raw)}, login ${login.status} ${JSON.stringify(login.raw)}`,
-			);
+		const deadline = Date.now() + 60_000;
+		for (;;) {
+			const setup = await this.request('POST', '/owner/setup', OWNER);
+			if (setup.status === 200) return;
+			const login = await this.request('POST', '/login', {
+				emailOrLdapLoginId: OWNER.email,
+				password: OWNER.password,
+			});
+			if (login.status === 200) return;
+			const notMounted = setup.status === 404 && login.status === 404;
+			if (!notMounted || Date.now() > deadline) {
+				throw new Error(
+					`Could not set up or log in the n8n owner: setup ${setup.status} ${JSON.stringify(setup.raw)}, login ${login.status} ${JSON.stringify(login.raw)}`,
+				);
+			}
+			await new Promise((resolve) => setTimeout(resolve, 1000));
 		}
 	}
 }
