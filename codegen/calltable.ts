@@ -27,8 +27,11 @@ function paramSpec(param: ResolvedParam, service: string, action: ResolvedAction
 
 /** The runtime's entry for one action: what to read, which SDK methods to call with which arguments, and how to output. */
 export function callTableEntry(action: ResolvedAction, service: string): ActionSpec {
-	// Selectors go first: the runtime needs their values to know which fields apply.
-	const params = [...action.params].sort((a, b) => Number(b.selector) - Number(a.selector));
+	// Selectors go first: the runtime needs their values to know which fields apply. Picker-only
+	// fields serve the editor's lists alone: the runtime never reads them.
+	const params = action.params
+		.filter((param) => !param.pickerOnly)
+		.sort((a, b) => Number(b.selector) - Number(a.selector));
 	return {
 		params: params.map((param) => paramSpec(param, service, action)),
 		steps: action.steps.map((step) => ({ method: step.method, args: step.args, when: step.when })),

@@ -44,6 +44,8 @@ export interface CatalogParam extends Versioned {
 	secret?: boolean;
 	multiline?: boolean;
 	selector?: boolean;
+	/** Only narrows another parameter's "From list" picker, as a parent its list needs; never sent. */
+	pickerOnly?: boolean;
 	showWhen?: Record<string, string[]>;
 	options?: CatalogOption[];
 }

@@ -36,7 +36,8 @@ export const EMPTY_NOTES = {
 
 /** What an empty value does, for the fields that can be left empty. */
 export function emptyNoteOf(param: ResolvedParam): string | undefined {
-	if (param.selector) return undefined;
+	// Neither is ever sent, so leaving one empty changes no request (pickerOnlyNoteOf says so).
+	if (param.selector || param.pickerOnly) return undefined;
 	if (KINDS[param.kind].generated) return EMPTY_NOTES.generated;
 	if (param.required) return undefined;
 	// node-appwrite needs a value or null, though n8n cannot mark the field required beside its switch.
@@ -63,10 +64,19 @@ export function allowedValuesNoteOf(param: ResolvedParam): string | undefined {
 		: `Allowed values: ${list}`;
 }
 
+/** What a picker-only field is for: the pickers it narrows; that it is never sent. */
+export function pickerOnlyNoteOf(param: ResolvedParam): string | undefined {
+	if (!param.pickerOnly || !param.narrows?.length) return undefined;
+	const nouns = param.narrows.map((noun) => `the ${noun}`);
+	const picked = [nouns.slice(0, -1).join(', '), nouns[nouns.length - 1]].filter(Boolean);
+	return `Only helps pick ${picked.join(' and ')} From List; it is not sent to Appwrite`;
+}
+
 /** The catalog's description, then how the kind is read, what empty means and which values are allowed. */
 export function descriptionOf(param: ResolvedParam): string {
 	return joinSentences(
 		param.description,
+		pickerOnlyNoteOf(param),
 		KINDS[param.kind].note,
 		param.sdk?.shape === 'integer' ? INTEGER_NOTE : undefined,
 		allowedValuesNoteOf(param),

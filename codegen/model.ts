@@ -3,7 +3,7 @@ import type { ActionSpec } from '../src/types';
 import { callTableEntry } from './calltable';
 import type { CatalogAction, CatalogService } from './catalog';
 import { actionKey } from './catalog';
-import { listSourceOf, searchMethodOf } from './objects';
+import { listSourceOf, loadObjects, searchMethodOf } from './objects';
 import type { Property } from './properties';
 import { nodeProperties } from './properties';
 import type { ResolvedNode } from './resolve';
@@ -155,7 +155,9 @@ export function actionSpec(
 	action: CatalogAction,
 	sdk: SdkDeclarations,
 ): ActionSpec {
-	if (!resolved.has(service)) resolved.set(service, resolveCatalog([service], sdk)[0]);
+	// With the catalog's object kinds, as generation resolves it: picker-only parents need their pickers.
+	if (!resolved.has(service))
+		resolved.set(service, resolveCatalog([service], sdk, loadObjects())[0]);
 	const node = resolved.get(service) as ResolvedNode;
 	const current = node.versions[node.versions.length - 1];
 	const found = current.resources

@@ -9,7 +9,7 @@ import { CATALOG_DIR, CatalogError, ROOT, SCHEMA_PATH } from './catalog';
 import { runtimeCall, Verbatim } from './literal';
 import type { Property } from './properties';
 import type { SdkDeclarations } from './sdk';
-import { joinSentences } from './text';
+import { humanize, joinSentences } from './text';
 
 /**
  * The Appwrite objects a parameter can name (spec/catalog/_objects.yaml), once per kind: which
@@ -244,6 +244,10 @@ export function listSourceOf(object: ObjectKind): Record<string, unknown> {
 		label: object.label,
 		parents: parents.length
 			? Object.fromEntries(parents.map((parent) => [parent, parent]))
+			: undefined,
+		// A parent's field has its default label (humanize) in every action of the catalog.
+		parentLabels: parents.length
+			? Object.fromEntries(parents.map((parent) => [parent, humanize(parent)]))
 			: undefined,
 		id: object.id,
 		search: object.search === 'arg' ? undefined : object.search,

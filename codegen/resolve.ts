@@ -13,7 +13,7 @@ import { KINDS } from './kinds';
 import { mapperProblems, queryBuilderOf } from './mapper';
 import type { Verbatim } from './literal';
 import type { ObjectKind, ResolvedLocator } from './objects';
-import { locatorOf, objectKindOf, objectProblems } from './objects';
+import { locatorOf, OBJECTS_FILE, objectKindOf, objectProblems } from './objects';
 import type { SdkDeclarations, SdkMethod, SdkShape } from './sdk';
 import { humanize, isN8nSentenceCase, styleProblems } from './text';
 
@@ -35,6 +35,13 @@ export interface ResolvedParam {
 	required: boolean;
 	/** Chooses between steps; not sent to Appwrite. */
 	selector: boolean;
+	/**
+	 * Only narrows the "From list" pickers of other parameters of the action, as a parent their
+	 * lists need: its own optional field, never read by the runtime nor sent to Appwrite.
+	 */
+	pickerOnly: boolean;
+	/** For a picker-only parameter: the objects whose pickers it narrows, e.g. `file token`. */
+	narrows?: string[];
 	showWhen?: { param: string; in: string[] };
 	options?: CatalogOption[];
 	/** The options n8n always offers for the kind (the query builder), in the node's words. */
@@ -240,7 +247,20 @@ function resolveAction(
 				.filter((sdkParam) => sdkParam.name === param.name)
 				.map((sdkParam) => ({ method, sdkParam })),
 		);
-		if (param.selector) {
+		if (param.pickerOnly) {
+			if (param.selector)
+				fail(`parameter "${param.name}" cannot be both a selector and picker-only`);
+			if (param.required)
+				fail(`picker-only "${param.name}" must be optional: it is never sent to Appwrite`);
+			if (param.kind !== 'string')
+				fail(
+					`picker-only "${param.name}" must be of kind string, to name the parent of a picker's list`,
+				);
+			if (declaring.length)
+				fail(
+					`picker-only "${param.name}" is a parameter of ${declaring.map(({ method }) => `${service.service}.${method.name}`).join(' / ')}; picker-only parameters are never sent, so declare it as a plain parameter`,
+				);
+		} else if (param.selector) {
 			const used = steps.some(
 				(step) => typeof step.when === 'object' && step.when.param === param.name,
 			);
@@ -271,11 +291,13 @@ function resolveAction(
 		}
 		const [selector, values] = Object.entries(param.showWhen ?? {})[0] ?? [];
 		const required = Boolean(param.required);
-		const alwaysUpFront = required || Boolean(KINDS[param.kind].upFront || param.selector);
+		// A picker-only parameter is read by its pickers from the node's top-level fields.
+		const alwaysUpFront =
+			required || Boolean(KINDS[param.kind].upFront || param.selector || param.pickerOnly);
 		const shown = isShownIn(param, version);
 		if (param.shown !== undefined && alwaysUpFront)
 			fail(
-				`parameter "${param.name}" is shown up front anyway (required, a selector or a ${param.kind}); remove "shown"`,
+				`parameter "${param.name}" is shown up front anyway (required, a selector, picker-only or a ${param.kind}); remove "shown"`,
 			);
 		if (shown && KINDS[param.kind].emptyUpFront === undefined) {
 			fail(
@@ -291,6 +313,7 @@ function resolveAction(
 			location: alwaysUpFront || shown ? 'top' : 'additionalFields',
 			required,
 			selector: Boolean(param.selector),
+			pickerOnly: Boolean(param.pickerOnly),
 			showWhen: selector ? { param: selector, in: values } : undefined,
 			options,
 			// Where the action names a table, the query builder offers its columns.
@@ -330,6 +353,23 @@ function resolveAction(
 		if (!object) continue;
 		param.names = object.kind;
 		param.locator = locatorOf(object, topLevel);
+		// The picker's search names an empty parent by its default label (listSourceOf).
+		for (const parent of param.locator?.parents ?? []) {
+			const label = resolvedParams.find((other) => other.name === parent)?.label;
+			if (label !== humanize(parent))
+				fail(
+					`parameter "${parent}" is labelled "${label}", but the pickers name it "${humanize(parent)}"; keep its default label`,
+				);
+		}
+	}
+	for (const param of resolvedParams.filter((entry) => entry.pickerOnly)) {
+		param.narrows = resolvedParams
+			.filter((other) => other.locator?.parents.includes(param.name))
+			.map((other) => (other.locator as ResolvedLocator).noun);
+		if (param.narrows.length === 0)
+			fail(
+				`picker-only "${param.name}" narrows no picker: no From List of the action lists by it (see the parents in ${OBJECTS_FILE}); remove it`,
+			);
 	}
 
 	const output = outputOf(action);

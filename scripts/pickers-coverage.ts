@@ -2,6 +2,8 @@
  * `npm run pickers:coverage`: per node, the parameters naming an existing Appwrite object of a
  * listable kind (spec/catalog/_objects.yaml) that have a picker, of all such parameters, in the
  * version new workflows get; and each one without, with the parent its kind's list needs.
+ * Picker-only fields (never sent; they only narrow another picker) are not parameters of the
+ * actions, so they are counted apart.
  */
 import { loadCatalog } from '../codegen/catalog';
 import { loadObjects } from '../codegen/objects';
@@ -12,13 +14,19 @@ const objects = loadObjects();
 const nodes = resolveCatalog(loadCatalog(), new SdkDeclarations(), objects);
 let covered = 0;
 let total = 0;
+let pickerOnly = 0;
 for (const node of nodes) {
 	const current = node.versions[node.versions.length - 1];
 	const named = current.resources.flatMap((resource) =>
 		resource.actions.flatMap((action) =>
-			action.params.filter((param) => param.names).map((param) => ({ action, param })),
+			action.params
+				.filter((param) => param.names && !param.pickerOnly)
+				.map((param) => ({ action, param })),
 		),
 	);
+	pickerOnly += current.resources
+		.flatMap((resource) => resource.actions)
+		.flatMap((action) => action.params.filter((param) => param.pickerOnly)).length;
 	if (named.length === 0) continue;
 	const withLocator = named.filter(({ param }) => param.locator).length;
 	covered += withLocator;
@@ -35,3 +43,4 @@ for (const node of nodes) {
 	}
 }
 console.log(`pickers: ${covered}/${total} ID parameters of listable objects have a locator`);
+console.log(`picker-only fields (never sent, narrowing those pickers): ${pickerOnly}`);

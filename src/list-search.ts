@@ -34,6 +34,12 @@ export interface ListSource {
 	label: readonly string[];
 	/** SDK arguments taken from other parameters of the node: SDK name → parameter name. */
 	parents?: Readonly<Record<string, string>>;
+	/**
+	 * The parents' field labels, by parameter name: while one is empty the search asks for it by
+	 * name (a picker-only parent is optional, so nothing else says the list needs it). Without
+	 * them (the triggers' pickers, which offer "Any"), an empty parent gives an empty list.
+	 */
+	parentLabels?: Readonly<Record<string, string>>;
 	/** The record field holding the ID (`$id` unless given; a column's is `key`). */
 	id?: string;
 	/**
@@ -93,6 +99,11 @@ function nameOf(record: ListRecord, source: ListSource): string {
 	return label && label !== id ? `${label} (${id})` : id;
 }
 
+function parentValue(context: ILoadOptionsFunctions, parameter: string): string | undefined {
+	const value = context.getCurrentNodeParameter(parameter, { extractValue: true });
+	return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
 /** The values of the source's parent parameters as SDK arguments; undefined while one is still empty. */
 export function parentArguments(
 	context: ILoadOptionsFunctions,
@@ -100,11 +111,24 @@ export function parentArguments(
 ): Record<string, string> | undefined {
 	const args: Record<string, string> = {};
 	for (const [sdkName, parameter] of Object.entries(source.parents ?? {})) {
-		const value = context.getCurrentNodeParameter(parameter, { extractValue: true });
-		if (typeof value !== 'string' || value.trim() === '') return undefined;
-		args[sdkName] = value.trim();
+		const value = parentValue(context, parameter);
+		if (value === undefined) return undefined;
+		args[sdkName] = value;
 	}
 	return args;
+}
+
+/** The search's answer while a parent is empty: which field to fill in first, when the source can name it. */
+function emptyParent(context: ILoadOptionsFunctions, source: ListSource): INodeListSearchResult {
+	const empty = Object.values(source.parents ?? {}).find(
+		(parameter) => parentValue(context, parameter) === undefined,
+	);
+	const label = empty && source.parentLabels?.[empty];
+	if (!label) return { results: [] };
+	throw new NodeOperationError(
+		context.getNode(),
+		`Fill in ${label} first: the ${source.plural ?? 'records'} to pick from depend on it`,
+	);
 }
 
 /** The list call's arguments for one page: paging and search as queries or the search argument. */
@@ -173,7 +197,7 @@ export async function searchList(
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const parents = parentArguments(context, source);
-	if (!parents) return { results: [] };
+	if (!parents) return emptyParent(context, source);
 	const { service, fail } = await connect(context, source.service);
 	const text = filter?.trim() ?? '';
 	let page: Record<string, unknown>;

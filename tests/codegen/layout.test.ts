@@ -327,7 +327,7 @@ describe('what the catalog may mark as shown', () => {
 		);
 		const file = `${catalog.catalogDir}/teams.yaml`;
 		expect(catalog.problems(fixture.sdk)).toEqual([
-			`${file}: action team.create: parameter "name" is shown up front anyway (required, a selector or a string); remove "shown"`,
+			`${file}: action team.create: parameter "name" is shown up front anyway (required, a selector, picker-only or a string); remove "shown"`,
 			`${file}: action team.create: parameter "roles" cannot be shown up front while optional: a multiOptions field always holds a value, which would always be sent`,
 		]);
 		catalog.write(

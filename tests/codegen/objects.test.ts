@@ -163,6 +163,18 @@ describe('the objects file', () => {
 	});
 });
 
+const token: ObjectKind = {
+	kind: 'fileToken',
+	noun: 'file token',
+	params: ['tokenId'],
+	list: { service: 'Tokens', method: 'list', key: 'tokens' },
+	label: ['expire'],
+	search: 'local',
+	paging: 'cursor',
+	parents: ['bucketId', 'fileId'],
+	scope: 'tokens.read',
+};
+
 describe('which parameters get a picker', () => {
 	it('an ID naming an existing object, with the kind, its list search and the parents it follows', () => {
 		const params = paramsOf(TEAM_GET + MEMBERSHIP_GET, [team, membership]);
@@ -191,20 +203,63 @@ describe('which parameters get a picker', () => {
 	});
 
 	it('none when the action lacks a parent the list needs: the parameter stays a plain field, counted as a gap', () => {
-		const token: ObjectKind = {
-			kind: 'fileToken',
-			noun: 'file token',
-			params: ['tokenId'],
-			list: { service: 'Tokens', method: 'list', key: 'tokens' },
-			label: ['expire'],
-			search: 'local',
-			paging: 'cursor',
-			parents: ['bucketId', 'fileId'],
-			scope: 'tokens.read',
-		};
 		const params = paramsOf('', [token], TOKENS);
 		expect(params.get('get.tokenId')).toMatchObject({ names: 'fileToken', kind: 'string' });
 		expect(params.get('get.tokenId')?.locator).toBeUndefined();
+	});
+
+	it('with picker-only parents: optional fields of their own, never in the call, that give the ID its picker', () => {
+		const bucketAndFile = `
+      - { name: bucketId, kind: string, pickerOnly: true, description: ID of the bucket of the file }
+      - { name: fileId, kind: string, pickerOnly: true, description: ID of the file }`;
+		const params = paramsOf(
+			'',
+			[token],
+			TOKENS.replace('    params:', `    params:${bucketAndFile}`),
+		);
+		expect(params.get('get.tokenId')?.locator).toMatchObject({
+			searchMethod: 'searchFileToken',
+			parents: ['bucketId', 'fileId'],
+		});
+		expect(params.get('get.bucketId')).toMatchObject({
+			pickerOnly: true,
+			required: false,
+			location: 'top',
+			narrows: ['file token'],
+			sdk: undefined,
+		});
+	});
+
+	it('refuses a picker-only parameter that the SDK method takes, that no picker uses, or that is required', () => {
+		const withParam = (param: string) =>
+			TOKENS.replace('    params:', `    params:\n      - ${param}`);
+		expect(
+			refusal(() =>
+				paramsOf(
+					'',
+					[token],
+					withParam(
+						'{ name: tokenId, kind: string, pickerOnly: true, description: ID of the token }',
+					),
+				),
+			),
+		).toContain(
+			'catalog.yaml: action token.get: picker-only "tokenId" is a parameter of Tokens.get; picker-only parameters are never sent, so declare it as a plain parameter',
+		);
+		expect(
+			refusal(() =>
+				paramsOf(
+					'',
+					[token],
+					withParam(
+						'{ name: bucketId, kind: string, pickerOnly: true, required: true, description: ID of the bucket }',
+					),
+				),
+			),
+		).toEqual([
+			'catalog.yaml: action token.get: picker-only "bucketId" must be optional: it is never sent to Appwrite',
+			'catalog.yaml: action token.get: picker-only "bucketId" narrows no picker: no From List of the action lists by it (see the parents in _objects.yaml); remove it',
+		]);
 	});
 
 	it('refuses a parameter two kinds claim in the same node', () => {

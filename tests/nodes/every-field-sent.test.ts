@@ -3,6 +3,8 @@
  * and check that each value reached Appwrite under its own SDK name — so no field is shown and
  * never sent, none is sent under another's name (the old argument-order bugs), booleans can be
  * false, lists arrive as arrays, JSON as objects, options as API values — and nothing is printed.
+ * The one exception, picker-only fields (they only narrow another field's From list), is filled
+ * too and must reach Appwrite nowhere.
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -201,14 +203,24 @@ describe('every field shown is sent, under its own name', () => {
 			expected.set(param.name, sent);
 			return input;
 		});
+		const pickerOnly = action.params.filter((param) => param.pickerOnly);
+		for (const param of pickerOnly)
+			parameters[param.name] = { __rl: true, mode: 'id', value: `picker-only-${param.name}` };
 
 		const { result, sent } = await runAction(service, spec, parameters);
 		expect(result.error?.message).toBeUndefined();
 		expect(result.status).toBe('success');
 		// Path parameters, and the few the SDK renames on the wire (xpath is sent as "path").
 		const everything = stub.requests
-			.map((request) => `${decodeURIComponent(request.path)} ${request.body.toString()}`)
+			.map(
+				(request) =>
+					`${decodeURIComponent(request.path)} ${request.query.toString()} ${request.body.toString()}`,
+			)
 			.join(' ');
+		for (const param of pickerOnly) {
+			expect(sent.has(param.name), `picker-only ${param.name} sent`).toBe(false);
+			expect(everything, `picker-only ${param.name} sent`).not.toContain('picker-only-');
+		}
 		for (const [name, value] of expected) {
 			if (!sent.has(name)) {
 				expect(everything, `${name} should be sent`).toContain(

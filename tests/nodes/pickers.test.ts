@@ -57,6 +57,8 @@ interface Picker {
 	/** A field using the picker, and the resource and operation that show it. */
 	field: INodeProperties;
 	show: Record<string, unknown>;
+	/** The node's labels of the fields the list's parents come from, by name. */
+	parentLabels: Record<string, string>;
 }
 
 /** Every list search of every generated node, with one field that uses it. */
@@ -85,12 +87,20 @@ async function pickers(): Promise<Picker[]> {
 			if (!object || !field)
 				throw new Error(`${node}: list search ${method} has no object kind or no field`);
 			const show = field.displayOptions?.show ?? {};
+			const parentLabels = Object.fromEntries(
+				(object.parents ?? []).map((parent) => [
+					parent,
+					type.description.properties.find((property) => property.name === parent)?.displayName ??
+						'',
+				]),
+			);
 			found.push({
 				node,
 				method,
 				object,
 				field,
 				show: { resource: show.resource?.[0], operation: show.operation?.[0] },
+				parentLabels,
 			});
 		}
 	}
@@ -208,16 +218,32 @@ describe('every list search of every node', async () => {
 		all
 			.filter((picker) => picker.object.parents?.length)
 			.map((picker) => [`${picker.node} ${picker.method}`, picker] as const),
-	)('%s: asks nothing while a parent is still empty', async (_name, picker) => {
-		const parents = Object.fromEntries(
-			(picker.object.parents ?? []).map((parent) => [parent, rl('')]),
-		);
-		const node = await harness(picker, parents);
-		expect(
-			await node.listSearch(picker.method, undefined, undefined, { ...picker.show, ...parents }),
-		).toEqual({ results: [] });
-		expect(stub.requests).toEqual([]);
-	});
+	)(
+		'%s: names the field to fill in first, asking nothing, while a parent is empty',
+		async (_name, picker) => {
+			const [first, ...others] = picker.object.parents ?? [];
+			// The first parent empty, or (with two) the first given and the second empty.
+			const cases = [
+				{
+					empty: first,
+					parents: { [first]: rl(''), ...Object.fromEntries(others.map((p) => [p, rl('x')])) },
+				},
+				...others.map((parent) => ({
+					empty: parent,
+					parents: { [first]: rl('x'), [parent]: rl('') },
+				})),
+			];
+			for (const { empty, parents } of cases) {
+				const node = await harness(picker, parents);
+				const label = picker.parentLabels[empty];
+				expect(label).toMatch(/ ID$/);
+				await expect(
+					node.listSearch(picker.method, undefined, undefined, { ...picker.show, ...parents }),
+				).rejects.toThrow(`Fill in ${label} first: the `);
+			}
+			expect(stub.requests).toEqual([]);
+		},
+	);
 });
 
 describe('By URL and By ID on every picker', async () => {
@@ -456,5 +482,87 @@ describe('the modes at run time', () => {
 			'GET /v1/storage/buckets/b1/files/f1',
 			'GET /v1/users/u1',
 		]);
+	});
+});
+
+describe('picker-only fields: the bucket and file of a token', () => {
+	const shown = { resource: 'token', operation: 'get' };
+	const tokens = (parameters: Record<string, unknown>) =>
+		TriggerHarness.create({
+			type: 'appwriteTokens',
+			parameters: { ...shown, ...parameters },
+			credentials: credentials(),
+		});
+
+	it("list the files of the bucket chosen, then that file's tokens; an empty one is named", async () => {
+		stub.on('GET', '/v1/storage/buckets/invoices/files', {
+			json: { total: 1, files: [{ $id: 'f42', name: 'invoice-0042.pdf' }] },
+		});
+		stub.on('GET', '/v1/tokens/buckets/invoices/files/f42', {
+			json: {
+				total: 2,
+				tokens: [
+					{ $id: 'tok1', expire: '2031-01-01T00:00:00.000+00:00' },
+					{ $id: 'tok2', expire: '' },
+				],
+			},
+		});
+		const bucket = { bucketId: rl('invoices') };
+		const files = await (
+			await tokens(bucket)
+		).listSearch('searchFile', 'inv', undefined, {
+			...shown,
+			...bucket,
+		});
+		expect(files.results).toEqual([{ name: 'invoice-0042.pdf (f42)', value: 'f42' }]);
+		const both = { bucketId: rl('invoices'), fileId: rl('f42', 'id') };
+		const found = await (
+			await tokens(both)
+		).listSearch('searchFileToken', undefined, undefined, {
+			...shown,
+			...both,
+		});
+		expect(found.results).toEqual([
+			{ name: '2031-01-01T00:00:00.000+00:00 (tok1)', value: 'tok1' },
+			{ name: 'tok2', value: 'tok2' },
+		]);
+		expect(stub.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+			'GET /v1/storage/buckets/invoices/files',
+			'GET /v1/tokens/buckets/invoices/files/f42',
+		]);
+		expect(stub.requests[0].query.get('search')).toBe('inv');
+
+		const noFile = { bucketId: rl('invoices'), fileId: rl('') };
+		await expect(
+			(await tokens(noFile)).listSearch('searchFileToken', undefined, undefined, {
+				...shown,
+				...noFile,
+			}),
+		).rejects.toThrow('Fill in File ID first: the file tokens to pick from depend on it');
+		expect(stub.requests).toHaveLength(2);
+	});
+
+	it('run with them set, and without them (a saved workflow), sending the token ID alone', async () => {
+		const token = { $id: 'tok1', resourceId: 'invoices:f42', expire: '' };
+		stub.on('GET', '/v1/tokens/tok1', { json: token });
+		for (const parameters of [
+			{ bucketId: rl('invoices'), fileId: rl('f42'), tokenId: rl('tok1') },
+			{ bucketId: rl('', 'list'), fileId: rl('', 'list'), tokenId: rl('tok1', 'id') },
+			{ tokenId: 'tok1' },
+		]) {
+			const result = await runNode({
+				type: 'appwriteTokens',
+				parameters: { ...shown, ...parameters },
+				credentials: credentials(),
+			});
+			expect(result.error?.message).toBeUndefined();
+			expect(result.output()[0].json).toEqual(token);
+		}
+		expect(stub.requests).toHaveLength(3);
+		for (const request of stub.requests) {
+			expect(`${request.method} ${request.path}`).toBe('GET /v1/tokens/tok1');
+			expect([...request.query.keys()]).toEqual([]);
+			expect(request.body.length).toBe(0);
+		}
 	});
 });

@@ -7,7 +7,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { Messaging } from 'node-appwrite';
+import { Messaging, Users } from 'node-appwrite';
 
 import { executeActions, listSearchMethods, testAppwriteCredential } from '../../../src';
 import { messageActions, messageFields, messageOperations } from './resources/message';
@@ -63,6 +63,25 @@ export class AppwriteMessaging implements INodeType {
 	methods = {
 		credentialTest: { appwriteApiTest: testAppwriteCredential },
 		listSearch: listSearchMethods({
+			searchUser: {
+				service: Users,
+				method: 'list',
+				key: 'users',
+				label: ['name', 'email', 'phone'],
+				scope: 'users.read',
+				plural: 'users',
+			},
+			searchTarget: {
+				service: Users,
+				method: 'listTargets',
+				key: 'targets',
+				label: ['name', 'identifier'],
+				parents: { userId: 'userId' },
+				parentLabels: { userId: 'User ID' },
+				search: 'local',
+				scope: 'targets.read',
+				plural: 'targets',
+			},
 			searchTopic: {
 				service: Messaging,
 				method: 'listTopics',
@@ -77,6 +96,7 @@ export class AppwriteMessaging implements INodeType {
 				key: 'subscribers',
 				label: ['userName'],
 				parents: { topicId: 'topicId' },
+				parentLabels: { topicId: 'Topic ID' },
 				scope: 'subscribers.read',
 				plural: 'subscribers',
 			},

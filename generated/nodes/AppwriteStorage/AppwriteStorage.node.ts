@@ -64,6 +64,7 @@ export class AppwriteStorage implements INodeType {
 				key: 'files',
 				label: ['name'],
 				parents: { bucketId: 'bucketId' },
+				parentLabels: { bucketId: 'Bucket ID' },
 				scope: 'files.read',
 				plural: 'files',
 			},

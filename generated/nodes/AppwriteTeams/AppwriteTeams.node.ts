@@ -77,6 +77,7 @@ export class AppwriteTeams implements INodeType {
 				key: 'memberships',
 				label: ['userName', 'userEmail'],
 				parents: { teamId: 'teamId' },
+				parentLabels: { teamId: 'Team ID' },
 				scope: 'teams.read',
 				plural: 'memberships',
 			},

@@ -104,9 +104,60 @@ export async function checkPickers(context: PickerCheckContext): Promise<void> {
 	});
 	try {
 		await checkNodePickers(context, actionNodes);
+		await checkPickerOnlyParent(context, actionNodes);
 	} finally {
 		setup.appwrite.handle({ ...hook, method: 'DELETE', path: '/v1/webhooks/e2e-picked-hook' });
 	}
+}
+
+/** A list search as the editor asks for it when a From list opens. */
+async function listSearch(
+	{ client, setup }: PickerCheckContext,
+	node: NodeDescription,
+	picker: Pick<Picker, 'method' | 'path'>,
+	parameters: Record<string, unknown>,
+) {
+	return await client.request<{
+		results?: Array<{ name: unknown; value: unknown }>;
+		paginationToken?: unknown;
+	}>('POST', '/dynamic-node-parameters/resource-locator-results', {
+		path: picker.path,
+		nodeTypeAndVersion: { name: node.name, version: latest(node.version) },
+		currentNodeParameters: parameters,
+		methodName: picker.method,
+		credentials: { appwriteApi: { id: setup.credential.id, name: setup.credential.name } },
+		filter: '',
+	});
+}
+
+/** A file token is listed per bucket and file, which Get takes as picker-only fields: an empty one is named. */
+async function checkPickerOnlyParent(
+	context: PickerCheckContext,
+	actionNodes: NodeDescription[],
+): Promise<void> {
+	const { setup, check } = context;
+	const tokens = actionNodes.find((node) => node.name === `${PACKAGE}.appwriteTokens`);
+	await check(
+		'pickers: the file tokens From list names the empty picker-only File ID',
+		async () => {
+			assert.ok(tokens, 'no Appwrite Tokens node');
+			const mark = setup.gate.lastSeq();
+			const response = await listSearch(
+				context,
+				tokens,
+				{ method: 'searchFileToken', path: 'parameters.tokenId' },
+				{ resource: 'token', operation: 'get', bucketId: rl('e2e-bucket'), fileId: rl('') },
+			);
+			const answer = JSON.stringify(response.raw);
+			assert.notEqual(response.status, 200, `answered 200: ${answer.slice(0, 400)}`);
+			assert.ok(
+				answer.includes('Fill in File ID first'),
+				`the answer does not name File ID: ${answer.slice(0, 400)}`,
+			);
+			assert.equal(setup.gate.since(mark).length, 0, 'the list asked Appwrite anyway');
+			return `answered ${response.status}: ${answer.slice(0, 160)}`;
+		},
+	);
 }
 
 /** Every list search of every action node returns choices from the stand-in, under the parents' IDs. */
@@ -114,7 +165,7 @@ async function checkNodePickers(
 	context: PickerCheckContext,
 	actionNodes: NodeDescription[],
 ): Promise<void> {
-	const { client, setup, check } = context;
+	const { setup, check } = context;
 	for (const node of actionNodes) {
 		for (const picker of pickersOf(node)) {
 			const parents = (picker.field.typeOptions?.loadOptionsDependsOn ?? []).map((name) =>
@@ -131,17 +182,7 @@ async function checkNodePickers(
 			const short = node.name.slice(PACKAGE.length + 1);
 			await check(`pickers: ${short} ${picker.method} lists choices from Appwrite`, async () => {
 				const mark = setup.gate.lastSeq();
-				const response = await client.request<{
-					results?: Array<{ name: unknown; value: unknown }>;
-					paginationToken?: unknown;
-				}>('POST', '/dynamic-node-parameters/resource-locator-results', {
-					path: picker.path,
-					nodeTypeAndVersion: { name: node.name, version: latest(node.version) },
-					currentNodeParameters: parameters,
-					methodName: picker.method,
-					credentials: { appwriteApi: { id: setup.credential.id, name: setup.credential.name } },
-					filter: '',
-				});
+				const response = await listSearch(context, node, picker, parameters);
 				assert.equal(
 					response.status,
 					200,

@@ -49,13 +49,26 @@ export const subscriberOperations: INodeProperties[] = [
 
 export const subscriberFields: INodeProperties[] = [
 	{
+		displayName: 'Topic ID',
+		name: 'topicId',
+		type: 'resourceLocator',
+		displayOptions: { show: { resource: ['subscriber'], operation: ['getLogs'] } },
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the topic the subscriber belongs to. Only helps pick the subscriber From List; it is not sent to Appwrite. From List shows the topics to pick from, By URL reads it from the topic's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: locatorModes('topic', 'searchTopic', 'topic'),
+	},
+	{
 		displayName: 'Subscriber ID',
 		name: 'subscriberId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['subscriber'], operation: ['getLogs'] } },
-		default: '',
-		description: 'ID of the subscriber',
+		default: { mode: 'list', value: '' },
+		description:
+			'ID of the subscriber. From List shows the subscribers to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+		typeOptions: { loadOptionsDependsOn: ['topicId.value'] },
+		modes: locatorModes('subscriber', 'searchSubscriber'),
 	},
 	{
 		displayName: 'Return All',
@@ -247,13 +260,26 @@ export const subscriberFields: INodeProperties[] = [
 		hint: 'Leave empty to generate a unique ID',
 	},
 	{
+		displayName: 'User ID',
+		name: 'userId',
+		type: 'resourceLocator',
+		displayOptions: { show: { resource: ['subscriber'], operation: ['create'] } },
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the user whose target to subscribe. Only helps pick the target From List; it is not sent to Appwrite. From List shows the users to pick from, By URL reads it from the user's Appwrite console page; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		modes: locatorModes('user', 'searchUser', 'user'),
+	},
+	{
 		displayName: 'Target ID',
 		name: 'targetId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: { show: { resource: ['subscriber'], operation: ['create'] } },
-		default: '',
-		description: "ID of the user's target to subscribe",
+		default: { mode: 'list', value: '' },
+		description:
+			"ID of the user's target to subscribe. From List shows the targets to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).",
+		typeOptions: { loadOptionsDependsOn: ['userId.value'] },
+		modes: locatorModes('target', 'searchTarget'),
 	},
 	{
 		displayName: 'Topic ID',
@@ -313,6 +339,7 @@ export const subscriberActions: ActionTable = {
 				location: 'top',
 				required: true,
 				inPath: true,
+				locator: true,
 			},
 			{
 				name: 'queries',
@@ -380,7 +407,14 @@ export const subscriberActions: ActionTable = {
 				locator: true,
 			},
 			{ name: 'subscriberId', label: 'Subscriber ID', kind: 'id', location: 'top', required: true },
-			{ name: 'targetId', label: 'Target ID', kind: 'string', location: 'top', required: true },
+			{
+				name: 'targetId',
+				label: 'Target ID',
+				kind: 'string',
+				location: 'top',
+				required: true,
+				locator: true,
+			},
 		],
 		steps: [{ method: 'createSubscriber', args: ['topicId', 'subscriberId', 'targetId'] }],
 		output: { kind: 'object' },
