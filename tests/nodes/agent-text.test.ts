@@ -7,6 +7,7 @@ import type { INode, INodeProperties, INodeTypeDescription } from 'n8n-workflow'
 import { NodeHelpers } from 'n8n-workflow';
 import { beforeAll, describe, expect, it } from 'vitest';
 
+import { actionKey, loadCatalog } from '../../codegen/catalog';
 import { EMPTY_NOTES } from '../../codegen/describe';
 import { loadPackage } from '../support/engine';
 
@@ -130,6 +131,30 @@ describe('field descriptions an agent can act on', () => {
 				),
 				`${at}: ${field.description}`,
 			).toBe(true);
+		}
+	});
+
+	it('a picker-only field says that it only helps pick another object and is not sent', () => {
+		const pickerOnly = new Set(
+			loadCatalog().flatMap((service) =>
+				service.actions.flatMap((action) =>
+					action.params
+						.filter((param) => param.pickerOnly)
+						.map((param) => `${service.displayName} ${actionKey(action)} ${param.name}`),
+				),
+			),
+		);
+		const fields = everyField().filter(({ node, resource, operation, field }) =>
+			pickerOnly.has(`${node} ${resource}.${operation} ${field.name}`),
+		);
+		expect(fields).toHaveLength(pickerOnly.size);
+		expect(fields.length).toBeGreaterThanOrEqual(8);
+		for (const { field, at } of fields) {
+			expect(field.required, at).toBeFalsy();
+			expect(field.description, at).toMatch(
+				/Only helps pick the [a-z ]+ From List; it is not sent to Appwrite\./,
+			);
+			expect(field.description, at).not.toContain('Left empty');
 		}
 	});
 
