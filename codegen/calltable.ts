@@ -1,5 +1,4 @@
 import type { ActionSpec, ParamSpec } from '../src/types';
-import { EMPTY_NOTES, emptyNoteOf } from './describe';
 import { mappedInputOf } from './mapper';
 import type { ResolvedAction, ResolvedParam } from './resolve';
 import { simplifiedOutput } from './simplify';
@@ -18,7 +17,7 @@ function paramSpec(param: ResolvedParam, service: string, action: ResolvedAction
 		showWhen: param.showWhen,
 		inPath: param.sdk?.inPath || undefined,
 		nullable: param.nullable || undefined,
-		valueOrNull: emptyNoteOf(param) === EMPTY_NOTES.valueOrNull || undefined,
+		valueOrNull: param.valueOrNull || undefined,
 		integer: param.sdk?.shape === 'integer' || undefined,
 		mapped: mappedInputOf(service, action, param),
 		locator: param.locator ? true : undefined,

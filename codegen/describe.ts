@@ -40,8 +40,7 @@ export function emptyNoteOf(param: ResolvedParam): string | undefined {
 	if (param.selector || param.pickerOnly) return undefined;
 	if (KINDS[param.kind].generated) return EMPTY_NOTES.generated;
 	if (param.required) return undefined;
-	// node-appwrite needs a value or null, though n8n cannot mark the field required beside its switch.
-	if (param.nullable && param.sdk?.required) return EMPTY_NOTES.valueOrNull;
+	if (param.valueOrNull) return EMPTY_NOTES.valueOrNull;
 	// An optional list shown up front and left empty is not given; added under Additional Fields, it is a value.
 	if (LIST_KINDS.has(param.kind))
 		return param.location === 'top' ? EMPTY_NOTES.notSent : EMPTY_NOTES.emptyList;

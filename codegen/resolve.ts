@@ -52,6 +52,11 @@ export interface ResolvedParam {
 	multiline: boolean;
 	nullable: boolean;
 	/**
+	 * node-appwrite needs a value or null on every call, while the field is optional beside its Set
+	 * to Null switch (n8n cannot mark it required): left empty with the switch off, it is an error.
+	 */
+	valueOrNull: boolean;
+	/**
 	 * How node-appwrite declares it (absent for a selector): its type, whether any declaring method
 	 * requires it, by its declaration or by refusing a call without it (`required` above may differ,
 	 * with the catalog's reason or a Set to Null switch), whether any puts it in its URL path, and
@@ -291,6 +296,9 @@ function resolveAction(
 		}
 		const [selector, values] = Object.entries(param.showWhen ?? {})[0] ?? [];
 		const required = Boolean(param.required);
+		const sdkRequired = declaring.some(
+			(entry) => entry.sdkParam.required || entry.sdkParam.checked,
+		);
 		// A picker-only parameter is read by its pickers from the node's top-level fields.
 		const alwaysUpFront =
 			required || Boolean(KINDS[param.kind].upFront || param.selector || param.pickerOnly);
@@ -328,10 +336,11 @@ function resolveAction(
 			secret: Boolean(param.secret),
 			multiline: Boolean(param.multiline),
 			nullable: Boolean(param.nullable),
+			valueOrNull: Boolean(param.nullable) && !required && sdkRequired,
 			sdk: first && {
 				type: first.typeText,
 				shape: first.shape,
-				required: declaring.some((entry) => entry.sdkParam.required || entry.sdkParam.checked),
+				required: sdkRequired,
 				inPath: declaring.some((entry) => entry.sdkParam.inPath),
 				methods: declaring.map((entry) => entry.method.name),
 			},
