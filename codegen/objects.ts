@@ -201,7 +201,7 @@ function locatorNote(locator: ResolvedLocator): string {
 	const byUrl = locator.url
 		? `, By URL reads it from the ${locator.noun}'s Appwrite console page`
 		: '';
-	return `From List shows the ${locator.noun}s to pick from${byUrl}; By ID takes the ID itself (${APPWRITE_ID_RULE})`;
+	return `From List shows the ${pluralOf(locator.noun)} to pick from${byUrl}; By ID takes the ID itself (${APPWRITE_ID_RULE})`;
 }
 
 /**

@@ -106,6 +106,17 @@ describe('field descriptions an agent can act on', () => {
 			expect(field.description, at).toMatch(/\bID\b/);
 			expect(field.description, at).toContain('By ID takes the ID itself (up to 36 characters');
 		}
+		const says = (name: string) =>
+			new Set(
+				locators
+					.filter(({ field }) => field.name === name)
+					.map(
+						({ field }) =>
+							/From List shows the ([a-z ]+) to pick from/.exec(field.description ?? '')?.[1],
+					),
+			);
+		expect(says('identityId')).toEqual(new Set(['identities']));
+		expect(says('key')).toContain('indexes');
 	});
 
 	it('a new ID says that empty generates one', () => {

@@ -161,7 +161,7 @@ export const indexFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['index'], operation: ['delete'] } },
 		default: { mode: 'list', value: '' },
 		description:
-			'Key of the index. From List shows the indexs to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+			'Key of the index. From List shows the indexes to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value', 'tableId.value'] },
 		modes: locatorModes('index', 'searchTableIndex'),
 	},
@@ -196,7 +196,7 @@ export const indexFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['index'], operation: ['get'] } },
 		default: { mode: 'list', value: '' },
 		description:
-			'Key of the index. From List shows the indexs to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+			'Key of the index. From List shows the indexes to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 		typeOptions: { loadOptionsDependsOn: ['databaseId.value', 'tableId.value'] },
 		modes: locatorModes('index', 'searchTableIndex'),
 	},

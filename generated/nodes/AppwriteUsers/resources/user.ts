@@ -963,7 +963,7 @@ export const userFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['user'], operation: ['deleteIdentity'] } },
 		default: { mode: 'list', value: '' },
 		description:
-			'ID of the identity to delete (from Get Identities). From List shows the identitys to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
+			'ID of the identity to delete (from Get Identities). From List shows the identities to pick from; By ID takes the ID itself (up to 36 characters a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character).',
 		modes: locatorModes('identity', 'searchIdentity'),
 	},
 ];
