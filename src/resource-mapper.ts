@@ -69,18 +69,17 @@ function holdsMany(column: AppwriteColumn): boolean {
 	);
 }
 
+/** What a table's records are called (rows), or a collection's (documents). */
+function recordWord(spec: ColumnMethodsSpec): 'row' | 'document' {
+	return spec.word === 'column' ? 'row' : 'document';
+}
+
 /** The n8n field type a column is edited and converted as, and what the label adds about its value. */
-function typeOf(column: AppwriteColumn, word: string): { type: FieldType; note?: string } {
+function typeOf(column: AppwriteColumn, record: string): { type: FieldType; note?: string } {
 	if (column.type === 'relationship')
 		return holdsMany(column)
-			? {
-					type: 'array',
-					note: `relationship: IDs of related ${word === 'column' ? 'rows' : 'documents'}`,
-				}
-			: {
-					type: 'string',
-					note: `relationship: ID of the related ${word === 'column' ? 'row' : 'document'}`,
-				};
+			? { type: 'array', note: `relationship: IDs of related ${record}s` }
+			: { type: 'string', note: `relationship: ID of the related ${record}` };
 	if (GEOMETRY_TYPES[column.type]) return { type: 'array', note: GEOMETRY_TYPES[column.type] };
 	if (column.array) return { type: 'array', note: `list of ${column.type}` };
 	if (column.type === 'boolean') return { type: 'boolean' };
@@ -91,12 +90,12 @@ function typeOf(column: AppwriteColumn, word: string): { type: FieldType; note?:
 }
 
 /** One column as a mapper field. An optional switch starts empty (null), so an untouched one is not sent. */
-export function mapperField(
+function mapperField(
 	column: AppwriteColumn,
-	word: string,
+	record: string,
 	requiredHere: boolean,
 ): ResourceMapperField {
-	const { type, note } = typeOf(column, word);
+	const { type, note } = typeOf(column, record);
 	const required = requiredHere && Boolean(column.required);
 	const field: ResourceMapperField = {
 		id: column.key,
@@ -164,12 +163,12 @@ export function columnMethods(Service: new (client: Client) => object, spec: Col
 		const operation = this.getCurrentNodeParameter(NODE_FIELDS.operation) as string;
 		const action = spec.actions[`${resource}.${operation}`] ?? {};
 		const fields = columns.map((column) =>
-			mapperField(column, spec.word, Boolean(action.required)),
+			mapperField(column, recordWord(spec), Boolean(action.required)),
 		);
 		if (action.id) {
 			fields.unshift({
 				id: '$id',
-				displayName: `$id (ID of the ${spec.word === 'column' ? 'row' : 'document'})`,
+				displayName: `$id (ID of the ${recordWord(spec)})`,
 				required: action.id === 'required',
 				defaultMatch: false,
 				canBeUsedToMatch: false,
@@ -188,7 +187,7 @@ export function columnMethods(Service: new (client: Client) => object, spec: Col
 			...columns.map((column) => ({
 				name: column.key,
 				value: column.key,
-				description: typeOf(column, spec.word).note ?? column.type,
+				description: typeOf(column, recordWord(spec)).note ?? column.type,
 			})),
 			...SYSTEM_FIELDS.map((name) => ({
 				name,
