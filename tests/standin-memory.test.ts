@@ -7,7 +7,7 @@ import { AppwriteException, Client, ID, Query, Storage, TablesDB, Users } from '
 import { InputFile } from 'node-appwrite/file';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { runNode } from './support/engine';
+import { appwriteCredentials, runNode } from './support/engine';
 import { startStandIn, type StandIn } from './support/standin';
 
 let standIn: StandIn;
@@ -82,14 +82,7 @@ describe('a rejected request is explained like Appwrite explains it', () => {
 				password: 'a-long-password',
 				name: 'Ann Lee',
 			},
-			credentials: {
-				appwriteApi: {
-					endpoint: standIn.endpoint,
-					projectId: 'test-project',
-					apiKey: 'test-key',
-					selfSigned: false,
-				},
-			},
+			credentials: appwriteCredentials(standIn.endpoint, 'test-key'),
 		});
 		expect(result.status).toBe('error');
 		const error = result.error as { message?: string; description?: string; httpCode?: string };

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { runNode } from '../support/engine';
+import { appwriteCredentials, runNode } from '../support/engine';
 import { StubServer } from '../support/stub-server';
 
 let stub: StubServer;
@@ -36,9 +36,7 @@ async function tablesDb(
 	return await runNode({
 		type: 'appwriteTablesDb',
 		parameters: { ...COLUMN, operation, additionalFields },
-		credentials: {
-			appwriteApi: { endpoint: stub.endpoint, projectId: 'p', apiKey: 'k', selfSigned: false },
-		},
+		credentials: appwriteCredentials(stub.endpoint, 'k', 'p'),
 		continueOnFail,
 	});
 }

@@ -14,7 +14,7 @@ import { generateFiles, writeFiles } from '../../codegen/generate';
 import { loadObjects } from '../../codegen/objects';
 import { SdkDeclarations } from '../../codegen/sdk';
 import type { RunResult } from '../support/engine';
-import { nodeTypesOf, runNode } from '../support/engine';
+import { appwriteCredentials, nodeTypesOf, runNode } from '../support/engine';
 import { StubServer } from '../support/stub-server';
 
 const PACKAGE_JSON = readFileSync(path.join(ROOT, 'package.json'), 'utf8');
@@ -158,14 +158,7 @@ export function useFixture(): Fixture {
 				typeVersion,
 				parameters,
 				nodeTypes: nodeTypesOf({ [node.description.name]: node }),
-				credentials: {
-					appwriteApi: {
-						endpoint: fixture.stub.endpoint,
-						projectId: 'p',
-						apiKey: 'k',
-						selfSigned: false,
-					},
-				},
+				credentials: appwriteCredentials(fixture.stub.endpoint, 'k', 'p'),
 			});
 		},
 	} as Fixture;

@@ -13,7 +13,7 @@ import { readSpec } from '../../codegen/openapi';
 import { VENDORED_SPEC } from '../../codegen/diff';
 import { SdkDeclarations } from '../../codegen/sdk';
 import type { ActionSpec } from '../../src/types';
-import { binaryBuffer, binaryItem, runNode } from '../support/engine';
+import { appwriteCredentials, binaryBuffer, binaryItem, runNode } from '../support/engine';
 import { fillParameters, sampleValue } from '../support/samples';
 import { STANDIN_BINARY } from '../support/standin-spec';
 import { SEED_ACTIONS } from '../fixtures/seed-actions';
@@ -112,14 +112,7 @@ async function runAction(
 		type: service.node.charAt(0).toLowerCase() + service.node.slice(1),
 		typeVersion: service.version ?? 1,
 		parameters: parametersFor(action, spec, selectorValue),
-		credentials: {
-			appwriteApi: {
-				endpoint: endpoint(),
-				projectId: 'test-project',
-				apiKey: 'test-key',
-				selfSigned: false,
-			},
-		},
+		credentials: appwriteCredentials(endpoint(), 'test-key'),
 		items: inputItems(spec),
 	});
 	if (result.status !== 'success') {
@@ -205,14 +198,7 @@ describe('the stand-in judges requests by the official spec', () => {
 				userId: 'ann',
 				additionalFields: { email: 'not-an-email' },
 			},
-			credentials: {
-				appwriteApi: {
-					endpoint: endpoint(),
-					projectId: 'test-project',
-					apiKey: 'test-key',
-					selfSigned: false,
-				},
-			},
+			credentials: appwriteCredentials(endpoint(), 'test-key'),
 		});
 		expect(result.status).toBe('error');
 		expect((result.error as { httpCode?: string }).httpCode).toBe('400');

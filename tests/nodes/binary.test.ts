@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { INodeExecutionData } from 'n8n-workflow';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { binaryBuffer, binaryItem, runNode } from '../support/engine';
+import { appwriteCredentials, binaryBuffer, binaryItem, runNode } from '../support/engine';
 import { StubServer } from '../support/stub-server';
 
 let stub: StubServer;
@@ -29,9 +29,7 @@ function run(
 	return runNode({
 		type,
 		parameters,
-		credentials: {
-			appwriteApi: { endpoint: stub.endpoint, projectId: 'p', apiKey: 'k', selfSigned: false },
-		},
+		credentials: appwriteCredentials(stub.endpoint, 'k', 'p'),
 		items,
 		continueOnFail,
 	});

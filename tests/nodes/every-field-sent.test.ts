@@ -19,7 +19,7 @@ import { SdkDeclarations } from '../../codegen/sdk';
 import { APPWRITE_ID_PATTERN } from '../../src/descriptions';
 import type { ActionSpec, ParamSpec } from '../../src/types';
 import type { RunResult } from '../support/engine';
-import { binaryItem, runNode } from '../support/engine';
+import { appwriteCredentials, binaryItem, runNode } from '../support/engine';
 import { fillParameters } from '../support/samples';
 import type { RecordedRequest } from '../support/stub-server';
 import { StubServer } from '../support/stub-server';
@@ -153,14 +153,7 @@ async function runAction(
 		// As a new workflow: the current version of the node, whose layout the call table gives.
 		typeVersion: service.version ?? 1,
 		parameters,
-		credentials: {
-			appwriteApi: {
-				endpoint: stub.endpoint,
-				projectId: 'p',
-				apiKey: 'secret-key',
-				selfSigned: false,
-			},
-		},
+		credentials: appwriteCredentials(stub.endpoint, 'secret-key', 'p'),
 		items,
 	});
 	for (const spy of print) {

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import type { ObjectKind } from '../../codegen/objects';
 import { loadObjects, searchMethodOf } from '../../codegen/objects';
-import { loadPackage, PACKAGE_ROOT, runNode } from '../support/engine';
+import { appwriteCredentials, loadPackage, PACKAGE_ROOT, runNode } from '../support/engine';
 import type { RecordedRequest } from '../support/stub-server';
 import { StubServer } from '../support/stub-server';
 import { TriggerHarness } from '../support/trigger-engine';
@@ -28,14 +28,7 @@ afterAll(async () => stub.close());
 beforeEach(() => stub.reset());
 
 const rl = (value: string, mode = 'list') => ({ __rl: true, mode, value });
-const credentials = () => ({
-	appwriteApi: {
-		endpoint: stub.endpoint,
-		projectId: 'test-project',
-		apiKey: API_KEY,
-		selfSigned: false,
-	},
-});
+const credentials = () => appwriteCredentials(stub.endpoint, API_KEY);
 
 function queriesOf(
 	request: RecordedRequest,

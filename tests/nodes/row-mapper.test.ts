@@ -6,7 +6,7 @@
 import type { ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { runNode } from '../support/engine';
+import { appwriteCredentials, runNode } from '../support/engine';
 import type { RecordedRequest } from '../support/stub-server';
 import { StubServer } from '../support/stub-server';
 import { TriggerHarness } from '../support/trigger-engine';
@@ -20,14 +20,7 @@ beforeAll(async () => {
 afterAll(async () => stub.close());
 beforeEach(() => stub.reset());
 
-const credentials = () => ({
-	appwriteApi: {
-		endpoint: stub.endpoint,
-		projectId: 'test-project',
-		apiKey: API_KEY,
-		selfSigned: false,
-	},
-});
+const credentials = () => appwriteCredentials(stub.endpoint, API_KEY);
 
 const COLUMNS_PATH = '/v1/tablesdb/shop/tables/orders/columns';
 const ROWS_PATH = '/v1/tablesdb/shop/tables/orders/rows';

@@ -10,7 +10,7 @@ import type { INodeType } from 'n8n-workflow';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { SIMPLIFIED_AWAY, SIMPLIFIED_METHODS } from '../../src/simplify';
-import { loadPackage, PACKAGE_ROOT, runNode } from '../support/engine';
+import { appwriteCredentials, loadPackage, PACKAGE_ROOT, runNode } from '../support/engine';
 import { StubServer } from '../support/stub-server';
 
 let stub: StubServer;
@@ -21,14 +21,7 @@ beforeAll(async () => {
 afterAll(async () => stub.close());
 beforeEach(() => stub.reset());
 
-const credentials = () => ({
-	appwriteApi: {
-		endpoint: stub.endpoint,
-		projectId: 'test-project',
-		apiKey: 'simplify-key',
-		selfSigned: false,
-	},
-});
+const credentials = () => appwriteCredentials(stub.endpoint, 'simplify-key');
 
 async function run(type: string, parameters: Record<string, unknown>, typeVersion?: number) {
 	const result = await runNode({ type, parameters, credentials: credentials(), typeVersion });

@@ -11,7 +11,13 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import type { NodeSpec } from '../support/engine';
-import { runNode, startBinaryData, storedBinaryItem, storedBytes } from '../support/engine';
+import {
+	appwriteCredentials,
+	runNode,
+	startBinaryData,
+	storedBinaryItem,
+	storedBytes,
+} from '../support/engine';
 import type { RecordedRequest } from '../support/stub-server';
 import { StubServer } from '../support/stub-server';
 
@@ -41,9 +47,7 @@ function run(
 	return runNode({
 		type,
 		parameters,
-		credentials: {
-			appwriteApi: { endpoint: stub.endpoint, projectId: 'p', apiKey: 'k', selfSigned: false },
-		},
+		credentials: appwriteCredentials(stub.endpoint, 'k', 'p'),
 		items,
 		...options,
 	});

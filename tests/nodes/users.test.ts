@@ -1,7 +1,7 @@
 import { Query } from 'node-appwrite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { runNode } from '../support/engine';
+import { appwriteCredentials, runNode } from '../support/engine';
 import type { RecordedRequest } from '../support/stub-server';
 import { refusedEndpoint, StubServer } from '../support/stub-server';
 
@@ -15,9 +15,7 @@ afterAll(async () => stub.close());
 beforeEach(() => stub.reset());
 
 function credentials(endpoint = stub.endpoint) {
-	return {
-		appwriteApi: { endpoint, projectId: 'test-project', apiKey: API_KEY, selfSigned: false },
-	};
+	return appwriteCredentials(endpoint, API_KEY);
 }
 
 function user(id: string, extra: Record<string, unknown> = {}) {

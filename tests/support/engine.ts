@@ -268,6 +268,11 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 	};
 }
 
+/** An Appwrite API-key credential for a local test server, as n8n hands it to the nodes. */
+export function appwriteCredentials(endpoint: string, apiKey: string, projectId = 'test-project') {
+	return { appwriteApi: { endpoint, projectId, apiKey, selfSigned: false } };
+}
+
 /** Runs one node of this package on the given items. */
 export async function runNode(options: {
 	type: string;

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { appwriteCredentials } from '../support/engine';
 import { StubServer } from '../support/stub-server';
 import { TriggerHarness } from '../support/trigger-engine';
 
@@ -18,14 +19,7 @@ afterAll(async () => stub.close());
 beforeEach(() => stub.reset());
 
 const rl = (value: string) => ({ __rl: true, mode: 'list', value });
-const credentials = () => ({
-	appwriteApi: {
-		endpoint: stub.endpoint,
-		projectId: 'test-project',
-		apiKey: API_KEY,
-		selfSigned: false,
-	},
-});
+const credentials = () => appwriteCredentials(stub.endpoint, API_KEY);
 
 async function webhookTrigger(parameters: Record<string, unknown> = {}) {
 	return await TriggerHarness.create({
