@@ -1,3 +1,4 @@
+import { LIST_KINDS } from '../src/types';
 import { KINDS } from './kinds';
 import type { ResolvedParam } from './resolve';
 import { joinSentences } from './text';
@@ -13,19 +14,6 @@ import { joinSentences } from './text';
 /** Said of every `number | bigint` parameter, which the runtime sends exactly. */
 const INTEGER_NOTE =
 	'A whole number; beyond 2^53, give it as text from an expression to keep every digit.';
-
-/** Kinds whose empty value the runtime reads as "not given" (src/inputs.ts, `isBlank`). */
-const BLANK_MEANS_NOT_SENT = new Set([
-	'string',
-	'json',
-	'jsonList',
-	'dateTime',
-	'color',
-	'hexColor',
-]);
-
-/** Kinds read as lists, where an added field left empty is sent as an empty list. */
-const LIST_KINDS = new Set(['stringList', 'multiOptions']);
 
 export const EMPTY_NOTES = {
 	generated: 'Leave empty to generate a unique ID',
@@ -44,7 +32,9 @@ export function emptyNoteOf(param: ResolvedParam): string | undefined {
 	// An optional list shown up front and left empty is not given; added under Additional Fields, it is a value.
 	if (LIST_KINDS.has(param.kind))
 		return param.location === 'top' ? EMPTY_NOTES.notSent : EMPTY_NOTES.emptyList;
-	return BLANK_MEANS_NOT_SENT.has(param.kind) ? EMPTY_NOTES.notSent : undefined;
+	// Other fields that can be empty at all (a number, a switch or a choice always holds a value) are
+	// read as not given when empty (src/inputs.ts).
+	return KINDS[param.kind].emptyUpFront === undefined ? undefined : EMPTY_NOTES.notSent;
 }
 
 /** Long lists (countries, time zones, runtimes) are named by their size and a few examples. */

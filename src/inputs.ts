@@ -18,6 +18,7 @@ import { QueryInputError, toQueryStrings } from './queries';
 import { bufferSource, fileSource } from './sources';
 import { Upload } from './transport';
 import type { InputKind, MappedInput, ParamSpec } from './types';
+import { LIST_KINDS } from './types';
 
 /**
  * Thrown by a converter; turned into a NodeOperationError naming the field and item. `subject`
@@ -31,8 +32,6 @@ class InputError extends Error {
 		super(message);
 	}
 }
-
-const LIST_KINDS: ReadonlySet<InputKind> = new Set(['stringList', 'multiOptions']);
 
 type ConvertedKind = Exclude<InputKind, 'binary'>;
 

@@ -23,6 +23,12 @@ export type InputKind =
 	| 'binary'
 	| 'queries';
 
+/**
+ * The kinds read as lists. Left empty up front, such a field is not given; added under Additional
+ * Fields and left empty, it is sent as an empty list (which clears labels, targets and the like).
+ */
+export const LIST_KINDS: ReadonlySet<InputKind> = new Set(['stringList', 'multiOptions']);
+
 export interface ParamSpec {
 	/** The parameter's name as node-appwrite spells it. */
 	name: string;
