@@ -18,7 +18,7 @@ import {
 	storedBinaryItem,
 	storedBytes,
 } from '../support/engine';
-import type { RecordedRequest } from '../support/stub-server';
+import type { RecordedRequest, StubResponse } from '../support/stub-server';
 import { StubServer } from '../support/stub-server';
 
 const MIB = 1024 * 1024;
@@ -68,22 +68,33 @@ function storedFiles(): string[] {
 		.map((entry) => path.join(entry.parentPath, entry.name));
 }
 
+/** A file of bucket b1 as the stub serves it: its details, then the download's answer. */
+function serveStoredFile(
+	details: { $id: string; name: string; mimeType: string },
+	download: StubResponse,
+) {
+	stub.on('GET', '/v1/storage/buckets/:bucketId/files/:fileId', { json: details });
+	stub.on('GET', '/v1/storage/buckets/:bucketId/files/:fileId/download', download);
+}
+
+/** Storage → File → Download of a file of bucket b1. */
+const downloadOf = (fileId: string) => ({
+	resource: 'file',
+	operation: 'download',
+	bucketId: 'b1',
+	fileId,
+});
+
+const OCTET_STREAM = { 'content-type': 'application/octet-stream' };
+
 describe('downloads streamed into n8n’s binary storage', () => {
 	it('a stored file keeps its exact bytes, stored name and type, and lands on disk, not in the item', async () => {
 		const content = randomBytes(3 * MIB + 17);
-		stub.on('GET', '/v1/storage/buckets/:bucketId/files/:fileId', {
-			json: { $id: 'f1', name: 'Scan 2026.pdf', mimeType: 'application/pdf' },
-		});
-		stub.on('GET', '/v1/storage/buckets/:bucketId/files/:fileId/download', {
-			body: content,
-			headers: { 'content-type': 'application/octet-stream' },
-		});
-		const result = await run('appwriteStorage', {
-			resource: 'file',
-			operation: 'download',
-			bucketId: 'b1',
-			fileId: 'f1',
-		});
+		serveStoredFile(
+			{ $id: 'f1', name: 'Scan 2026.pdf', mimeType: 'application/pdf' },
+			{ body: content, headers: OCTET_STREAM },
+		);
+		const result = await run('appwriteStorage', downloadOf('f1'));
 		const [item] = result.output();
 		expect(item.binary?.data).toMatchObject({
 			fileName: 'Scan 2026.pdf',
@@ -137,19 +148,11 @@ describe('downloads streamed into n8n’s binary storage', () => {
 
 	it('a file above 100 MiB arrives whole, byte for byte', async () => {
 		const content = randomBytes(101 * MIB + 5);
-		stub.on('GET', '/v1/storage/buckets/:bucketId/files/:fileId', {
-			json: { $id: 'big', name: 'big.bin', mimeType: 'application/octet-stream' },
-		});
-		stub.on('GET', '/v1/storage/buckets/:bucketId/files/:fileId/download', {
-			body: content,
-			headers: { 'content-type': 'application/octet-stream' },
-		});
-		const result = await run('appwriteStorage', {
-			resource: 'file',
-			operation: 'download',
-			bucketId: 'b1',
-			fileId: 'big',
-		});
+		serveStoredFile(
+			{ $id: 'big', name: 'big.bin', mimeType: 'application/octet-stream' },
+			{ body: content, headers: OCTET_STREAM },
+		);
+		const result = await run('appwriteStorage', downloadOf('big'));
 		const [item] = result.output();
 		expect(item.binary?.data).toMatchObject({ fileName: 'big.bin', bytes: content.length });
 		expect(sha(await storedBytes(item))).toBe(sha(content));
@@ -157,19 +160,13 @@ describe('downloads streamed into n8n’s binary storage', () => {
 
 	it('a body cut off part-way fails the item, names the request, and leaves no file in n8n’s storage', async () => {
 		const before = storedFiles();
-		stub.on('GET', '/v1/storage/buckets/:bucketId/files/:fileId', {
-			json: { $id: 'f1', name: 'cut.bin', mimeType: 'application/octet-stream' },
-		});
-		stub.on('GET', '/v1/storage/buckets/:bucketId/files/:fileId/download', {
-			body: randomBytes(2 * MIB),
-			cutAfter: MIB,
-		});
-		const result = await run(
-			'appwriteStorage',
-			{ resource: 'file', operation: 'download', bucketId: 'b1', fileId: 'f1' },
-			[{ json: {} }],
-			{ continueOnFail: true },
+		serveStoredFile(
+			{ $id: 'f1', name: 'cut.bin', mimeType: 'application/octet-stream' },
+			{ body: randomBytes(2 * MIB), cutAfter: MIB },
 		);
+		const result = await run('appwriteStorage', downloadOf('f1'), [{ json: {} }], {
+			continueOnFail: true,
+		});
 		expect(result.output()).toEqual([
 			{
 				json: {
